@@ -1,0 +1,28 @@
+/**
+ * Lower bounds on the makespan of any assignment of files to `k` shards. When a plan reaches the bound it is
+ * provably optimal, and the partitioner stops.
+ *
+ * `desc` holds the durations sorted in non-increasing order; `prefix[i]` is the sum of the first `i` of them.
+ */
+export function lowerBound(desc: Float64Array, prefix: Float64Array, k: number): number {
+  const n = desc.length;
+  if (n === 0) return 0;
+  const total = prefix[n]!;
+  // Average load and the largest file: the classic bound.
+  let lb = Math.max(Math.ceil(total / k), desc[0]!);
+  // Pigeonhole on the largest files: among the jk+1 largest, some shard holds j+1 of them, at least the
+  // j+1 smallest of that group. j = 1 is t_k + t_{k+1}.
+  for (let j = 1; j * k + 1 <= n; j++) {
+    const hi = j * k + 1;
+    const lo = hi - (j + 1);
+    lb = Math.max(lb, prefix[hi]! - prefix[lo]!);
+  }
+  // Cardinality: the j shards holding the most files hold at least ⌈jn/k⌉ files between them, so one of
+  // them carries at least a j-th of the ⌈jn/k⌉ smallest durations.
+  for (let j = 1; j < k; j++) {
+    const m = Math.ceil((j * n) / k);
+    if (m > n) break;
+    lb = Math.max(lb, Math.ceil((total - prefix[n - m]!) / j));
+  }
+  return lb;
+}

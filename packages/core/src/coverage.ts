@@ -1,0 +1,128 @@
+import { compareCodeUnits } from './paths.js';
+import type { RunReport } from './report.js';
+
+/** The verdict of {@link checkCoverage}. `ok` is true only when every planned file ran exactly once. */
+export interface CoverageResult {
+  ok: boolean;
+  /** False when no report carried a plan: nothing could be checked. */
+  checked: boolean;
+  shardCount: number;
+  /** The fingerprints seen, with the shards that reported each; more than one is an error. */
+  fingerprints: { fingerprint: string; shards: number[] }[];
+  /** Shards with no report at all, with the files they were planned to run. */
+  missingShards: { index: number; files: string[] }[];
+  /** Planned files that no report ran (their shard did report). */
+  notRun: { file: string; shard: number }[];
+  /** Files that ran in more than one shard. */
+  duplicated: { file: string; shards: number[] }[];
+  /** Files that ran but were in no shard's plan. */
+  unplanned: { file: string; shard: number }[];
+}
+
+/**
+ * Proves that a sharded run ran every planned test file exactly once: all shards reported, under one plan,
+ * and each planned file appears in exactly one shard's report.
+ */
+export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
+  const planned = reports.filter((r) => r.plan !== undefined);
+  const empty: CoverageResult = {
+    ok: true,
+    checked: false,
+    shardCount: 0,
+    fingerprints: [],
+    missingShards: [],
+    notRun: [],
+    duplicated: [],
+    unplanned: [],
+  };
+  if (planned.length === 0) return empty;
+
+  const byFingerprint = new Map<string, number[]>();
+  for (const r of planned) {
+    const list = byFingerprint.get(r.plan!.fingerprint) ?? [];
+    list.push(r.shard?.index ?? 1);
+    byFingerprint.set(r.plan!.fingerprint, list);
+  }
+  const fingerprints = [...byFingerprint]
+    .map(([fingerprint, shards]) => ({ fingerprint, shards: shards.sort((a, b) => a - b) }))
+    .sort((a, b) => compareCodeUnits(a.fingerprint, b.fingerprint));
+
+  // The plan of the most-reported fingerprint is the reference (ties: code-unit order of the fingerprint).
+  const reference = [...fingerprints].sort((a, b) => b.shards.length - a.shards.length)[0]!;
+  const plan = planned.find((r) => r.plan!.fingerprint === reference.fingerprint)!.plan!;
+  const shardCount = plan.shardCount;
+
+  const plannedShard = new Map<string, number>();
+  plan.shards.forEach((files, i) => files.forEach((file) => plannedShard.set(file, i + 1)));
+
+  const reported = new Set<number>();
+  const ranIn = new Map<string, number[]>();
+  for (const r of planned) {
+    const index = r.shard?.index ?? 1;
+    reported.add(index);
+    for (const f of r.files) {
+      const list = ranIn.get(f.file) ?? [];
+      list.push(index);
+      ranIn.set(f.file, list);
+    }
+  }
+
+  const missingShards: CoverageResult['missingShards'] = [];
+  for (let index = 1; index <= shardCount; index++) {
+    if (!reported.has(index))
+      missingShards.push({ index, files: [...(plan.shards[index - 1] ?? [])].sort(compareCodeUnits) });
+  }
+  const notRun: CoverageResult['notRun'] = [];
+  for (const [file, shard] of plannedShard) {
+    if (!ranIn.has(file) && reported.has(shard)) notRun.push({ file, shard });
+  }
+  const duplicated: CoverageResult['duplicated'] = [];
+  const unplanned: CoverageResult['unplanned'] = [];
+  for (const [file, shards] of ranIn) {
+    if (shards.length > 1) duplicated.push({ file, shards: shards.sort((a, b) => a - b) });
+    if (!plannedShard.has(file)) unplanned.push({ file, shard: shards[0]! });
+  }
+  const byFile = (a: { file: string }, b: { file: string }) => compareCodeUnits(a.file, b.file);
+  notRun.sort(byFile);
+  duplicated.sort(byFile);
+  unplanned.sort(byFile);
+  return {
+    ok:
+      fingerprints.length === 1 &&
+      missingShards.length === 0 &&
+      notRun.length === 0 &&
+      duplicated.length === 0 &&
+      unplanned.length === 0,
+    checked: true,
+    shardCount,
+    fingerprints,
+    missingShards,
+    notRun,
+    duplicated,
+    unplanned,
+  };
+}
+
+/** One line per problem, for people and CI logs. */
+export function describeCoverage(result: CoverageResult): string[] {
+  const lines: string[] = [];
+  const list = (files: string[]) =>
+    files.length > 10 ? `${files.slice(0, 10).join(', ')} and ${files.length - 10} more` : files.join(', ');
+  if (result.fingerprints.length > 1) {
+    lines.push(
+      `shards planned with different fingerprints (different file lists, stores or versions): ${result.fingerprints
+        .map((f) => `${f.fingerprint} by shard ${f.shards.join(', ')}`)
+        .join('; ')}`,
+    );
+  }
+  for (const m of result.missingShards) {
+    lines.push(
+      `shard ${m.index}/${result.shardCount} sent no report; its ${m.files.length} planned file(s) are unverified: ${list(m.files)}`,
+    );
+  }
+  for (const f of result.notRun) lines.push(`${f.file}: planned for shard ${f.shard} but run by no shard`);
+  for (const f of result.duplicated)
+    lines.push(`${f.file}: run by ${f.shards.length} shards (${f.shards.join(', ')})`);
+  for (const f of result.unplanned) lines.push(`${f.file}: run by shard ${f.shard} but in no shard's plan`);
+  return lines;
+}

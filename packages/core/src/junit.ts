@@ -1,0 +1,131 @@
+import { XMLParser } from 'fast-xml-parser';
+import { ShardwiseError } from './errors.js';
+import { normalizePath } from './paths.js';
+import type { FileStatus, ReportedFile, RunReport } from './report.js';
+import { REPORT_FORMAT } from './report.js';
+import type { TestStatus, TestTiming } from './store.js';
+
+type Node = Record<string, unknown>;
+
+/** Looks like a test file path rather than a describe title: used for suite names and classnames. */
+const PATH_LIKE = /[/\\]|\.(?:[cm]?[jt]sx?|rb|py|go|java|php|cs)$/;
+
+/**
+ * Parses JUnit XML into a report. The file of each test case is, in order: the testcase `file` attribute
+ * (jest-junit and Vitest's junit reporter with `addFileAttribute`), its `filepath` attribute, the same on
+ * the enclosing testsuite, then a testsuite name or classname that looks like a path. Nested testsuites
+ * are walked; `time` is in seconds. A file's duration is the larger of its suite's `time` and the sum of
+ * its cases. Document type declarations are rejected before parsing, so no entity can expand.
+ */
+export function importJUnit(xml: string, options: { root?: string; source?: string } = {}): RunReport {
+  const source = options.source ?? 'JUnit report';
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
+    throw new ShardwiseError(
+      'XML_UNSAFE',
+      `${source}: has a DOCTYPE or ENTITY declaration; JUnit reports never need one and entity expansion is refused (a "billion laughs" file would exhaust memory)`,
+    );
+  }
+  let doc: Node;
+  try {
+    const parser = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      parseAttributeValue: false,
+      parseTagValue: false,
+      isArray: (name) => name === 'testsuite' || name === 'testcase' || name === 'testsuites',
+      processEntities: true,
+      htmlEntities: false,
+    });
+    doc = parser.parse(xml, true) as Node;
+  } catch (error) {
+    throw new ShardwiseError(
+      'REPORT_SYNTAX',
+      `${source}: invalid XML (${String((error as Error).message ?? error).split('\n')[0]})`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const files = new Map<string, { suiteMs: number; caseMs: number; tests: TestTiming[] }>();
+  const toKey = (p: string) => normalizePath(p, options.root);
+
+  const visitSuite = (suite: Node, inherited: string | undefined): void => {
+    const suiteFile =
+      attr(suite, 'file') ?? attr(suite, 'filepath') ?? pathLike(attr(suite, 'name')) ?? inherited;
+    const cases = asArray(suite['testcase']);
+    let anyCase = false;
+    for (const tc of cases) {
+      const file = attr(tc, 'file') ?? attr(tc, 'filepath') ?? suiteFile ?? pathLike(attr(tc, 'classname'));
+      if (!file) continue;
+      anyCase = true;
+      const entry = entryFor(files, toKey(file));
+      const ms = seconds(attr(tc, 'time'));
+      entry.caseMs += ms;
+      const name = [attr(tc, 'classname'), attr(tc, 'name')]
+        .filter((x) => x && !PATH_LIKE.test(x))
+        .join(' > ');
+      entry.tests.push({ name: name || (attr(tc, 'name') ?? ''), durationMs: ms, status: caseStatus(tc) });
+    }
+    // A suite's own time counts for its file when the suite is one file (it includes setup).
+    if (suiteFile && (anyCase || cases.length === 0)) {
+      const entry = entryFor(files, toKey(suiteFile));
+      entry.suiteMs += seconds(attr(suite, 'time'));
+    }
+    for (const child of asArray(suite['testsuite'])) visitSuite(child, suiteFile);
+  };
+  for (const top of asArray(doc['testsuites']))
+    for (const suite of asArray(top['testsuite'])) visitSuite(suite, undefined);
+  for (const suite of asArray(doc['testsuite'])) visitSuite(suite, undefined);
+
+  if (!('testsuites' in doc) && !('testsuite' in doc)) {
+    throw new ShardwiseError(
+      'REPORT_SCHEMA',
+      `${source}: not a JUnit report (no <testsuites> or <testsuite> element)`,
+    );
+  }
+  const reported: ReportedFile[] = [...files].map(([file, e]) => ({
+    file,
+    durationMs: Math.max(e.suiteMs, e.caseMs),
+    status: fileStatus(e.tests.map((t) => t.status)),
+    tests: e.tests,
+  }));
+  return { format: REPORT_FORMAT, version: 1, runner: 'junit', files: reported };
+}
+
+function entryFor(files: Map<string, { suiteMs: number; caseMs: number; tests: TestTiming[] }>, key: string) {
+  let entry = files.get(key);
+  if (!entry) files.set(key, (entry = { suiteMs: 0, caseMs: 0, tests: [] }));
+  return entry;
+}
+
+function attr(node: Node, name: string): string | undefined {
+  const value = node[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function pathLike(value: string | undefined): string | undefined {
+  return value && PATH_LIKE.test(value) && !/\s>\s/.test(value) ? value : undefined;
+}
+
+function asArray(value: unknown): Node[] {
+  if (Array.isArray(value)) return value.filter((v): v is Node => v !== null && typeof v === 'object');
+  return value !== null && typeof value === 'object' ? [value as Node] : [];
+}
+
+function seconds(text: string | undefined): number {
+  const value = Number((text ?? '0').replaceAll(',', ''));
+  return Number.isFinite(value) && value > 0 ? Math.round(value * 1000) : 0;
+}
+
+function caseStatus(tc: Node): TestStatus {
+  if ('failure' in tc || 'error' in tc) return 'failed';
+  if ('skipped' in tc) return 'skipped';
+  return 'passed';
+}
+
+/** A file failed if any test failed, was skipped if every test was, and passed otherwise. */
+export function fileStatus(statuses: readonly TestStatus[]): FileStatus {
+  if (statuses.includes('failed')) return 'failed';
+  if (statuses.length > 0 && statuses.every((s) => s === 'skipped')) return 'skipped';
+  return 'passed';
+}

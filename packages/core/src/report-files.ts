@@ -1,0 +1,33 @@
+import { promises as fs } from 'node:fs';
+import pLimit from 'p-limit';
+import { ShardwiseError } from './errors.js';
+
+/**
+ * Reads many files concurrently, at most `concurrency` at a time (a CI artifact folder can hold thousands
+ * of reports; unbounded reads run out of file descriptors), and parses each. Results keep input order.
+ */
+export async function readFilesWith<T>(
+  files: readonly string[],
+  parse: (text: string, file: string) => T,
+  options: { concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<T[]> {
+  const limit = pLimit(options.concurrency ?? 16);
+  let done = 0;
+  return Promise.all(
+    files.map((file) =>
+      limit(async () => {
+        let text: string;
+        try {
+          text = await fs.readFile(file, 'utf8');
+        } catch (error) {
+          throw new ShardwiseError('REPORT_IO', `${file}: cannot read (${(error as Error).message})`, {
+            cause: error,
+          });
+        }
+        const result = parse(text, file);
+        options.onProgress?.(++done, files.length);
+        return result;
+      }),
+    ),
+  );
+}

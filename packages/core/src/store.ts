@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { ShardwiseError } from './errors.js';
+import { describeIssue, parseJson } from './json-text.js';
+
+/** The store format version this release reads and writes. */
+export const STORE_VERSION = 1;
+
+/** Outcome of one test or one file. */
+export type TestStatus = 'passed' | 'failed' | 'skipped';
+
+/** The last recorded duration and outcome of one test inside a file (optional detail). */
+export interface TestTiming {
+  /** Full name, e.g. `describe > it`. */
+  name: string;
+  durationMs: number;
+  status: TestStatus;
+}
+
+/**
+ * What the store knows about one test file. Only `durationMs` and `samples` are required; the rest is
+ * optional detail that shardwise keeps when runners report it.
+ */
+export interface FileTiming {
+  /** The smoothed wall time of the file in ms, setup included. 0 is a real, known duration. */
+  durationMs: number;
+  /** How many measurements went into `durationMs`. */
+  samples: number;
+  /** The latest raw measurements, oldest first; kept only with `median` smoothing. */
+  recentMs?: number[];
+  /** True when the file has only ever been measured in failed runs; the first passing run replaces it. */
+  provisional?: boolean;
+  /** The day (YYYY-MM-DD) of the last run that measured the file. */
+  lastSeen?: string;
+  /** Per-test durations and outcomes from the last run that measured the file. */
+  tests?: TestTiming[];
+}
+
+/** The timing store in memory. A `Map`, so any file name (even `__proto__`) is an ordinary key. */
+export interface TimingStore {
+  version: typeof STORE_VERSION;
+  files: Map<string, FileTiming>;
+}
+
+const nonNegativeInt = z
+  .number({ error: 'expected a non-negative integer' })
+  .int('expected a non-negative integer')
+  .min(0, 'expected a non-negative integer');
+const positiveInt = z
+  .number({ error: 'expected a positive integer' })
+  .int('expected a positive integer')
+  .min(1, 'expected a positive integer');
+const statusSchema = z.enum(['passed', 'failed', 'skipped'], {
+  error: 'expected "passed", "failed" or "skipped"',
+});
+
+export const testTimingSchema = z.looseObject({
+  name: z.string({ error: 'expected a string' }),
+  durationMs: nonNegativeInt,
+  status: statusSchema,
+});
+
+// Loose objects: fields added by a newer shardwise survive a rewrite by an older one.
+const fileTimingSchema = z.looseObject({
+  durationMs: nonNegativeInt,
+  samples: positiveInt,
+  recentMs: z.array(nonNegativeInt).optional(),
+  provisional: z.boolean({ error: 'expected true or false' }).optional(),
+  lastSeen: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+    .optional(),
+  tests: z.array(testTimingSchema).optional(),
+});
+
+const plainObject = z.custom<Record<string, unknown>>(
+  (value) => value !== null && typeof value === 'object' && !Array.isArray(value),
+  'expected an object of file paths',
+);
+
+const storeSchema = z.looseObject({
+  version: z.literal(
+    STORE_VERSION,
+    `expected ${STORE_VERSION} (this shardwise reads store format version 1)`,
+  ),
+  files: plainObject,
+});
+
+/** An empty store. */
+export function emptyStore(): TimingStore {
+  return { version: STORE_VERSION, files: new Map() };
+}
+
+/**
+ * Parses and validates store text. `source` names the file in errors. Throws a {@link ShardwiseError}
+ * (`STORE_SYNTAX` or `STORE_SCHEMA`) whose message says the file, the place and the way out.
+ *
+ * @example
+ * parseStore('{"version":1,"files":{"a.test.ts":{"durationMs":120,"samples":1}}}').files.get('a.test.ts')
+ * // { durationMs: 120, samples: 1 }
+ */
+export function parseStore(text: string, source = 'timing store'): TimingStore {
+  const fix = 'fix it, delete it to start over, or plan without it (--no-timings)';
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    throw new ShardwiseError('STORE_SYNTAX', `${source}: invalid JSON at ${parsed.error}; ${fix}`);
+  }
+  const top = storeSchema.safeParse(parsed.value);
+  if (!top.success) {
+    throw new ShardwiseError('STORE_SCHEMA', `${source}: ${describeIssue(top.error, parsed.value)}; ${fix}`);
+  }
+  const files = new Map<string, FileTiming>();
+  // Own keys of the parsed JSON (JSON.parse defines `__proto__` as an own property); never copied onto a
+  // plain object, so no key can reach a prototype.
+  for (const [key, value] of Object.entries(top.data.files)) {
+    const entry = fileTimingSchema.safeParse(value);
+    if (!entry.success) {
+      throw new ShardwiseError(
+        'STORE_SCHEMA',
+        `${source}: ${describeIssue(entry.error, value, ['files', key])}; ${fix}`,
+      );
+    }
+    if (key === '' || key.includes('\\') || key.startsWith('/') || /^[A-Za-z]:/.test(key)) {
+      throw new ShardwiseError(
+        'STORE_SCHEMA',
+        `${source}: files.${JSON.stringify(key)}: expected a POSIX path relative to the root (no "\\", not absolute); ${fix}`,
+      );
+    }
+    files.set(key, entry.data as FileTiming);
+  }
+  return { version: STORE_VERSION, files };
+}
+
+/** The known durations of a store, for {@link partition}. */
+export function durationsOf(store: TimingStore): Map<string, number> {
+  const durations = new Map<string, number>();
+  for (const [key, entry] of store.files) durations.set(key, entry.durationMs);
+  return durations;
+}
+
+const ENTRY_FIELDS = ['durationMs', 'samples', 'recentMs', 'provisional', 'lastSeen', 'tests'] as const;
+
+/**
+ * Serializes a store deterministically: keys sorted by code units, one file per line, fields in a fixed
+ * order. Identical stores give identical bytes, and one changed file changes one line of a diff.
+ */
+export function serializeStore(store: TimingStore): string {
+  const keys = [...store.files.keys()].sort();
+  const lines = keys.map((key) => `    ${JSON.stringify(key)}: ${serializeEntry(store.files.get(key)!)}`);
+  const body = lines.length === 0 ? '{}' : `{\n${lines.join(',\n')}\n  }`;
+  return `{\n  "version": ${STORE_VERSION},\n  "files": ${body}\n}\n`;
+}
+
+function serializeEntry(entry: FileTiming): string {
+  const record = entry as unknown as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const field of ENTRY_FIELDS) {
+    if (record[field] !== undefined) parts.push(`${JSON.stringify(field)}: ${JSON.stringify(record[field])}`);
+  }
+  // Unknown fields from a newer version, in sorted order.
+  for (const field of Object.keys(record).sort()) {
+    if (!(ENTRY_FIELDS as readonly string[]).includes(field) && record[field] !== undefined) {
+      parts.push(`${JSON.stringify(field)}: ${JSON.stringify(record[field])}`);
+    }
+  }
+  return `{ ${parts.join(', ')} }`;
+}
