@@ -1,0 +1,6 @@
+const { simulate } = require('../../../support/workload');
+
+describe('authentication', () => {
+  test('case 1', () => simulate(214));
+  test('case 2', () => simulate(215));
+});

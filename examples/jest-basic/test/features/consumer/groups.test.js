@@ -1,0 +1,5 @@
+const { simulate } = require('../../../support/workload');
+
+describe('groups', () => {
+  test('case 1', () => simulate(51));
+});

@@ -1,0 +1,5 @@
+const { simulate } = require('../../support/workload');
+
+describe('property merge', () => {
+  test('case 1', () => simulate(7));
+});

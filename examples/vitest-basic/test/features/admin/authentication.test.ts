@@ -1,0 +1,7 @@
+import { describe, test } from 'vitest';
+import { simulate } from '../../../support/workload';
+
+describe('authentication', () => {
+  test('case 1', () => simulate(214));
+  test('case 2', () => simulate(215));
+});

@@ -1,0 +1,8 @@
+import { describe, test } from 'vitest';
+import { simulate } from '../../../support/workload';
+
+describe('customers', () => {
+  test('case 1', () => simulate(560));
+  test('case 2', () => simulate(560));
+  test('case 3', () => simulate(562));
+});

@@ -1,0 +1,7 @@
+import { describe, test } from 'vitest';
+import { simulate } from '../../../support/workload';
+
+describe('enterprises', () => {
+  test('case 1', () => simulate(456));
+  test('case 2', () => simulate(456));
+});

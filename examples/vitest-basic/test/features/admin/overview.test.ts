@@ -1,0 +1,7 @@
+import { describe, test } from 'vitest';
+import { simulate } from '../../../support/workload';
+
+describe('overview', () => {
+  test('case 1', () => simulate(57));
+  test('case 2', () => simulate(57));
+});

@@ -1,0 +1,7 @@
+import { describe, test } from 'vitest';
+import { simulate } from '../../../support/workload';
+
+describe('shipping methods', () => {
+  test('case 1', () => simulate(79));
+  test('case 2', () => simulate(80));
+});

@@ -1,0 +1,7 @@
+import { describe, test } from 'vitest';
+import { simulate } from '../../support/workload';
+
+describe('group buy report', () => {
+  test('case 1', () => simulate(51));
+  test('case 2', () => simulate(52));
+});

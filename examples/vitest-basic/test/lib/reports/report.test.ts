@@ -1,0 +1,6 @@
+import { describe, test } from 'vitest';
+import { simulate } from '../../../support/workload';
+
+describe('report', () => {
+  test('case 1', () => simulate(5));
+});
