@@ -2,10 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/fixtures/**', '**/dist/**'],
     // End-to-end tests spawn real runners; two cores are shared between them.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'packages', include: ['packages/*/test/**/*.test.ts'] } },
+      // The CI loop measures wall-time balance, so `npm test` runs it alone, after the rest.
+      { extends: true, test: { name: 'loop', include: ['test/**/*.test.ts'] } },
+    ],
   },
 });
