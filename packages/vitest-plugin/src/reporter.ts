@@ -1,0 +1,149 @@
+import path from 'node:path';
+import {
+  REPORT_FORMAT,
+  compareCodeUnits,
+  reportFileName,
+  serializeReport,
+  writeFileAtomic,
+  type FileStatus,
+  type ReportedFile,
+  type RunReport,
+  type TestStatus,
+  type TestTiming,
+} from '@shardwise/core';
+import type { Reporter, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node';
+import { keyOf, notice, type RunState } from './run-state.js';
+
+/** Precedence when one key covers several modules (tests and typecheck of one file): the worst wins. */
+const SEVERITY: Record<FileStatus, number> = { skipped: 0, passed: 1, failed: 2, interrupted: 3 };
+
+/**
+ * Records every file's wall time (environment setup, import, collection, setup files, tests and hooks),
+ * its outcome and its tests' durations, and writes one report per run for `shard merge`.
+ *
+ * It is installed as an instance by the plugin, so a `--reporter` flag on the command line, which replaces
+ * the configured reporters, does not remove it.
+ */
+export class ShardwiseReporter implements Reporter {
+  readonly #state: RunState;
+
+  constructor(state: RunState) {
+    this.#state = state;
+  }
+
+  onTestRunStart(specs: ReadonlyArray<TestSpecification>): void {
+    const { vitest, planned } = this.#state;
+    const shard = vitest.config.shard;
+    // Vitest 4 itself refuses more shards than files, before the sequencer runs, with a message that does
+    // not say the way out. (Vitest 5 shards before this hook; `planned` is then set and this stays quiet.)
+    if (shard && !planned && !vitest.config.passWithNoTests && shard.count > specs.length) {
+      notice(
+        `${shard.count} shards for ${specs.length} test files: add --passWithNoTests so that the empty shards pass`,
+      );
+    }
+  }
+
+  async onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    _errors: ReadonlyArray<unknown>,
+    reason: TestRunEndReason,
+  ): Promise<void> {
+    const state = this.#state;
+    // A failed plan ran nothing worth reporting. An empty planned shard does report (no files), so that
+    // `shard merge` sees every shard accounted for.
+    if (state.planningFailed || (!state.planned && testModules.length === 0)) return;
+    const report = this.#buildReport(testModules, reason);
+    const file = path.join(
+      state.options.reportsDir,
+      reportFileName('vitest', report.shard, report.plan?.fingerprint),
+    );
+    try {
+      await writeFileAtomic(file, serializeReport(report));
+    } catch (error) {
+      // A missing report is caught by `shard merge` (it names the shard); failing the tests for it is not
+      // this reporter's call.
+      notice(`could not write the timing report: ${(error as Error).message}`);
+    }
+  }
+
+  #buildReport(testModules: ReadonlyArray<TestModule>, reason: TestRunEndReason): RunReport {
+    const { vitest, planned } = this.#state;
+    const files = new Map<string, ReportedFile>();
+    for (const module of testModules) {
+      const entry = describeModule(module, keyOf(vitest, module.project.name, module.moduleId), reason);
+      const seen = files.get(entry.file);
+      files.set(entry.file, seen ? combine(seen, entry) : entry);
+    }
+    const shard = vitest.config.shard;
+    const report: RunReport = {
+      format: REPORT_FORMAT,
+      version: 1,
+      runner: 'vitest',
+      createdAt: new Date().toISOString(),
+      files: [...files.values()].sort((a, b) => compareCodeUnits(a.file, b.file)),
+    };
+    if (shard) report.shard = { index: shard.index, count: shard.count };
+    if (planned) {
+      report.plan = {
+        fingerprint: planned.plan.fingerprint,
+        shardCount: planned.plan.shardCount,
+        shards: planned.plan.shards.map((s) => s.files),
+        partial: planned.partial,
+      };
+    }
+    return report;
+  }
+}
+
+function describeModule(module: TestModule, file: string, reason: TestRunEndReason): ReportedFile {
+  const d = module.diagnostic();
+  // `duration` alone covers only tests and hooks; the file's cost on a shard includes its environment,
+  // the runner's preparation, the import of the module and the setup files.
+  const durationMs = Math.round(
+    ms(d.environmentSetupDuration) +
+      ms(d.prepareDuration) +
+      ms(d.collectDuration) +
+      ms(d.setupDuration) +
+      ms(d.duration),
+  );
+  const tests: TestTiming[] = [];
+  for (const test of module.children.allTests()) {
+    tests.push({
+      name: test.fullName,
+      durationMs: Math.round(ms(test.diagnostic()?.duration)),
+      status: testStatus(test.result()?.state),
+    });
+  }
+  const entry: ReportedFile = { file, durationMs, status: fileStatus(module.state(), reason) };
+  if (tests.length > 0) entry.tests = tests;
+  return entry;
+}
+
+/**
+ * A cancelled run (`reason === 'interrupted'`) cut files short: none of its times is a full one, so every
+ * file is `interrupted`, and `shard merge` keeps the durations it had. A module still queued or running
+ * at the end was cut short too.
+ */
+function fileStatus(state: ReturnType<TestModule['state']>, reason: TestRunEndReason): FileStatus {
+  if (reason === 'interrupted') return 'interrupted';
+  return state === 'passed' || state === 'failed' || state === 'skipped' ? state : 'interrupted';
+}
+
+function testStatus(state: string | undefined): TestStatus {
+  return state === 'passed' || state === 'failed' ? state : 'skipped';
+}
+
+function combine(a: ReportedFile, b: ReportedFile): ReportedFile {
+  const combined: ReportedFile = {
+    file: a.file,
+    durationMs: a.durationMs + b.durationMs,
+    status: SEVERITY[b.status] > SEVERITY[a.status] ? b.status : a.status,
+  };
+  const tests = [...(a.tests ?? []), ...(b.tests ?? [])];
+  if (tests.length > 0) combined.tests = tests;
+  return combined;
+}
+
+function ms(value: number | undefined): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}

@@ -1,0 +1,42 @@
+import { normalizePath, unitKey, type Plan, type ShardSpec } from '@shardwise/core';
+import type { Vitest } from 'vitest/node';
+import type { ResolvedOptions } from './options.js';
+
+/** The plan the sequencer computed for this run, which the reporter writes into its report. */
+export interface PlannedRun {
+  plan: Plan;
+  shard: ShardSpec;
+  /** The file list was narrowed (path filters, `--changed`, `--related`, `--project`). */
+  partial: boolean;
+}
+
+/**
+ * What the sequencer and the reporter of one Vitest instance share. Both live in Vitest's main process,
+ * so a plain object closed over by both is enough: no files, no environment variables.
+ */
+export interface RunState {
+  vitest: Vitest;
+  options: ResolvedOptions;
+  planned?: PlannedRun;
+  /** Planning threw: the run did not execute the planned shard, so no report is written. */
+  planningFailed?: boolean;
+}
+
+/**
+ * The unit key of a test file: its POSIX path relative to the Vitest root (not the project root, so
+ * that keys do not depend on how projects are laid out), prefixed `project|` when the workspace has
+ * several projects. A `--project` filter keeps the prefix, so keys stay the same in filtered runs.
+ */
+export function keyOf(vitest: Vitest, projectName: string, moduleId: string): string {
+  const rel = normalizePath(moduleId, vitest.config.root);
+  return hasSeveralProjects(vitest) ? unitKey(projectName, rel) : rel;
+}
+
+function hasSeveralProjects(vitest: Vitest): boolean {
+  return vitest.projects.length > 1 || (vitest.config.project?.length ?? 0) > 0;
+}
+
+/** Prints one diagnostic line on stderr (stdout may carry `vitest list --json`). */
+export function notice(message: string): void {
+  process.stderr.write(`shardwise: ${message}\n`);
+}
