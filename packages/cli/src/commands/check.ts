@@ -1,0 +1,5 @@
+import type { Context } from '../context.js';
+import type { CommandLine } from '../options.js';
+export async function checkCommand(_ctx: Context, _line: CommandLine): Promise<number> {
+  return 0;
+}

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { ShardwiseError } from '@shardwise/core';
+import type { Context } from '../context.js';
+import { locate, planSettings } from '../inputs.js';
+import { usageError, type CommandLine } from '../options.js';
+import { planFromInputs, reportInputs } from '../planning.js';
+import { announceShard, requireShard } from '../shard-option.js';
+import { appendStepSummary, planMarkdown } from '../summary.js';
+
+const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * `shard run -- COMMAND [ARGS...]`: runs COMMAND with this shard's files appended as separate arguments.
+ * No shell is involved, so spaces, quotes and emoji in paths reach the command intact. Standard streams,
+ * signals and the exit code are forwarded; an empty shard does not start the command.
+ */
+export async function runCommand(ctx: Context, { values, positionals, rest }: CommandLine): Promise<number> {
+  if (rest === undefined || rest.length === 0) {
+    throw usageError(
+      `shard run needs the command after --, e.g. \`shard run --shard 1/4 -- npx jest\`${positionals.length > 0 ? ` (got ${positionals.join(' ')} before any --)` : ''}`,
+    );
+  }
+  const spec = requireShard(ctx, 'run', values.shard);
+  const locations = locate(values, ctx);
+  const settings = planSettings(values, ctx);
+  announceShard(ctx, values.shard, spec);
+
+  const planned = await planFromInputs(ctx, values, positionals, spec.count, locations, settings);
+  reportInputs(ctx, planned);
+  const { plan } = planned;
+  const files = plan.shards[spec.index - 1]!.files;
+  await appendStepSummary(
+    ctx,
+    planMarkdown(plan, `shardwise: shard ${spec.index}/${spec.count} (${files.length} files)`, spec.index),
+  );
+  if (files.length === 0) {
+    ctx.note(`shard ${spec.index}/${spec.count} has no test files; not running ${rest[0]}`);
+    return 0;
+  }
+  const [command, ...args] = rest as [string, ...string[]];
+  ctx.debug(
+    `spawn ${command} with ${args.length} argument(s) and ${files.length} file(s) in ${locations.root}`,
+  );
+  return spawnForwarding(ctx, command, [...args, ...files], locations.root);
+}
+
+/** Spawns without a shell and resolves to the child's exit code (128 + signal number when killed). */
+function spawnForwarding(ctx: Context, command: string, args: string[], cwd: string): Promise<number> {
+  const { io } = ctx;
+  // In a real process the child shares our stdio; in-process tests collect its output through pipes.
+  const inherit = io.stdout === process.stdout && io.stderr === process.stderr;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: io.env as NodeJS.ProcessEnv,
+      stdio: inherit ? 'inherit' : ['inherit', 'pipe', 'pipe'],
+    });
+    if (!inherit) {
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => io.stdout.write(chunk));
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => io.stderr.write(chunk));
+    }
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const handlers = FORWARDED_SIGNALS.map((signal) => [signal, forward(signal)] as const);
+    for (const [signal, handler] of handlers) process.on(signal, handler);
+    const cleanup = () => {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      cleanup();
+      reject(
+        new ShardwiseError(
+          'INVALID_OPTION',
+          error.code === 'ENOENT'
+            ? `shard run: command not found: ${command} (no shell is used; on Windows name the .cmd, e.g. npx.cmd)`
+            : `shard run: cannot start ${command} (${error.message})`,
+          { cause: error },
+        ),
+      );
+    });
+    child.on('close', (code, signal) => {
+      cleanup();
+      if (signal) {
+        ctx.debug(`${command} was killed by ${signal}`);
+        resolve(128 + (constants.signals[signal] ?? 0));
+      } else resolve(code ?? 1);
+    });
+  });
+}

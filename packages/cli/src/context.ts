@@ -1,0 +1,66 @@
+import { createColors } from 'picocolors';
+import type { CliIo, OutputStream } from './io.js';
+
+export type Colors = ReturnType<typeof createColors>;
+
+/** What every command gets: the process edges plus the shared ways of speaking to the user. */
+export interface Context {
+  io: CliIo;
+  /** Colours for stdout / stderr; plain strings when the stream is not a TTY or NO_COLOR is set. */
+  out: Colors;
+  err: Colors;
+  verbose: boolean;
+  /** On GitHub Actions: the step summary file to append Markdown to. */
+  stepSummary: string | undefined;
+  /** A warning: `::warning::` annotation on GitHub Actions, a yellow line elsewhere. */
+  warn(message: string): void;
+  /** A diagnostic line on stderr. */
+  note(message: string): void;
+  /** An internal detail, shown only with --verbose or DEBUG=shardwise. */
+  debug(message: string): void;
+}
+
+/** Colour only on a TTY, never with NO_COLOR (any non-empty value); FORCE_COLOR forces it. */
+export function colorEnabled(stream: OutputStream, env: CliIo['env']): boolean {
+  if (env['NO_COLOR']) return false;
+  if (env['FORCE_COLOR'] && env['FORCE_COLOR'] !== '0') return true;
+  return stream.isTTY === true && env['TERM'] !== 'dumb';
+}
+
+/** `DEBUG=shardwise`, `DEBUG=shardwise*` or `DEBUG=*` turn on debug output, as with the `debug` package. */
+export function debugEnabled(env: CliIo['env']): boolean {
+  return (env['DEBUG'] ?? '')
+    .split(/[\s,]+/)
+    .some((x) => x === '*' || x === 'shardwise' || x === 'shardwise*' || x === 'shardwise:*');
+}
+
+export function createContext(io: CliIo, verbose: boolean): Context {
+  const out = createColors(colorEnabled(io.stdout, io.env));
+  const err = createColors(colorEnabled(io.stderr, io.env));
+  const github = io.env['GITHUB_ACTIONS'] === 'true' || Boolean(io.env['GITHUB_STEP_SUMMARY']);
+  const started = performance.now();
+  return {
+    io,
+    out,
+    err,
+    verbose,
+    stepSummary: io.env['GITHUB_STEP_SUMMARY'] || undefined,
+    warn(message) {
+      if (github) io.stderr.write(`::warning title=shardwise::${escapeAnnotation(message)}\n`);
+      else io.stderr.write(`${err.yellow(err.bold('warning'))} ${message}\n`);
+    },
+    note(message) {
+      io.stderr.write(`${message}\n`);
+    },
+    debug(message) {
+      if (!verbose) return;
+      const at = (performance.now() - started).toFixed(0).padStart(5);
+      io.stderr.write(err.dim(`shardwise ${at}ms ${message}`) + '\n');
+    },
+  };
+}
+
+/** Workflow-command data escapes (`%`, CR, LF), so a message stays one annotation. */
+function escapeAnnotation(text: string): string {
+  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+}

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { isShardwiseError } from '@shardwise/core';
+import { createContext, debugEnabled, type Context } from './context.js';
+import { processIo, type CliIo } from './io.js';
+import { helpText, parseCommandLine, type CommandLine, type CommandName } from './options.js';
+
+type Command = (ctx: Context, line: CommandLine) => Promise<number>;
+
+// Each command is its own module, loaded on demand: `shard files` never loads the merge, the XML parser or
+// the progress bar.
+const LOADERS: Record<CommandName, () => Promise<Command>> = {
+  plan: async () => (await import('./commands/plan.js')).planCommand,
+  files: async () => (await import('./commands/files.js')).filesCommand,
+  run: async () => (await import('./commands/run.js')).runCommand,
+  merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  import: async () => (await import('./commands/import.js')).importCommand,
+  check: async () => (await import('./commands/check.js')).checkCommand,
+};
+
+/**
+ * Runs the `shard` CLI and resolves to its exit code: 0 ok, 1 failure (e.g. coverage), 2 usage or input
+ * error. Never calls `process.exit`, so tests run it in-process with a fake {@link CliIo}.
+ *
+ * @example
+ * const code = await main(['files', '--shard', '1/4', '--files-from', 'list.txt']);
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let verbose = debugEnabled(io.env) || argv.includes('--verbose');
+  let ctx = createContext(io, verbose);
+  try {
+    const line = parseCommandLine(argv);
+    verbose ||= line.values.verbose === true;
+    ctx = createContext(io, verbose);
+    if (line.values.version) {
+      io.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    if (line.values.help || line.command === undefined) {
+      io.stdout.write(helpText(line.command));
+      // `shard` alone is a usage error; `shard --help` is not.
+      return line.values.help ? 0 : 2;
+    }
+    const command = await LOADERS[line.command]();
+    ctx.debug(`command ${line.command}`);
+    return await command(ctx, line);
+  } catch (error) {
+    return reportError(ctx, error);
+  }
+}
+
+function reportError(ctx: Context, error: unknown): number {
+  const { err, io } = ctx;
+  if (isShardwiseError(error)) {
+    io.stderr.write(`${err.red(err.bold('error'))} ${error.message}\n`);
+    if (ctx.verbose && error.cause)
+      io.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
+    return 2;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(
+    `${err.red(err.bold('internal error'))} (this is a bug in shardwise; please report it with the output below)\n${stack}\n`,
+  );
+  return 1;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}

@@ -1,0 +1,303 @@
+import { parseArgs } from 'node:util';
+import { ShardwiseError } from '@shardwise/core';
+
+/** One command-line option: its type, an optional one-letter alias and the text `--help` shows. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** Placeholder shown in help, e.g. `I/N`. */
+  value?: string;
+  description: string;
+}
+
+/** Every option of every command, in one table, so help, parsing and docs never disagree. */
+export const OPTIONS = {
+  help: { type: 'boolean', short: 'h', description: 'Show help for the command' },
+  version: { type: 'boolean', short: 'v', description: 'Print the version' },
+  verbose: { type: 'boolean', description: 'Show internals on stderr (also DEBUG=shardwise)' },
+  root: {
+    type: 'string',
+    value: 'DIR',
+    description: 'Directory that store keys and file paths are relative to (default: the current directory)',
+  },
+  timings: {
+    type: 'string',
+    value: 'PATH',
+    description: 'The timing store (default: $SHARDWISE_TIMINGS, else shard-timings.json in the root)',
+  },
+  'no-timings': { type: 'boolean', description: 'Ignore the store: plan every file by estimate' },
+  'files-from': {
+    type: 'string',
+    value: 'FILE|-',
+    description: 'Read test files from FILE or stdin (-), one per line; they need not exist',
+  },
+  estimator: {
+    type: 'string',
+    value: 'mean|median|p90|MS',
+    description: 'Duration assumed for files with no timing (default: mean of the known ones)',
+  },
+  previous: {
+    type: 'string',
+    value: 'PLAN.json',
+    description: 'Start from a previous plan (`shard plan --json`) so few files change shard',
+  },
+  shard: {
+    type: 'string',
+    value: 'I/N',
+    description: 'This shard, 1-based (default: $SHARDWISE_SHARD, else detected from the CI)',
+  },
+  shards: { type: 'string', value: 'N', description: 'Number of shards (default: from the CI, if any)' },
+  json: { type: 'boolean', description: 'Print JSON instead of text' },
+  null: { type: 'boolean', short: '0', description: 'Separate file names with NUL instead of newlines' },
+  compare: {
+    type: 'boolean',
+    description: 'Also show what `jest --shard`, `vitest --shard` and plain LPT would give',
+  },
+  'max-shards': {
+    type: 'string',
+    value: 'M',
+    description: 'Also tabulate wall time and CI minutes for 1..M shards and recommend a count',
+  },
+  overhead: {
+    type: 'string',
+    value: 'SECONDS',
+    description: 'Fixed cost of one shard job (checkout, install), for --max-shards (default: 30)',
+  },
+  out: { type: 'string', value: 'PATH', description: 'Write the store here instead of over --timings' },
+  'no-prune': { type: 'boolean', description: 'Keep entries of files that no longer exist' },
+  smoothing: {
+    type: 'string',
+    value: 'ewma|median|latest',
+    description: 'How a new measurement is folded into a duration (default: ewma, alpha 0.3)',
+  },
+  threshold: {
+    type: 'string',
+    value: 'FRACTION',
+    description: 'Rewrite the store only when a duration moved by more than this (default: 0.1)',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof OPTIONS;
+
+/** Parsed option values: strings for string options, booleans for flags. */
+export type OptionValues = {
+  [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean;
+};
+
+export type CommandName = 'plan' | 'files' | 'run' | 'merge' | 'import' | 'check';
+
+export interface CommandSpec {
+  summary: string;
+  usage: string;
+  options: readonly OptionName[];
+  /** What positional arguments are, for help. */
+  positionals?: string;
+  examples: readonly string[];
+}
+
+const INPUT_OPTIONS = ['root', 'timings', 'no-timings', 'files-from', 'estimator', 'previous'] as const;
+const COMMON = ['verbose', 'help'] as const;
+
+export const COMMANDS: Record<CommandName, CommandSpec> = {
+  plan: {
+    summary: 'Show the whole plan: every shard, its files and predicted time',
+    usage: 'shard plan [--shards N] [--timings PATH] [--root DIR] [--files-from FILE|-] [--json] [GLOB...]',
+    options: ['shards', ...INPUT_OPTIONS, 'json', 'compare', 'max-shards', 'overhead', ...COMMON],
+    positionals: 'GLOB...  test files (relative to the root); default: the usual test patterns',
+    examples: [
+      'shard plan --shards 4',
+      'npx jest --listTests | shard plan --shards 4 --files-from -',
+      'shard plan --max-shards 16 --overhead 45',
+    ],
+  },
+  files: {
+    summary: "Print this shard's test files, one per line",
+    usage:
+      'shard files --shard I/N [--timings PATH] [--root DIR] [--files-from FILE|-] [--json | -0] [GLOB...]',
+    options: ['shard', ...INPUT_OPTIONS, 'json', 'null', ...COMMON],
+    positionals: 'GLOB...  test files (relative to the root); default: the usual test patterns',
+    examples: [
+      'shard files --shard 2/4',
+      'npx jest --listTests | shard files --shard 2/4 --files-from -',
+      'shard files --shard 1/3 -0 | xargs -0 npx mocha',
+    ],
+  },
+  run: {
+    summary: "Run a command with this shard's test files appended as arguments",
+    usage:
+      'shard run --shard I/N [--timings PATH] [--root DIR] [--files-from FILE|-] [GLOB...] -- COMMAND [ARGS...]',
+    options: ['shard', ...INPUT_OPTIONS, ...COMMON],
+    positionals: 'GLOB...  test files (relative to the root); after --, the command to run',
+    examples: ['shard run --shard 2/4 -- npx vitest run', 'shard run -- npx jest --ci'],
+  },
+  merge: {
+    summary: 'Fold shard reports into the store and prove every planned file ran exactly once',
+    usage: 'shard merge [--timings STORE] [--out PATH] [REPORT|DIR...]',
+    options: ['timings', 'root', 'out', 'no-prune', 'smoothing', 'threshold', 'json', ...COMMON],
+    positionals:
+      'REPORT|DIR...  report files or directories of them (default: .shardwise/reports in the root)',
+    examples: ['shard merge --timings shard-timings.json .shardwise/reports', 'shard merge reports/*.json'],
+  },
+  import: {
+    summary: 'Build or update the store from JUnit XML, Jest --json or Vitest JSON reports',
+    usage: 'shard import junit|jest-json|vitest-json [--timings STORE] [--root DIR] FILE|GLOB...',
+    options: ['timings', 'root', 'out', 'smoothing', ...COMMON],
+    positionals: 'FORMAT FILE|GLOB...  the report format, then report files, directories or globs',
+    examples: ["shard import junit 'reports/**/*.xml'", 'shard import jest-json jest-results.json'],
+  },
+  check: {
+    summary: 'Validate the store; list stale entries and files with no timing',
+    usage: 'shard check [--timings PATH] [--root DIR] [--files-from FILE|-] [GLOB...]',
+    options: ['timings', 'root', 'files-from', 'json', ...COMMON],
+    positionals: 'GLOB...  test files (relative to the root); default: the usual test patterns',
+    examples: ['shard check', 'shard check --timings ci/shard-timings.json'],
+  },
+};
+
+export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+
+export interface CommandLine {
+  command: CommandName | undefined;
+  values: OptionValues;
+  positionals: string[];
+  /** Arguments after `--` (the command of `shard run`). */
+  rest: string[] | undefined;
+}
+
+/**
+ * Splits argv into the command, its options (validated against the command's own option table: an option of
+ * another command is an error, not silently ignored) and positionals.
+ */
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const dashDash = argv.indexOf('--');
+  const head = dashDash === -1 ? [...argv] : argv.slice(0, dashDash);
+  const rest = dashDash === -1 ? undefined : argv.slice(dashDash + 1);
+
+  // The command is the first word that is not an option or the value of one (`--root DIR plan` works).
+  const takesValue = (arg: string | undefined) =>
+    arg !== undefined &&
+    !arg.includes('=') &&
+    Object.entries(OPTIONS).some(
+      ([name, o]) => o.type === 'string' && (arg === `--${name}` || ('short' in o && arg === `-${o.short}`)),
+    );
+  const first = head.findIndex((arg, i) => !arg.startsWith('-') && !takesValue(head[i - 1]));
+  const named = first === -1 ? undefined : head[first];
+  let command: CommandName | undefined;
+  if (named !== undefined) {
+    if (!(COMMAND_NAMES as string[]).includes(named)) {
+      // Only the first positional can be a command; anything else before it is an option.
+      throw usageError(`unknown command "${named}"; expected one of ${COMMAND_NAMES.join(', ')}`);
+    }
+    command = named as CommandName;
+    head.splice(first, 1);
+  }
+  const allowed: readonly OptionName[] = command ? COMMANDS[command].options : ['help', 'version', 'verbose'];
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const name of allowed) {
+    const spec: OptionSpec = OPTIONS[name];
+    options[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: head, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw usageError(describeParseError(error, command));
+  }
+  if (rest !== undefined && command !== 'run') {
+    throw usageError(`"--" is only for \`shard run\`; ${command ?? 'shard'} takes no command to run`);
+  }
+  return {
+    command,
+    values: parsed.values as OptionValues,
+    positionals: parsed.positionals,
+    rest,
+  };
+}
+
+function describeParseError(error: unknown, command: CommandName | undefined): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  const where = command ? `shard ${command}` : 'shard';
+  const unknown = /Unknown option '([^']+)'/.exec(message);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const name = unknown[1]!.replace(/^-+/, '');
+    const elsewhere = COMMAND_NAMES.filter((c) => (COMMANDS[c].options as readonly string[]).includes(name));
+    const hint =
+      elsewhere.length > 0
+        ? ` (it belongs to ${elsewhere.map((c) => `shard ${c}`).join(', ')})`
+        : `; see \`${where} --help\``;
+    return `${where}: unknown option ${unknown[1]}${hint}`;
+  }
+  const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
+  if (missing) return `${where}: ${missing[1]} needs a value; see \`${where} --help\``;
+  const noValue = /Option '(--[\w-]+)' does not take an argument/.exec(message);
+  if (noValue) return `${where}: ${noValue[1]} is a flag and takes no value`;
+  return `${where}: ${message.split('\n')[0]}`;
+}
+
+/** A usage error: one line, exit code 2. */
+export function usageError(message: string): ShardwiseError {
+  return new ShardwiseError('INVALID_OPTION', message);
+}
+
+/** A whole number ≥ `min` from an option's text; the error names the option and the accepted range. */
+export function parseWholeNumber(text: string, option: string, min = 1): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw usageError(`Expected ${option} to be a whole number from ${min} and up, got "${text}"`);
+  }
+  return value;
+}
+
+/** A finite number ≥ 0 from an option's text. */
+export function parseNonNegative(text: string, option: string): number {
+  const value = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(value) || value < 0) {
+    throw usageError(`Expected ${option} to be a number from 0 and up, got "${text}"`);
+  }
+  return value;
+}
+
+/** Help for one command, or the overview. */
+export function helpText(command: CommandName | undefined): string {
+  if (!command) {
+    const width = Math.max(...COMMAND_NAMES.map((c) => c.length));
+    return [
+      'shard: split test files into shards of equal duration from recorded timings',
+      '',
+      'Usage: shard <command> [options]',
+      '',
+      'Commands:',
+      ...COMMAND_NAMES.map((c) => `  ${c.padEnd(width)}  ${COMMANDS[c].summary}`),
+      '',
+      'Options:',
+      '  -h, --help     Show help (also `shard <command> --help`)',
+      '  -v, --version  Print the version',
+      '',
+      'Exit codes: 0 ok, 1 failure (e.g. a planned file did not run), 2 usage or input error.',
+      'Docs: https://github.com/shardwise/shardwise/tree/main/packages/cli#readme',
+      '',
+    ].join('\n');
+  }
+  const spec = COMMANDS[command];
+  const rows = spec.options.map((name) => {
+    const o: OptionSpec = OPTIONS[name];
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` ${o.value}` : ''}`;
+    return [flag, o.description] as const;
+  });
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  return [
+    `shard ${command}: ${spec.summary}`,
+    '',
+    `Usage: ${spec.usage}`,
+    ...(spec.positionals ? ['', `  ${spec.positionals}`] : []),
+    '',
+    'Options:',
+    ...rows.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`),
+    '',
+    'Examples:',
+    ...spec.examples.map((e) => `  ${e}`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,37 @@
+import { promises as fs } from 'node:fs';
+import type { Plan } from '@shardwise/core';
+import type { Context } from './context.js';
+import { formatMs, markdownTable } from './format.js';
+
+/**
+ * Appends Markdown to the GitHub Actions job summary when `GITHUB_STEP_SUMMARY` is set. A summary that
+ * cannot be written is a warning, never a failed job.
+ */
+export async function appendStepSummary(ctx: Context, markdown: string): Promise<void> {
+  if (!ctx.stepSummary) return;
+  try {
+    await fs.appendFile(ctx.stepSummary, markdown.endsWith('\n') ? markdown + '\n' : markdown + '\n\n');
+    ctx.debug(`step summary appended to ${ctx.stepSummary}`);
+  } catch (error) {
+    ctx.warn(`cannot write the job summary ${ctx.stepSummary}: ${(error as Error).message}`);
+  }
+}
+
+/** The shard table of a plan in Markdown; `current` (1-based) is marked when a job runs one shard. */
+export function planMarkdown(plan: Plan, title: string, current?: number): string {
+  const mean = plan.totalMs / plan.shardCount;
+  const rows = plan.shards.map((s) => {
+    const mark = s.index === current ? ' ← this job' : '';
+    return [`${s.index}/${plan.shardCount}${mark}`, String(s.files.length), formatMs(s.estimatedMs)];
+  });
+  const slack = plan.lowerBoundMs > 0 ? plan.makespanMs / plan.lowerBoundMs - 1 : 0;
+  return [
+    `### ${title}`,
+    '',
+    markdownTable(['Shard', 'Files', 'Predicted'], rows, 'lrr'),
+    '',
+    `Slowest shard **${formatMs(plan.makespanMs)}** (lower bound ${formatMs(plan.lowerBoundMs)}, ` +
+      `${(slack * 100).toFixed(1)}% above it; mean ${formatMs(mean)}). ` +
+      `${plan.unknownFiles.length} file(s) with no timing. Fingerprint \`${plan.fingerprint}\`.`,
+  ].join('\n');
+}
