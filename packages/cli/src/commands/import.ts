@@ -1,5 +1,94 @@
+import path from 'node:path';
+import {
+  importJUnit,
+  importRunnerJson,
+  mergeReports,
+  readFilesWith,
+  readStoreFile,
+  writeStoreFile,
+  type RunReport,
+} from '@shardwise/core';
 import type { Context } from '../context.js';
-import type { CommandLine } from '../options.js';
-export async function importCommand(_ctx: Context, _line: CommandLine): Promise<number> {
+import { locate } from '../inputs.js';
+import { usageError, type CommandLine } from '../options.js';
+import { expandInputs, parseSmoothing } from '../reports.js';
+
+const FORMATS = ['junit', 'jest-json', 'vitest-json'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Show a progress bar from this many report files on (and only on a TTY). */
+const PROGRESS_FROM = 20;
+
+/**
+ * `shard import FORMAT FILE|GLOB...`: builds or updates the store from reports a CI already produces
+ * (JUnit XML, `jest --json`, `vitest --reporter=json`), read concurrently with a bound.
+ */
+export async function importCommand(ctx: Context, { values, positionals }: CommandLine): Promise<number> {
+  const [format, ...args] = positionals;
+  if (format === undefined || !(FORMATS as readonly string[]).includes(format)) {
+    throw usageError(
+      `shard import: ${format === undefined ? 'missing the format' : `unknown format "${format}"`}; expected ${FORMATS.join(', ')} (e.g. shard import junit 'reports/*.xml')`,
+    );
+  }
+  if (args.length === 0)
+    throw usageError(`shard import ${format}: name the report files, directories or globs`);
+  const smoothing = parseSmoothing(values.smoothing);
+  const { root, storePath } = locate(values, ctx);
+  const out = values.out === undefined ? storePath! : path.resolve(ctx.io.cwd, values.out);
+
+  const inputs = await expandInputs(args, ctx.io.cwd, format === 'junit' ? ['.xml'] : ['.json']);
+  if (inputs.length === 0) throw usageError(`shard import ${format}: no report files in ${args.join(' ')}`);
+  const files = inputs.map((i) => i.file);
+  const progress = await startProgress(ctx, files.length);
+  let reports: RunReport[];
+  try {
+    reports = await readFilesWith(files, (text, file) => parse(format as Format, text, file, root, ctx), {
+      onProgress: (done) => progress?.update(done),
+    });
+  } finally {
+    progress?.stop();
+  }
+  const base = await readStoreFile(storePath!);
+  const result = mergeReports(base, reports, { prune: false, ...(smoothing ? { smoothing } : {}) });
+  const measured = new Set(reports.flatMap((r) => r.files.map((f) => f.file))).size;
+  if (measured === 0) {
+    ctx.warn(
+      format === 'junit'
+        ? 'the reports name no test files: enable the file attribute (jest-junit `addFileAttribute`, Vitest `junit: { addFileAttribute: true }`)'
+        : 'the reports list no test files',
+    );
+  }
+  const write = result.changed || out !== storePath || base === undefined;
+  if (write && (base !== undefined || result.store.files.size > 0)) await writeStoreFile(out, result.store);
+  ctx.io.stdout.write(
+    `Imported ${reports.length} ${format} report(s) naming ${measured} test file(s) into ${path.relative(ctx.io.cwd, out) || out}: ` +
+      `${result.added.length} added, ${result.updated.length} updated, ${result.kept.length} kept\n`,
+  );
   return 0;
+}
+
+function parse(format: Format, text: string, file: string, root: string, ctx: Context): RunReport {
+  const source = path.relative(ctx.io.cwd, file) || file;
+  return format === 'junit'
+    ? importJUnit(text, { root, source })
+    : importRunnerJson(text, format, { root, source });
+}
+
+async function startProgress(
+  ctx: Context,
+  total: number,
+): Promise<{ update(done: number): void; stop(): void } | undefined> {
+  if (total < PROGRESS_FROM || ctx.io.stderr.isTTY !== true || ctx.io.env['CI']) return undefined;
+  const { default: progress } = await import('cli-progress');
+  const bar = new progress.SingleBar(
+    {
+      format: 'Importing {bar} {value}/{total} reports',
+      stream: ctx.io.stderr as NodeJS.WritableStream,
+      clearOnComplete: true,
+      hideCursor: true,
+    },
+    progress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return bar;
 }
