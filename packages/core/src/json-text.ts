@@ -4,20 +4,136 @@ import type { z } from 'zod';
  * Parses JSON text, turning a syntax error into `line L, column C: <reason>`. Returns the error text
  * instead of throwing, so each caller picks its own error code and file name.
  */
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+export function parseJson(input: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  // A byte order mark (some Windows editors add one) is not JSON, but it is not an error either.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const at = /position (\d+)/.exec(message);
-    const position = at ? Number(at[1]) : /end of (JSON|data)/i.test(message) ? text.length : undefined;
+    // Node 20's V8 leaves the position out of some messages ("Unexpected token '}', ... is not valid JSON"):
+    // find it by scanning, so every syntax error says where it is.
+    const position = at
+      ? Number(at[1])
+      : /end of (JSON|data)/i.test(message)
+        ? text.length
+        : syntaxErrorOffset(text);
     const reason = message
-      .replace(/ in JSON at position \d+.*$/s, '')
+      .replace(/ (?:in JSON )?at position \d+.*$/s, '')
       .replace(/,? ".*" is not valid JSON$/s, '');
     if (position === undefined) return { ok: false, error: reason };
     const { line, column } = lineAndColumn(text, position);
     const truncated = position >= text.length ? ' (the file looks truncated)' : '';
     return { ok: false, error: `line ${line}, column ${column}: ${reason}${truncated}` };
+  }
+}
+
+/**
+ * The offset of the first character that makes `text` invalid JSON (RFC 8259), or `text.length` when it
+ * ends too early; `undefined` if it is valid. Only called after JSON.parse failed, so speed is secondary.
+ */
+export function syntaxErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const n = text.length;
+  const ws = () => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string) => {
+    for (const ch of word) {
+      if (text[i] !== ch) fail();
+      i++;
+    }
+  };
+  const string = () => {
+    i++; // opening quote
+    for (;;) {
+      if (i >= n) fail();
+      const ch = text.charCodeAt(i);
+      if (ch === 0x22) return void i++;
+      if (ch < 0x20) fail();
+      if (ch === 0x5c) {
+        i++;
+        const e = text[i];
+        if (e === 'u') {
+          for (let h = 1; h <= 4; h++) {
+            if (!/[0-9A-Fa-f]/.test(text[i + h] ?? '')) {
+              i += h;
+              fail();
+            }
+          }
+          i += 5;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
+        else fail();
+      } else i++;
+    }
+  };
+  const digits = () => {
+    const start = i;
+    while (i < n && text[i]! >= '0' && text[i]! <= '9') i++;
+    if (i === start) fail();
+  };
+  const number = () => {
+    if (text[i] === '-') i++;
+    if (text[i] === '0') i++;
+    else digits();
+    if (text[i] === '.') {
+      i++;
+      digits();
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      digits();
+    }
+  };
+  const value = (): void => {
+    ws();
+    const ch = text[i];
+    if (ch === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (ch === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (ch === '"') string();
+    else if (ch === 't') literal('true');
+    else if (ch === 'f') literal('false');
+    else if (ch === 'n') literal('null');
+    else if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) number();
+    else fail();
+  };
+  try {
+    value();
+    ws();
+    return i < n ? i : undefined;
+  } catch (offset) {
+    return Math.min(offset as number, n);
   }
 }
 

@@ -38,40 +38,39 @@ export function importJUnit(xml: string, options: { root?: string; source?: stri
     });
     doc = parser.parse(xml, true) as Node;
   } catch (error) {
-    throw new ShardwiseError(
-      'REPORT_SYNTAX',
-      `${source}: invalid XML (${String((error as Error).message ?? error).split('\n')[0]})`,
-      {
-        cause: error,
-      },
-    );
+    throw new ShardwiseError('REPORT_SYNTAX', `${source}: invalid XML ${describeXmlError(error)}`, {
+      cause: error,
+    });
   }
   const files = new Map<string, { suiteMs: number; caseMs: number; tests: TestTiming[] }>();
   const toKey = (p: string) => normalizePath(p, options.root);
 
+  // `inherited` is the file key of the nearest enclosing suite that names one.
   const visitSuite = (suite: Node, inherited: string | undefined): void => {
-    const suiteFile =
-      attr(suite, 'file') ?? attr(suite, 'filepath') ?? pathLike(attr(suite, 'name')) ?? inherited;
+    const named = attr(suite, 'file') ?? attr(suite, 'filepath') ?? pathLike(attr(suite, 'name'));
+    const suiteKey = named !== undefined ? toKey(named) : inherited;
     const cases = asArray(suite['testcase']);
-    let anyCase = false;
+    const caseKeys = new Set<string>();
     for (const tc of cases) {
-      const file = attr(tc, 'file') ?? attr(tc, 'filepath') ?? suiteFile ?? pathLike(attr(tc, 'classname'));
-      if (!file) continue;
-      anyCase = true;
-      const entry = entryFor(files, toKey(file));
+      const own = attr(tc, 'file') ?? attr(tc, 'filepath');
+      const file = own ?? (suiteKey === undefined ? pathLike(attr(tc, 'classname')) : undefined);
+      const key = file !== undefined ? toKey(file) : suiteKey;
+      if (key === undefined) continue;
+      caseKeys.add(key);
+      const entry = entryFor(files, key);
       const ms = seconds(attr(tc, 'time'));
       entry.caseMs += ms;
-      const name = [attr(tc, 'classname'), attr(tc, 'name')]
-        .filter((x) => x && !PATH_LIKE.test(x))
-        .join(' > ');
-      entry.tests.push({ name: name || (attr(tc, 'name') ?? ''), durationMs: ms, status: caseStatus(tc) });
+      entry.tests.push({ name: testName(tc), durationMs: ms, status: caseStatus(tc) });
     }
-    // A suite's own time counts for its file when the suite is one file (it includes setup).
-    if (suiteFile && (anyCase || cases.length === 0)) {
-      const entry = entryFor(files, toKey(suiteFile));
-      entry.suiteMs += seconds(attr(suite, 'time'));
+    // A suite's own time includes the file's setup, so it counts for the file when the suite is one file:
+    // all its cases ran in that file (jest-junit names suites after a describe block, and puts the file on
+    // each case), or it has no cases and names a file. Only the outermost suite of a file counts: a nested
+    // suite's time is already part of its parent's.
+    const timeKey = caseKeys.size === 1 ? [...caseKeys][0] : cases.length === 0 ? suiteKey : undefined;
+    if (timeKey !== undefined && timeKey !== inherited) {
+      entryFor(files, timeKey).suiteMs += seconds(attr(suite, 'time'));
     }
-    for (const child of asArray(suite['testsuite'])) visitSuite(child, suiteFile);
+    for (const child of asArray(suite['testsuite'])) visitSuite(child, suiteKey);
   };
   for (const top of asArray(doc['testsuites']))
     for (const suite of asArray(top['testsuite'])) visitSuite(suite, undefined);
@@ -90,6 +89,27 @@ export function importJUnit(xml: string, options: { root?: string; source?: stri
     tests: e.tests,
   }));
   return { format: REPORT_FORMAT, version: 1, runner: 'junit', files: reported };
+}
+
+/** fast-xml-parser's validator throws `message:line:column`; say it as `at line L, column C: message`. */
+function describeXmlError(error: unknown): string {
+  const text = String((error as Error)?.message ?? error).split('\n')[0]!;
+  const m = /^(.*?)\.?:(\d+|undefined):(\d+|undefined)$/.exec(text);
+  if (!m) return `(${text})`;
+  const [, message, line, column] = m;
+  if (line === 'undefined') return `(${message})`;
+  return `at line ${line}${column === 'undefined' ? '' : `, column ${column}`}: ${message}`;
+}
+
+/**
+ * `classname > name`, leaving out a classname that is a file path or repeats the name (jest-junit writes
+ * `{classname} {title}` into both by default).
+ */
+function testName(tc: Node): string {
+  const name = attr(tc, 'name')?.trim() ?? '';
+  const classname = attr(tc, 'classname')?.trim();
+  if (!classname || classname === name || PATH_LIKE.test(classname)) return name;
+  return name ? `${classname} > ${name}` : classname;
 }
 
 function entryFor(files: Map<string, { suiteMs: number; caseMs: number; tests: TestTiming[] }>, key: string) {

@@ -13,8 +13,12 @@ import path from 'node:path';
 export function normalizePath(file: string, root?: string): string {
   let p = file.replaceAll('\\', '/');
   if (root !== undefined && isAbsolutePath(p)) {
-    const [pn, rn] = sameDrive(p, root.replaceAll('\\', '/'));
-    p = path.posix.relative(rn, pn);
+    const r = root.replaceAll('\\', '/');
+    const [pn, rn] = sameDrive(p, r);
+    // Only two absolute paths on the same footing can be related; posix.relative would resolve anything
+    // else against the current directory (`C:/x` against `D:/repo` became `../../C:/x`). Such a path stays
+    // absolute, and the store refuses it with a clear message.
+    if (pn.startsWith('/') && rn.startsWith('/')) p = path.posix.relative(rn, pn);
   }
   p = path.posix.normalize(p);
   if (p === '.' || p === './') return '';
