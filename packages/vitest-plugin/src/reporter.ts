@@ -75,23 +75,22 @@ export class ShardwiseReporter implements Reporter {
       files.set(entry.file, seen ? combine(seen, entry) : entry);
     }
     const shard = vitest.config.shard;
-    const report: RunReport = {
+    return {
       format: REPORT_FORMAT,
       version: 1,
       runner: 'vitest',
       createdAt: new Date().toISOString(),
+      ...(shard && { shard: { index: shard.index, count: shard.count } }),
+      ...(planned && {
+        plan: {
+          fingerprint: planned.plan.fingerprint,
+          shardCount: planned.plan.shardCount,
+          shards: planned.plan.shards.map((s) => s.files),
+          partial: planned.partial,
+        },
+      }),
       files: [...files.values()].sort((a, b) => compareCodeUnits(a.file, b.file)),
     };
-    if (shard) report.shard = { index: shard.index, count: shard.count };
-    if (planned) {
-      report.plan = {
-        fingerprint: planned.plan.fingerprint,
-        shardCount: planned.plan.shardCount,
-        shards: planned.plan.shards.map((s) => s.files),
-        partial: planned.partial,
-      };
-    }
-    return report;
   }
 }
 

@@ -1,0 +1,86 @@
+/**
+ * Group 1 of the issue: a full run records every file's wall time in one report, and `shard merge`
+ * turns that report into a store with those durations.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '@shardwise/core';
+import {
+  byFile,
+  copyFixture,
+  ok,
+  readReports,
+  removeFixtures,
+  shard,
+  sleepOf,
+  testFiles,
+  vitest,
+} from './helpers.js';
+
+afterAll(removeFixtures);
+
+describe('a full run', () => {
+  let dir: string;
+  let files: string[];
+  let report: RunReport;
+
+  beforeAll(async () => {
+    dir = await copyFixture('basic');
+    files = await testFiles(dir);
+    ok(await vitest(dir, ['run']));
+    const reports = await readReports(dir);
+    expect([...reports.keys()]).toEqual(['vitest-full.json']);
+    report = reports.get('vitest-full.json')!;
+  });
+
+  it('writes one report of every file, with no shard and no plan', () => {
+    expect(report).toMatchObject({ format: 'shardwise-report', version: 1, runner: 'vitest' });
+    expect(report.shard).toBeUndefined();
+    expect(report.plan).toBeUndefined();
+    expect(Date.parse(report.createdAt!)).not.toBeNaN();
+    expect(report.files.map((f) => f.file)).toEqual(files);
+  });
+
+  it('records each file at least as long as its tests sleep, setup included', () => {
+    for (const entry of report.files) {
+      expect(entry.status).toBe('passed');
+      expect(Number.isInteger(entry.durationMs)).toBe(true);
+      expect(entry.durationMs).toBeGreaterThanOrEqual(sleepOf(entry.file) - 2);
+      // The file's time is more than its tests': environment, import and collection count too.
+      const testsMs = entry.tests!.reduce((sum, t) => sum + t.durationMs, 0);
+      expect(entry.durationMs).toBeGreaterThanOrEqual(testsMs);
+    }
+    const recorded = byFile(report);
+    const slowest = recorded.get('tests/sleep-600.test.ts')!.durationMs;
+    for (const entry of report.files.filter((f) => sleepOf(f.file) === 50)) {
+      expect(entry.durationMs).toBeLessThan(slowest);
+    }
+  });
+
+  it('records every test by full name, with its duration and outcome', () => {
+    const entry = byFile(report).get('tests/sleep-400.test.ts')!;
+    expect(entry.tests!.map((t) => [t.name, t.status])).toEqual([
+      ['sleeps 400 ms', 'passed'],
+      ['returns at once', 'passed'],
+    ]);
+    expect(entry.tests![0]!.durationMs).toBeGreaterThanOrEqual(398);
+  });
+
+  it('is folded by `shard merge` into a store with those durations', async () => {
+    const store = path.join(dir, 'shard-timings.json');
+    const merged = ok(await shard(dir, ['merge', '--timings', store, '.shardwise/reports']));
+    expect(merged.stdout + merged.stderr).toMatch(/15 added/);
+    const stored = JSON.parse(await fs.readFile(store, 'utf8')) as {
+      files: Record<string, { durationMs: number; samples: number }>;
+    };
+    expect(Object.keys(stored.files).sort()).toEqual(files);
+    for (const entry of report.files) {
+      const { durationMs, samples } = stored.files[entry.file]!;
+      expect(samples).toBe(1);
+      // One sample: the store holds the measurement itself (no smoothing yet), within rounding.
+      expect(Math.abs(durationMs - entry.durationMs)).toBeLessThanOrEqual(1);
+      expect(durationMs).toBeGreaterThanOrEqual(sleepOf(entry.file) - 2);
+    }
+  });
+});
