@@ -1,4 +1,5 @@
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser as XMLParserClass } from 'fast-xml-parser';
 import { ShardwiseError } from './errors.js';
 import { normalizePath } from './paths.js';
 import type { FileStatus, ReportedFile, RunReport } from './report.js';
@@ -6,6 +7,15 @@ import { REPORT_FORMAT } from './report.js';
 import type { TestStatus, TestTiming } from './store.js';
 
 type Node = Record<string, unknown>;
+
+// Loaded on first use, not at import: `@shardwise/core` is imported by every `shard` command and by the
+// runner plugins, and only JUnit import needs the XML parser (~50 ms to load).
+let XMLParser: typeof XMLParserClass | undefined;
+function xmlParser(): typeof XMLParserClass {
+  XMLParser ??= (createRequire(import.meta.url)('fast-xml-parser') as { XMLParser: typeof XMLParserClass })
+    .XMLParser;
+  return XMLParser;
+}
 
 /** Looks like a test file path rather than a describe title: used for suite names and classnames. */
 const PATH_LIKE = /[/\\]|\.(?:[cm]?[jt]sx?|rb|py|go|java|php|cs)$/;
@@ -27,7 +37,7 @@ export function importJUnit(xml: string, options: { root?: string; source?: stri
   }
   let doc: Node;
   try {
-    const parser = new XMLParser({
+    const parser = new (xmlParser())({
       ignoreAttributes: false,
       attributeNamePrefix: '',
       parseAttributeValue: false,
