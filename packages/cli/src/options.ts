@@ -231,6 +231,10 @@ function describeParseError(error: unknown, command: CommandName | undefined): s
   }
   const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
   if (missing) return `${where}: ${missing[1]} needs a value; see \`${where} --help\``;
+  const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    return `${where}: ${ambiguous[1]} needs a value; write a value that starts with "-" as ${ambiguous[1]}=-VALUE`;
+  }
   const noValue = /Option '(--[\w-]+)' does not take an argument/.exec(message);
   if (noValue) return `${where}: ${noValue[1]} is a flag and takes no value`;
   return `${where}: ${message.split('\n')[0]}`;
