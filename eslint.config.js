@@ -21,6 +21,15 @@ export default tseslint.config(
     },
   },
   {
+    // The Jest example is a plain CommonJS project, as most Jest suites are.
+    files: ['examples/jest-basic/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', describe: 'readonly', test: 'readonly', expect: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
