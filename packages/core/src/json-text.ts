@@ -170,7 +170,12 @@ export function describeIssue(
   }
   const where = formatPath(path) || '(top level)';
   const shown = got === undefined ? 'nothing' : truncate(JSON.stringify(got) ?? String(got));
-  const message = issue.message.startsWith('expected') ? issue.message : `expected ${issue.message}`;
+  // zod's own messages ("Invalid input: expected array, received undefined") are reworded to match ours;
+  // what was received is shown as `got …` below.
+  const own = issue.message
+    .replace(/^(?:Invalid (?:input|option|type|value|key)|Too (?:small|big)): /, '')
+    .replace(/, received [^,]+$/, '');
+  const message = own.startsWith('expected') ? own : `expected ${own}`;
   return `${where}: ${message}, got ${shown}`;
 }
 

@@ -40,7 +40,7 @@ export interface MergeResult {
   store: TimingStore;
   /** Files that got their first entry. */
   added: string[];
-  /** Files whose duration moved by more than the threshold. */
+  /** Files whose duration moved by more than the threshold, or whose provisional entry a pass confirmed. */
   updated: string[];
   /** Entries removed because their files are gone. */
   pruned: string[];
@@ -91,7 +91,10 @@ export function mergeReports(
       const before = base?.files.get(sample.file);
       if (
         before &&
-        Math.abs(sample.durationMs - before.durationMs) > Math.max(threshold * before.durationMs, minChangeMs)
+        (Math.abs(sample.durationMs - before.durationMs) >
+          Math.max(threshold * before.durationMs, minChangeMs) ||
+          // A provisional entry confirmed by a pass is worth writing even if its duration barely moved.
+          (before.provisional === true && next.provisional !== true))
       ) {
         updated.add(sample.file);
       }
@@ -150,7 +153,9 @@ function applySample(
   day: string | undefined,
 ): FileTiming | undefined {
   const ms = sample.durationMs;
-  const seen = day ? { lastSeen: day } : {};
+  // The later day wins; a report without an end time says nothing about the day.
+  const lastSeen = day !== undefined && !(old?.lastSeen && old.lastSeen > day) ? day : old?.lastSeen;
+  const seen = lastSeen ? { lastSeen } : {};
   const tests = sample.tests && sample.tests.length > 0 ? { tests: sample.tests } : {};
   if (sample.status === 'interrupted' || sample.status === 'skipped') return old;
   if (sample.status === 'failed') {
@@ -178,7 +183,6 @@ function applySample(
   }
   const next: FileTiming = { durationMs, samples, ...seen, ...tests };
   if (recentMs) next.recentMs = recentMs;
-  if (!day && old.lastSeen) next.lastSeen = old.lastSeen;
   if (!sample.tests && old.tests) next.tests = old.tests;
   return next;
 }

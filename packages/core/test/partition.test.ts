@@ -33,11 +33,6 @@ function durationIn(p: Plan, durations: ReadonlyMap<string, number>) {
   return (file: string) => durations.get(file) ?? p.unknownEstimateMs;
 }
 
-/** What a plan is, without the fields that legitimately differ between spellings. */
-function assignment(p: Plan) {
-  return p.shards.map((s) => s.files);
-}
-
 describe('partition: invariants', () => {
   it('puts every file in exactly one of exactly k shards, with consistent totals', () => {
     fc.assert(
