@@ -20,8 +20,19 @@ export interface CliIo {
   cwd: string;
 }
 
+let pipeGuarded = false;
+
 /** The real process. */
 export function processIo(): CliIo {
+  if (!pipeGuarded) {
+    pipeGuarded = true;
+    // The reader went away (`shard files | head -1`): stop quietly, as Unix filters do, instead of an
+    // unhandled EPIPE with a stack trace.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,

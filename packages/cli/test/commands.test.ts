@@ -58,6 +58,15 @@ describe('shard plan', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('reads the store named by SHARDWISE_TIMINGS', async () => {
+    const cwd = await tempDir({ 'list.txt': FILES.join('\n'), 'ci/store.json': STORE });
+    const result = await runMain(['plan', '--shards', '2', '--files-from', 'list.txt', '--json'], {
+      cwd,
+      env: { SHARDWISE_TIMINGS: 'ci/store.json' },
+    });
+    expect(JSON.parse(result.stdout).unknownFiles).toEqual(['f.test.ts']);
+  });
+
   it('--estimator and --no-timings change the estimate', async () => {
     const cwd = await project();
     const p90 = await runMain(

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBin, runMain, storeText, tempDir } from './helpers.js';
+import { BIN, runBin, runMain, storeText, tempDir } from './helpers.js';
 
 // End-to-end: the built bin, spawned as a user would, on real files in temp directories.
 
@@ -129,6 +130,27 @@ describe('shard files (spawned)', () => {
       cwd: dir,
     });
     expect(json).toMatchObject({ code: 0, stdout: '[]\n' });
+  });
+});
+
+describe('pipes (spawned)', () => {
+  it('stops quietly when the reader goes away (shard files | head -1)', async () => {
+    const many = Array.from({ length: 30_000 }, (_, i) => `t/file-${i}.test.ts`).join('\n');
+    const dir = await tempDir({ 'list.txt': many });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'files', '--shard', '1/1', '--no-timings', '--files-from', 'list.txt'],
+      {
+        cwd: dir,
+        env: { PATH: process.env['PATH'] ?? '' },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
 
