@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBin, storeText, tempDir } from './helpers.js';
+import { runBin, runMain, storeText, tempDir } from './helpers.js';
 
 // End-to-end: the built bin, spawned as a user would, on real files in temp directories.
 
@@ -15,7 +15,7 @@ async function fixture(): Promise<string> {
 describe('shard merge (spawned)', () => {
   /** Reports as the plugins write them, from the plan `shard plan --json` prints. */
   async function shardReports(dir: string, tamper?: (shards: string[][]) => string[][]): Promise<void> {
-    const plan = await runBin(['plan', '--shards', '3', '--files-from', 'list.txt', '--json'], { cwd: dir });
+    const plan = await runMain(['plan', '--shards', '3', '--files-from', 'list.txt', '--json'], { cwd: dir });
     const json = JSON.parse(plan.stdout) as { fingerprint: string; shards: { files: string[] }[] };
     const planned = json.shards.map((s) => s.files);
     const ran = tamper ? tamper(planned.map((s) => [...s])) : planned;
@@ -148,7 +148,7 @@ describe('plan, import and check (spawned)', () => {
     const imported = await runBin(['import', 'junit', 'reports'], { cwd: dir });
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('2 added');
-    const check = await runBin(['check', '--json'], { cwd: dir });
+    const check = await runMain(['check', '--json'], { cwd: dir });
     expect(check.code).toBe(0);
     expect(JSON.parse(check.stdout)).toMatchObject({
       valid: true,
