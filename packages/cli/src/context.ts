@@ -38,7 +38,6 @@ export function createContext(io: CliIo, verbose: boolean): Context {
   const out = createColors(colorEnabled(io.stdout, io.env));
   const err = createColors(colorEnabled(io.stderr, io.env));
   const github = io.env['GITHUB_ACTIONS'] === 'true' || Boolean(io.env['GITHUB_STEP_SUMMARY']);
-  const started = performance.now();
   return {
     io,
     out,
@@ -54,7 +53,8 @@ export function createContext(io: CliIo, verbose: boolean): Context {
     },
     debug(message) {
       if (!verbose) return;
-      const at = (performance.now() - started).toFixed(0).padStart(5);
+      // Milliseconds since the process started (not since main), so module loading shows too.
+      const at = performance.now().toFixed(0).padStart(5);
       io.stderr.write(err.dim(`shardwise ${at}ms ${message}`) + '\n');
     },
   };

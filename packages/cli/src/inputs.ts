@@ -133,7 +133,10 @@ async function readListFile(file: string): Promise<string> {
   }
 }
 
-/** Reads a previous plan (`shard plan --json` output, or any JSON with `shards[].files`). */
+/**
+ * Reads a previous plan for the stability option: `shard plan --json` output, or a shardwise report (whose
+ * `plan.shards` lists the files of every shard), as the plugins accept.
+ */
 export async function readPreviousPlan(file: string): Promise<PreviousPlan> {
   let value: unknown;
   try {
@@ -145,21 +148,21 @@ export async function readPreviousPlan(file: string): Promise<PreviousPlan> {
       { cause: error },
     );
   }
-  const shards = (value as { shards?: unknown } | null)?.shards;
-  const valid =
-    Array.isArray(shards) &&
-    shards.every(
-      (s: unknown) =>
-        s !== null &&
-        typeof s === 'object' &&
-        Array.isArray((s as { files?: unknown }).files) &&
-        (s as { files: unknown[] }).files.every((f) => typeof f === 'string'),
-    );
-  if (!valid) {
-    throw new ShardwiseError(
-      'INVALID_OPTION',
-      `--previous ${file}: expected a plan with "shards": [{ "files": [...] }, ...] as \`shard plan --json\` prints`,
-    );
+  const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((f) => typeof f === 'string');
+  const object = (value ?? {}) as { shards?: unknown; plan?: { shards?: unknown } };
+  const fromPlan = object.shards;
+  if (
+    Array.isArray(fromPlan) &&
+    fromPlan.every((s: unknown) => isStrings((s as { files?: unknown } | null)?.files))
+  ) {
+    return { shards: fromPlan as { files: string[] }[] };
   }
-  return { shards: shards as { files: string[] }[] };
+  const fromReport = object.plan?.shards;
+  if (Array.isArray(fromReport) && fromReport.every(isStrings)) {
+    return { shards: fromReport.map((files) => ({ files })) };
+  }
+  throw new ShardwiseError(
+    'INVALID_OPTION',
+    `--previous ${file}: expected \`shard plan --json\` output ("shards": [{ "files": [...] }, ...]) or a shardwise report`,
+  );
 }
