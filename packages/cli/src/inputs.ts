@@ -113,8 +113,11 @@ export function splitLines(text: string): string[] {
   const lines = text.split('\n');
   const files: string[] = [];
   for (let line of lines) {
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line.trim() !== '') files.push(line);
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    // Only lines that start or end with white space can be blank: the common case skips trim().
+    if (line.length === 0) continue;
+    if ((line.charCodeAt(0) <= 32 || line.charCodeAt(line.length - 1) <= 32) && line.trim() === '') continue;
+    files.push(line);
   }
   return files;
 }
