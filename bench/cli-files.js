@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const FILES = 100_000;
@@ -22,13 +23,15 @@ if (!existsSync(BIN)) {
 
 // A seeded generator, so every run benchmarks the same store.
 let seed = 42;
-const random = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+const random = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'shardwise-bench-cli-'));
 try {
   const files = [];
   for (let i = 0; i < FILES; i++) {
-    files.push(`packages/pkg-${i % 211}/src/feature-${(i * 7) % 53}/case-${String(i).padStart(6, '0')}.test.ts`);
+    files.push(
+      `packages/pkg-${i % 211}/src/feature-${(i * 7) % 53}/case-${String(i).padStart(6, '0')}.test.ts`,
+    );
   }
   // The store as shardwise writes it: sorted keys, one entry per line; log-normal durations (median ~1.6 s).
   const lines = [...files].sort().map((file) => {
@@ -73,7 +76,9 @@ try {
   const mb = (statSync(store).size / 1e6).toFixed(1);
   const row = (name, xs) =>
     `  ${name.padEnd(40)} ${`${median(xs).toFixed(0)} ms`.padStart(8)}   ${xs.map((x) => x.toFixed(0)).join(' ')}`;
-  console.log(`CLI speed: ${FILES.toLocaleString('en-US')} files, store ${mb} MB, median of ${RUNS} (load ${os.loadavg()[0].toFixed(1)})`);
+  console.log(
+    `CLI speed: ${FILES.toLocaleString('en-US')} files, store ${mb} MB, median of ${RUNS} (load ${os.loadavg()[0].toFixed(1)})`,
+  );
   console.log(`  ${'command'.padEnd(40)} ${'median'.padStart(8)}   runs (ms)`);
   console.log(row('node -e: read + JSON.parse store & list', bareMs));
   console.log(row(`shard files --shard 3/64 (${shardFiles} files)`, cliMs));
