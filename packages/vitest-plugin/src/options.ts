@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { ShardwiseError, parseEstimator, type Estimator, type PreviousPlan } from '@shardwise/core';
+import type { PreviousPlan } from '@shardwise/core';
+import { ShardwiseError, parseEstimator, type Estimator } from '@shardwise/core/light';
 
 /** Options of {@link shardwise}. Relative paths are resolved against the Vitest root. */
 export interface ShardwiseVitestOptions {

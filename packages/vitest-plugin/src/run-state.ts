@@ -1,4 +1,5 @@
-import { normalizePath, unitKey, type Plan, type ShardSpec } from '@shardwise/core';
+import type { Plan, ShardSpec } from '@shardwise/core';
+import { normalizePath, unitKey } from '@shardwise/core/light';
 import type { Vitest } from 'vitest/node';
 import type { ResolvedOptions } from './options.js';
 

@@ -1,21 +1,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import {
-  ShardwiseError,
-  durationsOf,
-  isShardwiseError,
-  parseReport,
-  partition,
-  readStoreFile,
-  type Durations,
-  type PreviousPlan,
-} from '@shardwise/core';
+import type { Durations, PreviousPlan } from '@shardwise/core';
+import { ShardwiseError, isShardwiseError } from '@shardwise/core/light';
 import {
   BaseSequencer,
   type TestSequencerConstructor,
   type TestSpecification,
   type Vitest,
 } from 'vitest/node';
+import { loadCore } from './load-core.js';
 import { isPreviousPlan } from './options.js';
 import { keyOf, notice, type RunState } from './run-state.js';
 
@@ -63,6 +56,7 @@ async function planShard(
   shard: { index: number; count: number },
 ): Promise<TestSpecification[]> {
   const { options } = state;
+  const { durationsOf, partition, readStoreFile } = await loadCore();
   const byKey = new Map<string, TestSpecification[]>();
   for (const spec of specs) {
     const key = keyOf(vitest, spec.project.name, spec.moduleId);
@@ -152,6 +146,7 @@ async function readPrevious(stability: string | PreviousPlan | undefined): Promi
   }
   if (isPreviousPlan(value)) return value;
   if (value !== null && typeof value === 'object' && 'format' in value) {
+    const { parseReport } = await loadCore();
     const plan = parseReport(text, stability).plan;
     if (plan) return { shards: plan.shards.map((files) => ({ files })) };
   }
