@@ -226,3 +226,41 @@ describe('shard merge and check', () => {
     expect(none.code).toBe(1);
   });
 });
+
+describe('shard import', () => {
+  it('shows a progress bar on a TTY for many reports, and imports them all', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 25; i++) {
+      files[`reports/r${i}.json`] = JSON.stringify({
+        testResults: [
+          {
+            name: `/elsewhere/repo/src/t${i}.test.ts`,
+            startTime: 1000,
+            endTime: 1000 + 10 * i,
+            assertionResults: [],
+          },
+        ],
+      });
+    }
+    const cwd = await tempDir(files);
+    let stderr = '';
+    let stdout = '';
+    const io: CliIo = {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s), isTTY: true, columns: 80 },
+      readStdin: async () => '',
+      env: {},
+      cwd,
+    };
+    // Absolute paths in the reports are made relative to --root; the store stays where --timings says.
+    const code = await main(
+      ['import', 'jest-json', 'reports', '--root', '/elsewhere/repo', '--timings', 'store.json'],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain('Importing');
+    expect(stdout).toContain('Imported 25 jest-json report(s) naming 25 test file(s)');
+    const store = await fs.readFile(path.join(cwd, 'store.json'), 'utf8');
+    expect(store).toContain('"src/t24.test.ts": { "durationMs": 240, "samples": 1 }');
+  });
+});
