@@ -1,1 +1,2 @@
-export {};
+export { ShardwiseSequencer as default, ShardwiseSequencer } from './sequencer.js';
+export { resolveOptions, CONFIG_FILE, type ShardwiseJestOptions } from './options.js';
