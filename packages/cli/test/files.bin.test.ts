@@ -226,6 +226,21 @@ describe('shard run (spawned)', () => {
     expect(result.stderr).toContain('to stderr');
   });
 
+  it('forwards SIGTERM to the command and exits with 128 + 15', async () => {
+    const dir = await fixture();
+    const script = 'process.stdout.write("ready\\n"); setTimeout(() => {}, 30000)';
+    const child = spawn(
+      process.execPath,
+      [BIN, 'run', '--shard', '1/2', '--files-from', 'list.txt', '--', process.execPath, '-e', script],
+      { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } },
+    );
+    child.stdout.once('data', () => child.kill('SIGTERM'));
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      child.on('close', (c, s) => resolve([c, s])),
+    );
+    expect({ code, signal }).toEqual({ code: 143, signal: null });
+  });
+
   it('does not start the command for an empty shard', async () => {
     const dir = await tempDir({ 'list.txt': 'a.test.ts\n' });
     const result = await runBin(
