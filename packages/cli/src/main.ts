@@ -25,20 +25,25 @@ const LOADERS: Record<CommandName, () => Promise<Command>> = {
  * const code = await main(['files', '--shard', '1/4', '--files-from', 'list.txt']);
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  let verbose = debugEnabled(io.env) || argv.includes('--verbose');
-  let ctx = createContext(io, verbose);
+  // --verbose is read before parsing, so that even a usage error can show its internals (but not from the
+  // arguments of the command `shard run` runs, after `--`).
+  const end = argv.indexOf('--');
+  const ours = end === -1 ? argv : argv.slice(0, end);
+  const ctx = createContext(io, debugEnabled(io.env) || ours.includes('--verbose'));
   try {
     const line = parseCommandLine(argv);
-    verbose ||= line.values.verbose === true;
-    ctx = createContext(io, verbose);
     if (line.values.version) {
       io.stdout.write(`${version()}\n`);
       return 0;
     }
-    if (line.values.help || line.command === undefined) {
+    if (line.values.help) {
       io.stdout.write(helpText(line.command));
-      // `shard` alone is a usage error; `shard --help` is not.
-      return line.values.help ? 0 : 2;
+      return 0;
+    }
+    if (line.command === undefined) {
+      // `shard` alone is a usage error: the help goes to stderr, so nothing reads it as a result.
+      io.stderr.write(helpText(undefined));
+      return 2;
     }
     const command = await LOADERS[line.command]();
     ctx.debug(`command ${line.command}`);

@@ -280,7 +280,6 @@ export function helpText(command: CommandName | undefined): string {
       '  -v, --version  Print the version',
       '',
       'Exit codes: 0 ok, 1 failure (e.g. a planned file did not run), 2 usage or input error.',
-      'Docs: https://github.com/shardwise/shardwise/tree/main/packages/cli#readme',
       '',
     ].join('\n');
   }

@@ -117,7 +117,6 @@ describe('argument handling (in-process)', () => {
     { name: '--help', argv: ['--help'], code: 0, out: /Usage: shard <command>/ },
     { name: 'files --help', argv: ['files', '--help'], code: 0, out: /--shard I\/N/ },
     { name: 'plan -h', argv: ['plan', '-h'], code: 0, out: /--max-shards M/ },
-    { name: 'no command', argv: [], code: 2, out: /Commands:/ },
     {
       name: 'global option before the command',
       argv: ['--verbose', 'check', '--help'],
@@ -128,6 +127,12 @@ describe('argument handling (in-process)', () => {
     const result = await runMain(argv);
     expect(result.code).toBe(code);
     expect(result.stdout).toMatch(out);
+  });
+
+  it('prints the overview on stderr and exits 2 without a command', async () => {
+    const result = await runMain([]);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toContain('Commands:');
   });
 
   it('validates the shard before reading any input', async () => {
