@@ -28,17 +28,17 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
     parseNonNegative(values.overhead ?? String(DEFAULT_OVERHEAD_S), '--overhead') * 1000,
   );
   let shardCount = values.shards === undefined ? undefined : parseWholeNumber(values.shards, '--shards');
-  if (shardCount === undefined) {
-    const found = resolveShard(undefined, ctx.io.env);
-    if (found) {
-      shardCount = found.spec.count;
-      ctx.note(`${shardCount} shards from ${found.source}`);
-    } else if (maxShards === undefined) {
-      throw usageError('shard plan needs --shards N (or --max-shards M to get a recommendation)');
-    }
+  const found = shardCount === undefined ? resolveShard(undefined, ctx.io.env) : undefined;
+  if (shardCount === undefined && !found && maxShards === undefined) {
+    throw usageError('shard plan needs --shards N (or --max-shards M to get a recommendation)');
   }
   const locations = locate(values, ctx);
   const settings = planSettings(values, ctx);
+  // Only now that every input is valid: nothing is printed before an error.
+  if (found) {
+    shardCount = found.spec.count;
+    ctx.note(`${shardCount} shards from ${found.source}`);
+  }
 
   let planned = await planFromInputs(ctx, values, positionals, shardCount ?? 1, locations, settings);
   reportInputs(ctx, planned);
