@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBin, runMain, storeText, tempDir } from './helpers.js';
 
@@ -88,6 +90,16 @@ describe('shard merge (spawned)', () => {
 });
 
 describe('plan, import and check (spawned)', () => {
+  it('runs through the committed bin/shard.js that npm links as `shard`', async () => {
+    const shim = fileURLToPath(new URL('../bin/shard.js', import.meta.url));
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(process.execPath, [shim, '--version'], (error, stdout) =>
+        resolve({ code: error ? 1 : 0, stdout }),
+      );
+    });
+    expect(result).toEqual({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+  });
+
   it('plan --json prints exactly the documented keys, in order', async () => {
     const dir = await fixture();
     const result = await runBin(['plan', '--shards', '2', '--files-from', 'list.txt', '--json'], {
