@@ -33,8 +33,6 @@ export interface PartitionOptions {
 const WORK_BUDGET = 4_000_000;
 /** Kicks of the iterated local search, used only when shards hold fewer than 8 files on average. */
 const KICKS = 3000;
-/** Paths that are already normalized skip the (comparatively slow) normalizer. */
-const NEEDS_NORMALIZING = /\\|\/\/|(^|\/)\.\.?(\/|$)|^\/|^[A-Za-z]:|\/$/;
 
 /**
  * Splits test files into `shardCount` shards of near-equal total duration. Pure and deterministic: the
@@ -60,24 +58,11 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   const estimator = options.estimator ?? 'mean';
   const seed = options.seed ?? 1;
 
-  const keys = normalizeFiles(files, options.root);
+  const { keys, known, unknownMs, unknownFiles } = prepare(files, options, estimator);
   const n = keys.length;
-  const lookup = durationLookup(options.durations);
-  // known[i] is the recorded duration of keys[i], or -1.
-  const known = new Float64Array(n);
-  const knownValues: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const d = lookup(keys[i]!);
-    known[i] = d ?? -1;
-    if (d !== undefined) knownValues.push(d);
-  }
-  const unknownMs = estimateUnknownMs(knownValues, estimator);
-  const dur = known.map((d) => (d < 0 ? unknownMs : d));
-
-  // Global order: duration descending, then path by code units (keys are sorted, so index order).
-  const order = orderByDuration(dur);
+  // Files are numbered by their place in the global order (duration descending, then path by code units).
   const t = new Float64Array(n);
-  for (let pos = 0; pos < n; pos++) t[pos] = dur[order[pos]!]!;
+  for (let pos = 0; pos < n; pos++) t[pos] = known[pos]! < 0 ? unknownMs : known[pos]!;
   const prefix = new Float64Array(n + 1);
   for (let pos = 0; pos < n; pos++) prefix[pos + 1] = prefix[pos]! + t[pos]!;
   const lb = lowerBound(t, prefix, k);
@@ -98,7 +83,7 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   let schedule = solve(t, k, lb, seed, lpt);
   if (previous) {
     const rankOf = new Map<string, number>();
-    for (let pos = 0; pos < n; pos++) rankOf.set(keys[order[pos]!]!, pos);
+    for (let pos = 0; pos < n; pos++) rankOf.set(keys[pos]!, pos);
     const warm = solve(t, k, lb, seed, (s) => warmStart(s, previous, rankOf, options.root));
     if (warm.critical().load <= schedule.critical().load) schedule = warm;
   }
@@ -106,7 +91,7 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   const shards = schedule.members.map((list, s) => ({
     index: s + 1,
     estimatedMs: schedule.load[s]!,
-    files: list.map((pos) => keys[order[pos]!]!),
+    files: list.map((pos) => keys[pos]!),
   }));
   return {
     shardCount: k,
@@ -114,7 +99,7 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
     totalMs: prefix[n]!,
     makespanMs: n === 0 ? 0 : schedule.critical().load,
     lowerBoundMs: lb,
-    unknownFiles: keys.filter((_, i) => known[i]! < 0),
+    unknownFiles,
     unknownEstimateMs: unknownMs,
     emptyShards: shards.filter((s) => s.files.length === 0).map((s) => s.index),
     shards,
@@ -163,56 +148,182 @@ function previousDigest(previous: PreviousPlan | undefined): string {
 }
 
 function normalizeOne(file: string, root?: string): string {
-  return NEEDS_NORMALIZING.test(file) ? normalizePath(file, root) : file;
+  return needsNormalizing(file) ? normalizePath(file, root) : file;
 }
 
-/** Normalizes, folds duplicates and sorts by code units (the default sort compares UTF-16 code units). */
-function normalizeFiles(files: Iterable<string>, root?: string): string[] {
-  const seen = new Set<string>();
+/** The normalized, non-empty paths; the input array itself when it needs no change (the common case). */
+function normalizeAll(files: Iterable<string>, root?: string): readonly string[] {
+  if (Array.isArray(files)) {
+    const list = files as readonly string[];
+    let i = 0;
+    while (i < list.length && list[i] !== '' && !needsNormalizing(list[i]!)) i++;
+    if (i === list.length) return list;
+  }
+  const out: string[] = [];
   for (const file of files) {
     const key = normalizeOne(file, root);
-    if (key !== '') seen.add(key);
+    if (key !== '') out.push(key);
   }
-  return [...seen].sort();
+  return out;
 }
 
-function durationLookup(durations: Durations | undefined): (key: string) => number | undefined {
-  if (durations === undefined) return () => undefined;
-  const check = (key: string, d: number | undefined): number | undefined => {
-    if (d === undefined) return undefined;
-    if (!Number.isSafeInteger(d) || d < 0) {
+/**
+ * Whether {@link normalizePath} could change a path: a `\`, an empty, `.` or `..` segment, a leading or
+ * trailing `/`, or a drive letter. A character scan: at a million files a regular expression costs more
+ * than the rest of the normalization.
+ */
+function needsNormalizing(p: string): boolean {
+  const n = p.length;
+  if (n === 0) return false;
+  const c0 = p.charCodeAt(0);
+  if (c0 === SLASH || p.charCodeAt(n - 1) === SLASH) return true;
+  if (n >= 2 && p.charCodeAt(1) === COLON && (c0 | 32) >= 97 && (c0 | 32) <= 122) return true;
+  let segment = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? SLASH : p.charCodeAt(i);
+    if (c === BACKSLASH) return true;
+    if (c !== SLASH) continue;
+    const len = i - segment;
+    if (len === 0) return true;
+    if (len <= 2 && p.charCodeAt(segment) === DOT && (len === 1 || p.charCodeAt(segment + 1) === DOT))
+      return true;
+    segment = i + 1;
+  }
+  return false;
+}
+
+const SLASH = 47;
+const BACKSLASH = 92;
+const COLON = 58;
+const DOT = 46;
+
+/**
+ * Normalizes the files, looks up their durations, folds duplicates and puts them in the global order:
+ * duration descending (unknown files at the estimate), then path by code units. `known[pos]` is the
+ * recorded duration of `keys[pos]`, or -1.
+ *
+ * Cost matters at a million files: one duration lookup per file, one numeric sort, and string comparisons
+ * only between files of equal duration (which also brings duplicates together, so no set is needed).
+ */
+function prepare(
+  files: Iterable<string>,
+  options: PartitionOptions,
+  estimator: Estimator,
+): { keys: string[]; known: Float64Array; unknownMs: number; unknownFiles: string[] } {
+  const raw = normalizeAll(files, options.root);
+  const m = raw.length;
+  const rawKnown = new Float64Array(m);
+  lookUpDurations(raw, rawKnown, options.durations);
+
+  // Unknown files (-1) sort after every known one; the whole order is (duration desc, path), so equal
+  // paths, which have equal durations, end up next to each other.
+  const order = orderByDurationThenPath(rawKnown, raw);
+  // Preallocated: at a million files, arrays grown by push cost more in copies and GC than the rest.
+  const keys = new Array<string>(m);
+  let knownSorted = new Float64Array(m);
+  const unknownFiles: string[] = [];
+  let count = 0;
+  let previousKey: string | undefined;
+  for (let i = 0; i < m; i++) {
+    const j = order[i]!;
+    const key = raw[j]!;
+    if (key === previousKey) continue;
+    previousKey = key;
+    if (rawKnown[j]! < 0) unknownFiles.push(key);
+    else {
+      keys[count] = key;
+      knownSorted[count++] = rawKnown[j]!;
+    }
+  }
+  keys.length = count;
+  knownSorted = knownSorted.subarray(0, count);
+  const unknownMs = estimateUnknownMs(knownSorted, estimator);
+  if (unknownFiles.length === 0) return { keys, known: knownSorted, unknownMs, unknownFiles };
+
+  // Merge the unknown files (all at the estimate, sorted by path) into place: after the longer known
+  // files, among the known files of the same duration by path, before the shorter ones.
+  const n = keys.length + unknownFiles.length;
+  const mergedKeys = new Array<string>(n);
+  const known = new Float64Array(n);
+  let a = 0;
+  let b = 0;
+  for (let pos = 0; pos < n; pos++) {
+    const takeKnown =
+      a < keys.length &&
+      (b === unknownFiles.length ||
+        knownSorted[a]! > unknownMs ||
+        (knownSorted[a] === unknownMs && keys[a]! < unknownFiles[b]!));
+    if (takeKnown) {
+      mergedKeys[pos] = keys[a]!;
+      known[pos] = knownSorted[a++]!;
+    } else {
+      mergedKeys[pos] = unknownFiles[b++]!;
+      known[pos] = -1;
+    }
+  }
+  return { keys: mergedKeys, known, unknownMs, unknownFiles };
+}
+
+/** Fills `out[i]` with the recorded duration of `keys[i]`, or -1; rejects a value that is not integer ms. */
+function lookUpDurations(keys: readonly string[], out: Float64Array, durations: Durations | undefined): void {
+  if (durations === undefined) {
+    out.fill(-1);
+    return;
+  }
+  const isMap = durations instanceof Map;
+  const record = durations as Readonly<Record<string, number>>;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    // Object.hasOwn: a file named `__proto__` or `constructor` must not read the prototype.
+    const d = isMap
+      ? (durations as ReadonlyMap<string, number>).get(key)
+      : Object.hasOwn(record, key)
+        ? record[key]
+        : undefined;
+    if (d === undefined) out[i] = -1;
+    else if (Number.isSafeInteger(d) && d >= 0) out[i] = d;
+    else {
       throw new ShardwiseError(
         'INVALID_OPTION',
         `durations[${JSON.stringify(key)}]: expected a non-negative integer (ms), got ${String(d)}`,
       );
     }
-    return d;
-  };
-  if (durations instanceof Map) return (key) => check(key, durations.get(key));
-  const record = durations as Readonly<Record<string, number>>;
-  // Object.hasOwn: a file named `__proto__` or `constructor` must not read the prototype.
-  return (key) => check(key, Object.hasOwn(record, key) ? record[key] : undefined);
+  }
 }
 
 /**
- * Indices sorted by duration descending, then index ascending. A packed numeric key sorted as a typed array
- * is several times faster than a comparator at a million files; the comparator is the fallback for
- * durations too large to pack exactly.
+ * Indices sorted by duration descending, then path by code units. A packed numeric key (duration, index)
+ * sorted as a typed array is several times faster than a comparator at a million files; then only runs of
+ * equal duration are sorted by path. The comparator is the fallback for durations too large to pack.
  */
-function orderByDuration(dur: Float64Array): Uint32Array {
+function orderByDurationThenPath(dur: Float64Array, paths: readonly string[]): Uint32Array {
   const n = dur.length;
   let max = 0;
   for (let i = 0; i < n; i++) if (dur[i]! > max) max = dur[i]!;
   const scale = 2 ** Math.ceil(Math.log2(n + 1));
-  if ((max + 1) * scale <= Number.MAX_SAFE_INTEGER) {
+  const byPath = (a: number, b: number) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0);
+  let order: Uint32Array;
+  if ((max + 2) * scale <= Number.MAX_SAFE_INTEGER) {
     const packed = new Float64Array(n);
     for (let i = 0; i < n; i++) packed[i] = (max - dur[i]!) * scale + i;
     packed.sort();
-    const order = new Uint32Array(n);
+    order = new Uint32Array(n);
     for (let pos = 0; pos < n; pos++) order[pos] = packed[pos]! % scale;
-    return order;
+  } else {
+    order = new Uint32Array(n).map((_, i) => i).sort((a, b) => dur[b]! - dur[a]! || a - b);
   }
-  return new Uint32Array(n).map((_, i) => i).sort((a, b) => dur[b]! - dur[a]! || a - b);
+  for (let lo = 0; lo < n;) {
+    const d = dur[order[lo]!];
+    let hi = lo + 1;
+    // A run of equal durations is in input order; file lists usually come sorted (globs, stores), so check
+    // before sorting.
+    let sorted = true;
+    for (; hi < n && dur[order[hi]!] === d; hi++)
+      if (sorted && byPath(order[hi - 1]!, order[hi]!) > 0) sorted = false;
+    if (!sorted) order.subarray(lo, hi).sort(byPath);
+    lo = hi;
+  }
+  return order;
 }
 
 /** A binary min-heap of shard indices by (load, index): the lightest shard, ties to the lowest index. */
