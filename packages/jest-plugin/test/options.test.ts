@@ -1,0 +1,86 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CONFIG_FILE, resolveOptions } from '../src/options.js';
+
+let root: string;
+let withConfig: string;
+
+beforeAll(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'shardwise-jest-options-'));
+  withConfig = path.join(root, 'configured');
+  await fs.mkdir(withConfig);
+  await fs.writeFile(
+    path.join(withConfig, CONFIG_FILE),
+    JSON.stringify({ timings: 'ci/timings.json', reportsDir: 'out', estimator: 'median', record: false }),
+  );
+});
+
+describe('resolveOptions', () => {
+  it('defaults: the store and the reports next to the Jest config', () => {
+    expect(resolveOptions(root, {}, '/cwd')).toEqual({
+      timings: path.join(root, 'shard-timings.json'),
+      reportsDir: path.join(root, '.shardwise', 'reports'),
+      estimator: 'mean',
+      previous: undefined,
+      record: true,
+    });
+  });
+
+  it('reads shardwise.config.json, paths relative to it', () => {
+    expect(resolveOptions(withConfig, {}, '/cwd')).toMatchObject({
+      timings: path.join(withConfig, 'ci', 'timings.json'),
+      reportsDir: path.join(withConfig, 'out'),
+      estimator: 'median',
+      record: false,
+    });
+  });
+
+  it('environment variables win, paths relative to the current directory', () => {
+    const env = {
+      SHARDWISE_TIMINGS: 'a.json',
+      SHARDWISE_REPORTS_DIR: '/abs/reports',
+      SHARDWISE_ESTIMATOR: '250',
+      SHARDWISE_PREVIOUS: 'plan.json',
+      SHARDWISE_RECORD: '1',
+    };
+    expect(resolveOptions(withConfig, env, '/cwd')).toEqual({
+      timings: path.resolve('/cwd', 'a.json'),
+      reportsDir: path.resolve('/abs/reports'),
+      estimator: { fixedMs: 250 },
+      previous: path.resolve('/cwd', 'plan.json'),
+      record: true,
+    });
+  });
+
+  it.each([
+    {
+      name: 'estimator',
+      env: { SHARDWISE_ESTIMATOR: 'fast' },
+      error: /^SHARDWISE_ESTIMATOR: expected mean, median, p90/,
+    },
+    {
+      name: 'record',
+      env: { SHARDWISE_RECORD: 'maybe' },
+      error: /^SHARDWISE_RECORD: expected 1\/true or 0\/false, got "maybe"$/,
+    },
+  ])('rejects an invalid $name in one line', ({ env, error }) => {
+    expect(() => resolveOptions(root, env, '/cwd')).toThrow(error);
+  });
+
+  it.each([
+    {
+      name: 'a typo',
+      text: '{"timing": "x.json"}',
+      error: /unknown option "timing"; expected one of "timings"/,
+    },
+    { name: 'bad JSON', text: '{"timings": ', error: /shardwise\.config\.json: invalid JSON/ },
+    { name: 'not an object', text: '[]', error: /expected an object such as/ },
+    { name: 'a non-path', text: '{"timings": 3}', error: /"timings": expected a path, got 3/ },
+  ])('rejects a config file with $name', async ({ text, error }) => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shardwise-jest-options-'));
+    await fs.writeFile(path.join(dir, CONFIG_FILE), text);
+    expect(() => resolveOptions(dir, {}, '/cwd')).toThrow(error);
+  });
+});

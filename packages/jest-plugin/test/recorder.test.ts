@@ -1,0 +1,154 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseReport, serializeReport } from '@shardwise/core';
+import { describe, expect, it } from 'vitest';
+import type { AggregatedResult, TestResult } from '../src/jest-types.js';
+import { buildReport, reportedFile, wallTimeMs, writeFileAtomicSync } from '../src/recorder.js';
+
+// In-process: Jest's result objects in, report entries out. The end-to-end runs cannot make a worker crash
+// or a file fail to load on demand; these rows can.
+
+const perf = (p: Partial<TestResult['perfStats']>): TestResult['perfStats'] =>
+  ({
+    start: 0,
+    end: 0,
+    runtime: 0,
+    slow: false,
+    loadTestEnvironmentStart: 0,
+    loadTestEnvironmentEnd: 0,
+    ...p,
+  }) as TestResult['perfStats'];
+
+function result(p: Partial<TestResult> = {}): TestResult {
+  return {
+    testFilePath: '/repo/tests/a.test.js',
+    perfStats: perf({ loadTestEnvironmentStart: 1000, start: 1100, end: 1600 }),
+    numFailingTests: 0,
+    skipped: false,
+    testResults: [],
+    ...p,
+  } as TestResult;
+}
+
+describe('wallTimeMs', () => {
+  it.each([
+    {
+      name: 'environment setup included',
+      p: { loadTestEnvironmentStart: 1000, start: 1100, end: 1600 },
+      ms: 600,
+    },
+    {
+      name: 'rounded to whole ms',
+      p: { loadTestEnvironmentStart: 1000.4, start: 1100, end: 1600.9 },
+      ms: 601,
+    },
+    { name: 'no environment mark: end - start', p: { start: 1100, end: 1600 }, ms: 500 },
+    {
+      name: 'a zero duration is a duration',
+      p: { loadTestEnvironmentStart: 1600, start: 1600, end: 1600 },
+      ms: 0,
+    },
+    { name: 'no clock at all (crashed worker)', p: {}, ms: undefined },
+    {
+      name: 'marks out of order',
+      p: { loadTestEnvironmentStart: 1700, start: 1800, end: 1600 },
+      ms: undefined,
+    },
+  ])('$name', ({ p, ms }) => {
+    expect(wallTimeMs(perf(p))).toBe(ms);
+  });
+});
+
+describe('reportedFile', () => {
+  it.each([
+    { name: 'passed', r: {}, status: 'passed', durationMs: 600 },
+    { name: 'a failing test', r: { numFailingTests: 1 }, status: 'failed', durationMs: 600 },
+    {
+      name: 'a file that threw while loading',
+      r: { testExecError: { message: 'x' } },
+      status: 'failed',
+      durationMs: 600,
+    },
+    {
+      name: 'a crashed worker (no clock)',
+      r: { testExecError: { message: 'worker crashed' }, perfStats: perf({}) },
+      status: 'interrupted',
+      durationMs: 0,
+    },
+    { name: 'every test skipped', r: { skipped: true }, status: 'skipped', durationMs: 600 },
+  ])('$name → $status', ({ r, status, durationMs }) => {
+    expect(reportedFile('tests/a.test.js', result(r as Partial<TestResult>))).toMatchObject({
+      status,
+      durationMs,
+    });
+  });
+
+  it('keeps each test with its full name, duration and outcome', () => {
+    const entry = reportedFile(
+      'tests/a.test.js',
+      result({
+        testResults: [
+          { ancestorTitles: ['outer', 'inner'], title: 'works', duration: 12.6, status: 'passed' },
+          { ancestorTitles: [], title: 'later', duration: null, status: 'todo' },
+          { ancestorTitles: [], title: 'broken', duration: 3, status: 'failed' },
+        ] as unknown as TestResult['testResults'],
+      }),
+    );
+    expect(entry.tests).toEqual([
+      { name: 'outer > inner > works', durationMs: 13, status: 'passed' },
+      { name: 'later', durationMs: 0, status: 'skipped' },
+      { name: 'broken', durationMs: 3, status: 'failed' },
+    ]);
+  });
+});
+
+describe('buildReport', () => {
+  const results = (testResults: TestResult[]) => ({ testResults }) as AggregatedResult;
+  const base = {
+    keyOf: (r: TestResult) => path.posix.relative('/repo', r.testFilePath),
+    shard: { index: 2, count: 3 },
+    plan: {
+      fingerprint: 'f'.repeat(16),
+      shardCount: 3,
+      shards: [['tests/b.test.js'], ['tests/a.test.js'], []],
+    },
+    createdAt: '2026-11-27T16:00:00.000Z',
+  };
+
+  it('is a valid report, files sorted', () => {
+    const report = buildReport({
+      ...base,
+      results: results([result({ testFilePath: '/repo/tests/b.test.js' }), result()]),
+      testsFiltered: false,
+    });
+    expect(parseReport(serializeReport(report))).toEqual(report);
+    expect(report.files.map((f) => f.file)).toEqual(['tests/a.test.js', 'tests/b.test.js']);
+    expect(report).toMatchObject({ runner: 'jest', shard: base.shard, plan: base.plan });
+  });
+
+  it('with -t, passing files are reported skipped, so their partial times never reach the store', () => {
+    const report = buildReport({ ...base, results: results([result()]), testsFiltered: true });
+    expect(report.files[0]!.status).toBe('skipped');
+  });
+
+  it('folds a file reported twice under one key into one unit', () => {
+    const report = buildReport({
+      ...base,
+      results: results([result(), result({ numFailingTests: 1 })]),
+      testsFiltered: false,
+    });
+    expect(report.files).toEqual([{ file: 'tests/a.test.js', durationMs: 1200, status: 'failed' }]);
+  });
+});
+
+describe('writeFileAtomicSync', () => {
+  it('creates the directory, writes the file and leaves no temp file', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shardwise-jest-write-'));
+    const file = path.join(dir, 'a', 'b', 'report.json');
+    writeFileAtomicSync(file, 'one\n');
+    writeFileAtomicSync(file, 'two\n');
+    expect(await fs.readFile(file, 'utf8')).toBe('two\n');
+    expect(await fs.readdir(path.dirname(file))).toEqual(['report.json']);
+  });
+});
