@@ -10,15 +10,20 @@ import { copyFixture, ok, readReports, removeFixtures, vitest } from './helpers.
 afterAll(removeFixtures);
 
 describe('--reporter=dot on the command line', () => {
-  it('replaces the configured reporters but not the recording', async () => {
+  it('replaces the configured reporters but not the recording, next to a blob report', async () => {
     const dir = await copyFixture('basic');
-    const result = ok(await vitest(dir, ['run', '--shard=1/2', '--reporter=dot']));
+    const result = ok(await vitest(dir, ['run', '--shard=1/2', '--reporter=dot', '--reporter=blob']));
     expect(result.stdout).not.toMatch(/✓ tests\//); // the default reporter is gone
     const reports = [...(await readReports(dir)).values()];
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ runner: 'vitest', shard: { index: 1, count: 2 } });
     expect(reports[0]!.files.length).toBe(reports[0]!.plan!.shards[0]!.length);
     expect(reports[0]!.files.every((f) => f.status === 'passed' && f.durationMs > 0)).toBe(true);
+
+    // Merging the blobs re-reports recorded results: it neither plans nor writes a report.
+    const merged = ok(await vitest(dir, ['--merge-reports', '--reporter=dot']));
+    expect(merged.stderr).not.toMatch(/shardwise:/);
+    expect([...(await readReports(dir)).values()]).toEqual(reports);
   });
 });
 
