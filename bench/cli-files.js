@@ -85,6 +85,25 @@ try {
   console.log(
     `  ${'ratio'.padEnd(40)} ${`${ratio.toFixed(2)}×`.padStart(8)}   target ≤ ${TARGET}× ${ratio <= TARGET ? 'met' : 'NOT MET'}`,
   );
+
+  // Where the time goes, from one more run with --verbose (ms since the process started).
+  const verbose = spawnSync(process.execPath, [...cli, '--verbose'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  const labels = [
+    [/^command/, 'modules loaded'],
+    [/^--files-from/, 'list read'],
+    [/^store/, 'store read + validated'],
+    [/^partition/, 'durations map built'],
+    [/^plan/, 'partitioned'],
+  ];
+  const stages = [...verbose.stderr.matchAll(/shardwise\s+(\d+)ms (.*)/g)]
+    .map((m) => [Number(m[1]), labels.find(([re]) => re.test(m[2]))?.[1]])
+    .filter(([, label]) => label)
+    .map(([ms, label]) => `${label} ${ms}`);
+  console.log(`  one run, ms since process start: ${stages.join(', ')}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
