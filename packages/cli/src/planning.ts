@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { partition, type Plan } from '@shardwise/core';
+import { partition, splitUnitKey, type Plan } from '@shardwise/core';
 import type { Context } from './context.js';
 import { formatMs } from './format.js';
 import {
@@ -104,12 +104,16 @@ function mismatchExample(
 ): { key: string; file: string } | undefined {
   const byBase = new Map<string, string>();
   for (const key of keys) {
-    const base = key.slice(key.lastIndexOf('/') + 1);
+    const base = key.slice(Math.max(key.lastIndexOf('/'), key.indexOf('|')) + 1);
     if (!byBase.has(base)) byBase.set(base, key);
   }
   for (const file of unknown.slice(0, 1000)) {
     const key = byBase.get(file.slice(file.lastIndexOf('/') + 1));
-    if (key !== undefined && key !== file && (key.endsWith(`/${file}`) || file.endsWith(`/${key}`))) {
+    if (
+      key !== undefined &&
+      key !== file &&
+      (key.endsWith(`/${file}`) || file.endsWith(`/${key}`) || splitUnitKey(key).path === file)
+    ) {
       return { key, file };
     }
   }
