@@ -132,17 +132,25 @@ async function readPrevious(stability: string | PreviousPlan | undefined): Promi
       notice(`no previous plan at ${stability} (stability option); planning from scratch`);
       return undefined;
     }
-    throw new ShardwiseError('INVALID_OPTION', `stability: cannot read ${stability} (${String(error)})`, {
-      cause: error,
-    });
+    throw new ShardwiseError(
+      'INVALID_OPTION',
+      `shardwise({ stability }): cannot read ${stability} (${String(error)})`,
+      {
+        cause: error,
+      },
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ShardwiseError('INVALID_OPTION', `stability: ${stability} is not JSON (${String(error)})`, {
-      cause: error,
-    });
+    throw new ShardwiseError(
+      'INVALID_OPTION',
+      `shardwise({ stability }): ${stability} is not JSON (${String(error)})`,
+      {
+        cause: error,
+      },
+    );
   }
   if (isPreviousPlan(value)) return value;
   if (value !== null && typeof value === 'object' && 'format' in value) {
@@ -152,7 +160,7 @@ async function readPrevious(stability: string | PreviousPlan | undefined): Promi
   }
   throw new ShardwiseError(
     'INVALID_OPTION',
-    `stability: ${stability} holds no plan; expected a shardwise report written by a sharded run or \`shard plan --json\` output`,
+    `shardwise({ stability }): ${stability} holds no plan; expected a shardwise report written by a sharded run or \`shard plan --json\` output`,
   );
 }
 
