@@ -1,5 +1,5 @@
 const { simulate } = require('../../support/workload');
 
 describe('cart controller', () => {
-  test('case 1', () => simulate(28));
+  test('case 1', () => simulate(60));
 });

@@ -1,5 +1,5 @@
 const { simulate } = require('../../support/workload');
 
 describe('checkout controller', () => {
-  test('case 1', () => simulate(40));
+  test('case 1', () => simulate(86));
 });

@@ -1,5 +1,5 @@
 const { simulate } = require('../../support/workload');
 
 describe('enterprise confirmations controller', () => {
-  test('case 1', () => simulate(25));
+  test('case 1', () => simulate(54));
 });

@@ -1,5 +1,5 @@
 const { simulate } = require('../../support/workload');
 
 describe('groups controller', () => {
-  test('case 1', () => simulate(10));
+  test('case 1', () => simulate(21));
 });

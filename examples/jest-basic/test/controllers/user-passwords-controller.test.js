@@ -1,5 +1,5 @@
 const { simulate } = require('../../support/workload');
 
 describe('user passwords controller', () => {
-  test('case 1', () => simulate(17));
+  test('case 1', () => simulate(36));
 });

@@ -1,5 +1,5 @@
 const { simulate } = require('../../support/workload');
 
 describe('checkout helper', () => {
-  test('case 1', () => simulate(5));
+  test('case 1', () => simulate(11));
 });

@@ -1,5 +1,5 @@
 const { simulate } = require('../../support/workload');
 
 describe('cached products renderer', () => {
-  test('case 1', () => simulate(5));
+  test('case 1', () => simulate(11));
 });

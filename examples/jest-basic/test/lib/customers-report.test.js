@@ -1,5 +1,5 @@
 const { simulate } = require('../../support/workload');
 
 describe('customers report', () => {
-  test('case 1', () => simulate(65));
+  test('case 1', () => simulate(139));
 });

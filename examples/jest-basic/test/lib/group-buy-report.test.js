@@ -1,6 +1,6 @@
 const { simulate } = require('../../support/workload');
 
 describe('group buy report', () => {
-  test('case 1', () => simulate(51));
-  test('case 2', () => simulate(52));
+  test('case 1', () => simulate(109));
+  test('case 2', () => simulate(111));
 });

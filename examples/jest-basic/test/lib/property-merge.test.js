@@ -1,5 +1,5 @@
 const { simulate } = require('../../support/workload');
 
 describe('property merge', () => {
-  test('case 1', () => simulate(7));
+  test('case 1', () => simulate(15));
 });

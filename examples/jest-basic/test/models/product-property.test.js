@@ -1,5 +1,5 @@
 const { simulate } = require('../../support/workload');
 
 describe('product property', () => {
-  test('case 1', () => simulate(8));
+  test('case 1', () => simulate(17));
 });

@@ -2,5 +2,5 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../support/workload';
 
 describe('enterprise confirmations controller', () => {
-  test('case 1', () => simulate(25));
+  test('case 1', () => simulate(54));
 });

@@ -2,5 +2,5 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../support/workload';
 
 describe('groups controller', () => {
-  test('case 1', () => simulate(10));
+  test('case 1', () => simulate(21));
 });

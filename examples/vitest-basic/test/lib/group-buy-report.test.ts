@@ -2,6 +2,6 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../support/workload';
 
 describe('group buy report', () => {
-  test('case 1', () => simulate(51));
-  test('case 2', () => simulate(52));
+  test('case 1', () => simulate(109));
+  test('case 2', () => simulate(111));
 });

@@ -2,6 +2,6 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../support/workload';
 
 describe('packing report', () => {
-  test('case 1', () => simulate(68));
-  test('case 2', () => simulate(68));
+  test('case 1', () => simulate(146));
+  test('case 2', () => simulate(146));
 });

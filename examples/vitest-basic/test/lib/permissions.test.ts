@@ -2,6 +2,6 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../support/workload';
 
 describe('permissions', () => {
-  test('case 1', () => simulate(116));
-  test('case 2', () => simulate(117));
+  test('case 1', () => simulate(249));
+  test('case 2', () => simulate(251));
 });

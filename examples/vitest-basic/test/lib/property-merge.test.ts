@@ -2,5 +2,5 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../support/workload';
 
 describe('property merge', () => {
-  test('case 1', () => simulate(7));
+  test('case 1', () => simulate(15));
 });

@@ -2,5 +2,5 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../support/workload';
 
 describe('column preference', () => {
-  test('case 1', () => simulate(5));
+  test('case 1', () => simulate(11));
 });

@@ -1,5 +1,5 @@
 const { simulate } = require('../../../support/workload');
 
 describe('inventory items controller', () => {
-  test('case 1', () => simulate(78));
+  test('case 1', () => simulate(167));
 });

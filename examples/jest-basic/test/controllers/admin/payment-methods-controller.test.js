@@ -1,5 +1,5 @@
 const { simulate } = require('../../../support/workload');
 
 describe('payment methods controller', () => {
-  test('case 1', () => simulate(11));
+  test('case 1', () => simulate(24));
 });

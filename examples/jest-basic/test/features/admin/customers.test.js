@@ -1,7 +1,7 @@
 const { simulate } = require('../../../support/workload');
 
 describe('customers', () => {
-  test('case 1', () => simulate(560));
-  test('case 2', () => simulate(560));
-  test('case 3', () => simulate(562));
+  test('case 1', () => simulate(1200));
+  test('case 2', () => simulate(1200));
+  test('case 3', () => simulate(1204));
 });

@@ -1,5 +1,5 @@
 const { simulate } = require('../../../support/workload');
 
 describe('groups', () => {
-  test('case 1', () => simulate(51));
+  test('case 1', () => simulate(109));
 });

@@ -2,7 +2,7 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../../support/workload';
 
 describe('bulk order management', () => {
-  test('case 1', () => simulate(869));
-  test('case 2', () => simulate(869));
-  test('case 3', () => simulate(869));
+  test('case 1', () => simulate(1862));
+  test('case 2', () => simulate(1862));
+  test('case 3', () => simulate(1862));
 });

@@ -2,6 +2,6 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../../support/workload';
 
 describe('enterprises', () => {
-  test('case 1', () => simulate(456));
-  test('case 2', () => simulate(456));
+  test('case 1', () => simulate(977));
+  test('case 2', () => simulate(977));
 });

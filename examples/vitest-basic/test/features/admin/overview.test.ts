@@ -2,6 +2,6 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../../support/workload';
 
 describe('overview', () => {
-  test('case 1', () => simulate(57));
-  test('case 2', () => simulate(57));
+  test('case 1', () => simulate(122));
+  test('case 2', () => simulate(122));
 });

@@ -2,6 +2,6 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../../support/workload';
 
 describe('payment method', () => {
-  test('case 1', () => simulate(165));
-  test('case 2', () => simulate(165));
+  test('case 1', () => simulate(354));
+  test('case 2', () => simulate(354));
 });

@@ -2,5 +2,5 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../../support/workload';
 
 describe('groups', () => {
-  test('case 1', () => simulate(51));
+  test('case 1', () => simulate(109));
 });

@@ -2,7 +2,7 @@ import { describe, test } from 'vitest';
 import { simulate } from '../../../../support/workload';
 
 describe('variant overrides', () => {
-  test('case 1', () => simulate(554));
-  test('case 2', () => simulate(554));
-  test('case 3', () => simulate(556));
+  test('case 1', () => simulate(1187));
+  test('case 2', () => simulate(1187));
+  test('case 3', () => simulate(1191));
 });
