@@ -24,5 +24,19 @@ export function lowerBound(desc: Float64Array, prefix: Float64Array, k: number):
     if (m > n) break;
     lb = Math.max(lb, Math.ceil((total - prefix[n - m]!) / j));
   }
+  // Cardinality by count threshold: for c < n/k, the a shards holding more than c files hold at least
+  // max(n − c(k − a), (c + 1)a) files between them (the others hold at most c each), so one of them carries
+  // at least an a-th of that many smallest durations. a is unknown: take the smallest bound over all a.
+  // Tight when shards hold few files of similar length (near-uniform suites); cheap, so only a few c.
+  const top = Math.ceil(n / k) - 1;
+  for (let c = Math.max(1, top - 3); c <= top; c++) {
+    let weakest = Infinity;
+    for (let a = 1; a <= k; a++) {
+      const m = Math.max(n - c * (k - a), (c + 1) * a);
+      if (m > n) continue;
+      weakest = Math.min(weakest, (prefix[n]! - prefix[n - m]!) / a);
+    }
+    if (weakest !== Infinity) lb = Math.max(lb, Math.ceil(weakest));
+  }
   return lb;
 }

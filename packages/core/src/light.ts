@@ -1,8 +1,19 @@
 /**
  * `@shardwise/core/light`: the parts of the core that load no dependencies (no zod, no XML parser), for
- * runner plugins that are imported with every test run's config and must cost next to nothing there. The
- * rest of the core is loaded by `import('@shardwise/core')` when it is needed.
+ * runner plugins that are imported with every test run's config and write a report at the end of every
+ * run: both must cost next to nothing. The rest of the core is loaded by `import('@shardwise/core')` when
+ * it is needed (planning, which validates the store).
  */
 export { ShardwiseError, isShardwiseError, type ShardwiseErrorCode } from './errors.js';
 export { normalizePath, isAbsolutePath, unitKey, splitUnitKey, compareCodeUnits } from './paths.js';
 export { parseEstimator, estimatorName, type Estimator } from './estimate.js';
+export {
+  REPORT_FORMAT,
+  serializeReport,
+  reportFileName,
+  type FileStatus,
+  type ReportedFile,
+  type ReportPlan,
+  type RunReport,
+} from './report-format.js';
+export { writeFileAtomic } from './write-file.js';

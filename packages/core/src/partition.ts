@@ -1,7 +1,7 @@
 import { lowerBound } from './bounds.js';
 import { ShardwiseError } from './errors.js';
 import { estimateUnknownMs, estimatorName, type Estimator } from './estimate.js';
-import { planFingerprint } from './fingerprint.js';
+import { SetDigest } from './fingerprint.js';
 import { iteratedLocalSearch, localSearch, type Budget } from './improve.js';
 import { normalizePath } from './paths.js';
 import { ALGORITHM_VERSION, type Plan, type PreviousPlan } from './plan.js';
@@ -31,8 +31,10 @@ export interface PartitionOptions {
 
 /** Total work units for the local search of one plan (see {@link Budget}). */
 const WORK_BUDGET = 4_000_000;
-/** Kicks of the iterated local search, used only when shards hold fewer than 8 files on average. */
+/** Kicks of the iterated local search when shards hold fewer than 8 files on average. */
 const KICKS = 3000;
+/** Kicks when shards hold 8 or more files on average. */
+const KICKS_MANY = 300;
 
 /**
  * Splits test files into `shardCount` shards of near-equal total duration. Pure and deterministic: the
@@ -58,7 +60,7 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   const estimator = options.estimator ?? 'mean';
   const seed = options.seed ?? 1;
 
-  const { keys, known, unknownMs, unknownFiles } = prepare(files, options, estimator);
+  const { keys, known, unknownMs, unknownFiles, digest } = prepare(files, options, estimator);
   const n = keys.length;
   // Files are numbered by their place in the global order (duration descending, then path by code units).
   const t = new Float64Array(n);
@@ -68,17 +70,13 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   const lb = lowerBound(t, prefix, k);
 
   const previous = options.previous?.shards.length === k ? options.previous : undefined;
-  const fingerprint = planFingerprint(
-    [
-      ALGORITHM_VERSION,
-      `shards=${k}`,
-      `estimator=${estimatorName(estimator)}`,
-      `seed=${seed}`,
-      previousDigest(previous),
-    ],
-    keys,
-    known,
-  );
+  const fingerprint = digest.fingerprint([
+    ALGORITHM_VERSION,
+    `shards=${k}`,
+    `estimator=${estimatorName(estimator)}`,
+    `seed=${seed}`,
+    previousDigest(previous),
+  ]);
 
   let schedule = solve(t, k, lb, seed, lpt);
   if (previous) {
@@ -112,7 +110,9 @@ function solve(t: Float64Array, k: number, lb: number, seed: number, start: (s: 
   const budget: Budget = { left: WORK_BUDGET };
   localSearch(s, lb, budget);
   // Few files per shard: local optima can sit well above the optimum, and kicks are cheap.
-  if (t.length < 8 * k && s.critical().load > lb) iteratedLocalSearch(s, lb, budget, seed, KICKS);
+  // With many files per shard the descent almost always reaches the bound; when it does not, a few kicks
+  // usually close the last milliseconds, and the shared work budget caps their cost on huge inputs.
+  if (s.critical().load > lb) iteratedLocalSearch(s, lb, budget, seed, t.length < 8 * k ? KICKS : KICKS_MANY);
   return s;
 }
 
@@ -168,34 +168,23 @@ function normalizeAll(files: Iterable<string>, root?: string): readonly string[]
 }
 
 /**
- * Whether {@link normalizePath} could change a path: a `\`, an empty, `.` or `..` segment, a leading or
- * trailing `/`, or a drive letter. A character scan: at a million files a regular expression costs more
- * than the rest of the normalization.
+ * Whether {@link normalizePath} might change a path: a `\\`, `//`, a `.` or `..` segment, a leading or
+ * trailing `/`, or a drive letter. Native substring searches are fast at a million files; a false positive
+ * (a hidden directory like `.github/`) only costs a call to the normalizer.
  */
 function needsNormalizing(p: string): boolean {
-  const n = p.length;
-  if (n === 0) return false;
-  const c0 = p.charCodeAt(0);
-  if (c0 === SLASH || p.charCodeAt(n - 1) === SLASH) return true;
-  if (n >= 2 && p.charCodeAt(1) === COLON && (c0 | 32) >= 97 && (c0 | 32) <= 122) return true;
-  let segment = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i === n ? SLASH : p.charCodeAt(i);
-    if (c === BACKSLASH) return true;
-    if (c !== SLASH) continue;
-    const len = i - segment;
-    if (len === 0) return true;
-    if (len <= 2 && p.charCodeAt(segment) === DOT && (len === 1 || p.charCodeAt(segment + 1) === DOT))
-      return true;
-    segment = i + 1;
-  }
-  return false;
+  if (p.length === 0) return false;
+  const first = p.charCodeAt(0);
+  return (
+    first === 47 || // '/'
+    first === 46 || // '.'
+    p.charCodeAt(p.length - 1) === 47 ||
+    p.charCodeAt(1) === 58 || // 'C:'
+    p.includes('\\') ||
+    p.includes('//') ||
+    p.includes('/.')
+  );
 }
-
-const SLASH = 47;
-const BACKSLASH = 92;
-const COLON = 58;
-const DOT = 46;
 
 /**
  * Normalizes the files, looks up their durations, folds duplicates and puts them in the global order:
@@ -209,7 +198,7 @@ function prepare(
   files: Iterable<string>,
   options: PartitionOptions,
   estimator: Estimator,
-): { keys: string[]; known: Float64Array; unknownMs: number; unknownFiles: string[] } {
+): { keys: string[]; known: Float64Array; unknownMs: number; unknownFiles: string[]; digest: SetDigest } {
   const raw = normalizeAll(files, options.root);
   const m = raw.length;
   const rawKnown = new Float64Array(m);
@@ -217,7 +206,10 @@ function prepare(
 
   // Unknown files (-1) sort after every known one; the whole order is (duration desc, path), so equal
   // paths, which have equal durations, end up next to each other.
-  const order = orderByDurationThenPath(rawKnown, raw);
+  const { order, duplicates } = orderByDurationThenPath(rawKnown, raw);
+  const digest = new SetDigest();
+  // Without duplicates, digest in input order: the strings are then read sequentially.
+  if (!duplicates) for (let j = 0; j < m; j++) digest.add(raw[j]!, rawKnown[j]!);
   // Preallocated: at a million files, arrays grown by push cost more in copies and GC than the rest.
   const keys = new Array<string>(m);
   let knownSorted = new Float64Array(m);
@@ -227,8 +219,11 @@ function prepare(
   for (let i = 0; i < m; i++) {
     const j = order[i]!;
     const key = raw[j]!;
-    if (key === previousKey) continue;
-    previousKey = key;
+    if (duplicates) {
+      if (key === previousKey) continue;
+      previousKey = key;
+      digest.add(key, rawKnown[j]!);
+    }
     if (rawKnown[j]! < 0) unknownFiles.push(key);
     else {
       keys[count] = key;
@@ -238,7 +233,7 @@ function prepare(
   keys.length = count;
   knownSorted = knownSorted.subarray(0, count);
   const unknownMs = estimateUnknownMs(knownSorted, estimator);
-  if (unknownFiles.length === 0) return { keys, known: knownSorted, unknownMs, unknownFiles };
+  if (unknownFiles.length === 0) return { keys, known: knownSorted, unknownMs, unknownFiles, digest };
 
   // Merge the unknown files (all at the estimate, sorted by path) into place: after the longer known
   // files, among the known files of the same duration by path, before the shorter ones.
@@ -261,7 +256,7 @@ function prepare(
       known[pos] = -1;
     }
   }
-  return { keys: mergedKeys, known, unknownMs, unknownFiles };
+  return { keys: mergedKeys, known, unknownMs, unknownFiles, digest };
 }
 
 /** Fills `out[i]` with the recorded duration of `keys[i]`, or -1; rejects a value that is not integer ms. */
@@ -292,16 +287,20 @@ function lookUpDurations(keys: readonly string[], out: Float64Array, durations: 
 }
 
 /**
- * Indices sorted by duration descending, then path by code units. A packed numeric key (duration, index)
- * sorted as a typed array is several times faster than a comparator at a million files; then only runs of
- * equal duration are sorted by path. The comparator is the fallback for durations too large to pack.
+ * Indices sorted by duration descending, then path by code units, and whether any path occurs twice.
+ * A packed numeric key (duration, index) sorted as a typed array is several times faster than a comparator
+ * at a million files. Within a run of equal durations the indices are in input order, so when the input is
+ * sorted by path (globs and stores list files that way) nothing more is needed; otherwise only those runs
+ * are sorted by path. The comparator is the fallback for durations too large to pack.
  */
-function orderByDurationThenPath(dur: Float64Array, paths: readonly string[]): Uint32Array {
+function orderByDurationThenPath(
+  dur: Float64Array,
+  paths: readonly string[],
+): { order: Uint32Array; duplicates: boolean } {
   const n = dur.length;
   let max = 0;
   for (let i = 0; i < n; i++) if (dur[i]! > max) max = dur[i]!;
   const scale = 2 ** Math.ceil(Math.log2(n + 1));
-  const byPath = (a: number, b: number) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0);
   let order: Uint32Array;
   if ((max + 2) * scale <= Number.MAX_SAFE_INTEGER) {
     const packed = new Float64Array(n);
@@ -312,18 +311,31 @@ function orderByDurationThenPath(dur: Float64Array, paths: readonly string[]): U
   } else {
     order = new Uint32Array(n).map((_, i) => i).sort((a, b) => dur[b]! - dur[a]! || a - b);
   }
+  // Strictly increasing input: every run is already in path order, and no path repeats.
+  let strictlySorted = true;
+  for (let i = 1; i < n && strictlySorted; i++) strictlySorted = paths[i - 1]! < paths[i]!;
+  if (strictlySorted) return { order, duplicates: false };
+
+  const byPath = (a: number, b: number) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0);
+  let duplicates = false;
   for (let lo = 0; lo < n;) {
     const d = dur[order[lo]!];
     let hi = lo + 1;
-    // A run of equal durations is in input order; file lists usually come sorted (globs, stores), so check
-    // before sorting.
     let sorted = true;
-    for (; hi < n && dur[order[hi]!] === d; hi++)
-      if (sorted && byPath(order[hi - 1]!, order[hi]!) > 0) sorted = false;
-    if (!sorted) order.subarray(lo, hi).sort(byPath);
+    for (; hi < n && dur[order[hi]!] === d; hi++) {
+      if (sorted) {
+        const c = byPath(order[hi - 1]!, order[hi]!);
+        if (c > 0) sorted = false;
+        else if (c === 0) duplicates = true;
+      }
+    }
+    if (!sorted) {
+      const run = order.subarray(lo, hi).sort(byPath);
+      for (let i = 1; i < run.length && !duplicates; i++) duplicates = paths[run[i - 1]!] === paths[run[i]!];
+    }
     lo = hi;
   }
-  return order;
+  return { order, duplicates };
 }
 
 /** A binary min-heap of shard indices by (load, index): the lightest shard, ties to the lowest index. */

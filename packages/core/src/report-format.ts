@@ -1,0 +1,72 @@
+/**
+ * The report format and its writing side, with no dependencies: a runner plugin writes reports on every run
+ * without loading the validation library that reading them (`parseReport`) needs.
+ */
+import type { ShardSpec } from './shard-spec.js';
+import type { TestTiming } from './store.js';
+
+/** The marker in every report file, so `shard merge` can tell its input from other JSON. */
+export const REPORT_FORMAT = 'shardwise-report';
+
+/**
+ * How one file's run ended. `interrupted`: the run was cancelled or the worker crashed before the file
+ * finished; its time says nothing about the file.
+ */
+export type FileStatus = 'passed' | 'failed' | 'skipped' | 'interrupted';
+
+export interface ReportedFile {
+  /** Unit key: POSIX path relative to the root, prefixed `project|` for a named project of several. */
+  file: string;
+  /** Wall time of the file, setup included, integer ms. */
+  durationMs: number;
+  status: FileStatus;
+  tests?: TestTiming[];
+}
+
+/** The plan a shard ran under: enough to name the files of a shard whose report never arrived. */
+export interface ReportPlan {
+  fingerprint: string;
+  shardCount: number;
+  /** Files of every shard, by shard (index 0 is shard 1). */
+  shards: string[][];
+  /**
+   * True when the runner planned only part of the suite (path filters, `--changed`, `-o`): such a plan
+   * proves nothing about the files it left out, so merge does not prune by it.
+   */
+  partial?: boolean;
+}
+
+/**
+ * What a runner plugin writes at the end of a run (one per shard), and what imports produce: the input of
+ * {@link mergeReports} and {@link checkCoverage}.
+ */
+export interface RunReport {
+  format: typeof REPORT_FORMAT;
+  version: 1;
+  /** `jest`, `vitest`, `junit`, `jest-json`, `vitest-json`. */
+  runner: string;
+  /** When the run ended (ISO 8601). Orders runs when several are merged at once. */
+  createdAt?: string;
+  /** The shard this run was; absent for an unsharded run or an import. */
+  shard?: ShardSpec;
+  plan?: ReportPlan;
+  files: ReportedFile[];
+}
+
+/** Serializes a report (compact: reports are machine-to-machine). */
+export function serializeReport(report: RunReport): string {
+  return JSON.stringify(report) + '\n';
+}
+
+/**
+ * The file name of a shard's report: distinct per runner, shard and plan, so shards writing into one
+ * directory (or artifacts downloaded into one) never overwrite each other.
+ */
+export function reportFileName(
+  runner: string,
+  shard: ShardSpec | undefined,
+  fingerprint: string | undefined,
+): string {
+  const which = shard ? `shard-${shard.index}-of-${shard.count}` : 'full';
+  return `${runner}-${which}${fingerprint ? `-${fingerprint.slice(0, 8)}` : ''}.json`;
+}
