@@ -1,7 +1,7 @@
 /**
- * The core, loaded on first use. Its validation library alone costs more to import than the rest of the
- * plugin; a config that imports the plugin on every run (watch mode, unsharded runs) must not pay that
- * up front. The reporter starts the import when the test run starts, so it overlaps with the tests.
+ * The whole core, loaded on first use: only planning needs it (its validation library, for the store,
+ * costs more to import than everything else the plugin loads). Config loading, unsharded runs and the
+ * reporter use `@shardwise/core/light`, which loads no dependencies.
  */
 type Core = typeof import('@shardwise/core');
 
@@ -10,9 +10,4 @@ let loading: Promise<Core> | undefined;
 /** The whole core (`partition`, the store, reports); the first call starts the import. */
 export function loadCore(): Promise<Core> {
   return (loading ??= import('@shardwise/core'));
-}
-
-/** Starts loading the core without waiting; a failure surfaces where {@link loadCore} is awaited. */
-export function prefetchCore(): void {
-  loadCore().catch(() => {});
 }

@@ -1,8 +1,16 @@
 import path from 'node:path';
-import type { FileStatus, ReportedFile, RunReport, TestStatus, TestTiming } from '@shardwise/core';
-import { compareCodeUnits } from '@shardwise/core/light';
+import type { TestStatus, TestTiming } from '@shardwise/core';
+import {
+  REPORT_FORMAT,
+  compareCodeUnits,
+  reportFileName,
+  serializeReport,
+  writeFileAtomic,
+  type FileStatus,
+  type ReportedFile,
+  type RunReport,
+} from '@shardwise/core/light';
 import type { Reporter, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node';
-import { loadCore, prefetchCore } from './load-core.js';
 import { keyOf, notice, type RunState } from './run-state.js';
 
 /** Precedence when one key covers several modules (tests and typecheck of one file): the worst wins. */
@@ -23,7 +31,6 @@ export class ShardwiseReporter implements Reporter {
   }
 
   onTestRunStart(specs: ReadonlyArray<TestSpecification>): void {
-    prefetchCore();
     const { vitest, planned } = this.#state;
     const shard = vitest.config.shard;
     // Vitest 4 itself refuses more shards than files, before the sequencer runs, with a message that does
@@ -44,8 +51,7 @@ export class ShardwiseReporter implements Reporter {
     // A failed plan ran nothing worth reporting. An empty planned shard does report (no files), so that
     // `shard merge` sees every shard accounted for.
     if (state.planningFailed || (!state.planned && testModules.length === 0)) return;
-    const { REPORT_FORMAT, reportFileName, serializeReport, writeFileAtomic } = await loadCore();
-    const report = this.#buildReport(testModules, reason, REPORT_FORMAT);
+    const report = this.#buildReport(testModules, reason);
     const file = path.join(
       state.options.reportsDir,
       reportFileName('vitest', report.shard, report.plan?.fingerprint),
@@ -59,11 +65,7 @@ export class ShardwiseReporter implements Reporter {
     }
   }
 
-  #buildReport(
-    testModules: ReadonlyArray<TestModule>,
-    reason: TestRunEndReason,
-    format: RunReport['format'],
-  ): RunReport {
+  #buildReport(testModules: ReadonlyArray<TestModule>, reason: TestRunEndReason): RunReport {
     const { vitest, planned } = this.#state;
     const files = new Map<string, ReportedFile>();
     for (const module of testModules) {
@@ -73,7 +75,7 @@ export class ShardwiseReporter implements Reporter {
     }
     const shard = vitest.config.shard;
     return {
-      format,
+      format: REPORT_FORMAT,
       version: 1,
       runner: 'vitest',
       createdAt: new Date().toISOString(),
