@@ -145,6 +145,19 @@ try {
     `load average ${load.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores\n`,
   );
   for (const [a, b, c] of rows) console.log(`  ${a.padEnd(widths[0])}  ${b.padStart(widths[1])}  ${c}`);
+  // On a shared machine other processes move wall times by far more than 2%; CPU time barely moves.
+  const spread = Math.max(
+    ...[runs.without, runs.with].map((rs) => {
+      const walls = rs.map((r) => r.wall);
+      return (Math.max(...walls) - Math.min(...walls)) / Math.min(...walls);
+    }),
+  );
+  if (spread > 0.1) {
+    console.log(
+      `\n  note: wall times of one configuration spread ${(spread * 100).toFixed(0)} % on this machine, more than the` +
+        ` effect measured${gnuTime ? '; the CPU line is the steadier figure' : ''}`,
+    );
+  }
   console.log('');
 } finally {
   await fs.rm(dir, { recursive: true, force: true });
