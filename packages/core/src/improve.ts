@@ -40,7 +40,7 @@ function improveCritical(s: Schedule, c: number, L: number, budget: Budget): boo
     const gap = L - load[x]!;
     if (gap <= 0) continue;
     const i = firstAtMost(cm, t, gap / 2);
-    for (const j of [i - 1, i]) {
+    for (let j = i - 1; j <= i; j++) {
       if (j < 0 || j >= cm.length) continue;
       const tf = t[cm[j]!]!;
       if (tf <= 0 || tf >= gap) continue;
@@ -68,13 +68,17 @@ function improveCritical(s: Schedule, c: number, L: number, budget: Budget): boo
     let bestG = -1;
     let swapScore = L;
     let previous = -1;
+    // The best partner of f is the file of x closest to tf − gap/2. Both lists are longest first, so that
+    // target only falls as f advances: one pointer walks x's list once (a merge, not a search per file).
+    let j = 0;
     for (const f of cm) {
       const tf = t[f]!;
       if (tf === previous) continue; // same duration, same outcome
       previous = tf;
       budget.left--;
-      const j = firstAtMost(xm, t, tf - gap / 2);
-      for (const g of [j - 1, j]) {
+      const target = tf - gap / 2;
+      while (j < xm.length && t[xm[j]!]! > target) j++;
+      for (let g = j - 1; g <= j; g++) {
         if (g < 0 || g >= xm.length) continue;
         const d = tf - t[xm[g]!]!;
         if (d <= 0 || d >= gap) continue;

@@ -63,8 +63,7 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   const { keys, known, unknownMs, unknownFiles, digest } = prepare(files, options, estimator);
   const n = keys.length;
   // Files are numbered by their place in the global order (duration descending, then path by code units).
-  const t = new Float64Array(n);
-  for (let pos = 0; pos < n; pos++) t[pos] = known[pos]! < 0 ? unknownMs : known[pos]!;
+  const t = unknownFiles.length === 0 ? known : known.map((d) => (d < 0 ? unknownMs : d));
   const prefix = new Float64Array(n + 1);
   for (let pos = 0; pos < n; pos++) prefix[pos + 1] = prefix[pos]! + t[pos]!;
   const lb = lowerBound(t, prefix, k);
@@ -116,8 +115,43 @@ function solve(t: Float64Array, k: number, lb: number, seed: number, start: (s: 
   return s;
 }
 
-/** Longest processing time first: each file, longest first, to the lightest shard (lowest index on ties). */
+/**
+ * Longest processing time first: each file, longest first, to the lightest shard (lowest index on ties).
+ * The heap holds one packed number per shard, load × K + index, so a comparison is one float comparison;
+ * the assignment is built in one pass at the end, with every shard's list allocated at its final size.
+ */
 function lpt(s: Schedule): void {
+  const { k, t } = s;
+  const n = t.length;
+  let total = 0;
+  for (let pos = 0; pos < n; pos++) total += t[pos]!;
+  const K = 2 ** Math.ceil(Math.log2(k));
+  if ((total + 1) * K > Number.MAX_SAFE_INTEGER) return lptSlow(s);
+  const where = new Int32Array(n);
+  // Loads all 0: keys 0, 1, …, k−1 in order already form a heap.
+  const heap = Float64Array.from({ length: k }, (_, i) => i);
+  for (let pos = 0; pos < n; pos++) {
+    const top = heap[0]!;
+    where[pos] = top % K;
+    // Sift the top down with its new key.
+    const key = top + t[pos]! * K;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= k) break;
+      const r = l + 1;
+      const m = r < k && heap[r]! < heap[l]! ? r : l;
+      if (heap[m]! >= key) break;
+      heap[i] = heap[m]!;
+      i = m;
+    }
+    heap[i] = key;
+  }
+  s.restore(where);
+}
+
+/** The same with an index heap, for totals too large to pack with the shard index. */
+function lptSlow(s: Schedule): void {
   const heap = new ShardHeap(s.k);
   for (let pos = 0; pos < s.t.length; pos++) {
     const shard = heap.top();

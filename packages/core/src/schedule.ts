@@ -64,11 +64,22 @@ export class Schedule {
     return { shard, load: this.load[shard]!, count };
   }
 
-  /** Replaces the whole assignment (used by the iterated local search to return to its best plan). */
+  /**
+   * Replaces the whole assignment (LPT's result, or the iterated local search returning to its best plan).
+   * Every shard's list is allocated at its final size and filled in position order, so it stays sorted.
+   */
   restore(where: Int32Array): void {
+    const counts = new Int32Array(this.k);
+    for (let pos = 0; pos < where.length; pos++) counts[where[pos]!]!++;
+    for (let x = 0; x < this.k; x++) this.members[x] = new Array<number>(counts[x]!);
     this.load.fill(0);
-    for (const list of this.members) list.length = 0;
-    for (let pos = 0; pos < where.length; pos++) this.append(pos, where[pos]!);
+    counts.fill(0);
+    for (let pos = 0; pos < where.length; pos++) {
+      const x = where[pos]!;
+      this.members[x]![counts[x]!++] = pos;
+      this.where[pos] = x;
+      this.load[x]! += this.t[pos]!;
+    }
   }
 }
 
