@@ -1,7 +1,7 @@
 // Planning speed and memory for one size, in a process of its own (run by bench/run.js with --expose-gc):
-import { performance } from 'node:perf_hooks';
 //   node --expose-gc bench/speed.js <files> <shards> <runs> [time|memory]
 // Prints one JSON line.
+import { performance } from 'node:perf_hooks';
 import { partition } from '../packages/core/dist/index.js';
 import { logNormal } from './datasets.js';
 import { median } from './partition.js';
