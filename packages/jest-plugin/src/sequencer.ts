@@ -36,6 +36,8 @@ const { default: TestSequencer } = require('@jest/test-sequencer') as typeof imp
   with: { 'resolution-mode': 'require' },
 });
 
+const DEBUG = /(^|,)\s*shardwise\s*(,|$)/.test(process.env.DEBUG ?? '');
+
 /** What one run knows once the options, the store and the previous plan are read. */
 interface RunState {
   options: ShardwiseJestOptions;
@@ -65,6 +67,7 @@ export class ShardwiseSequencer extends TestSequencer {
   #loaded: RunState | undefined;
   #plan: Plan | undefined;
   #shard: ShardSpec | undefined;
+  readonly #time = new Map<string, number>();
 
   // Jest 30 passes `{contexts, globalConfig}`; Jest 29 passes nothing.
   constructor(options?: SequencerOptions) {
@@ -77,7 +80,16 @@ export class ShardwiseSequencer extends TestSequencer {
    * Called by Jest only with `--shard=I/N`: plans every discovered test file with the timing store and
    * returns shard I, the same files `shard files --shard I/N` prints for that file list and store.
    */
-  override async shard(tests: Array<Test>, { shardIndex, shardCount }: ShardOptions): Promise<Array<Test>> {
+  override async shard(tests: Array<Test>, options: ShardOptions): Promise<Array<Test>> {
+    const start = performance.now();
+    try {
+      return await this.#shardTests(tests, options);
+    } finally {
+      this.#spent('shard', start);
+    }
+  }
+
+  async #shardTests(tests: Array<Test>, { shardIndex, shardCount }: ShardOptions): Promise<Array<Test>> {
     const state = await this.#load(tests);
     const byKey = groupByKey(tests, state);
     const plan = partition(byKey.keys(), {
@@ -114,6 +126,15 @@ export class ShardwiseSequencer extends TestSequencer {
    * `test.duration` to its recorded time. Without a store it keeps Jest's own order.
    */
   override async sort(tests: Array<Test>): Promise<Array<Test>> {
+    const start = performance.now();
+    try {
+      return await this.#sortTests(tests);
+    } finally {
+      this.#spent('sort', start);
+    }
+  }
+
+  async #sortTests(tests: Array<Test>): Promise<Array<Test>> {
     const state = await this.#load(tests);
     if (state.durations === undefined) return super.sort(tests);
     const durations = state.durations;
@@ -146,7 +167,18 @@ export class ShardwiseSequencer extends TestSequencer {
    * keeps Jest's own timing cache, then writes this run's shardwise report (not in watch mode).
    */
   override cacheResults(tests: Array<Test>, results: AggregatedResult): void {
+    const start = performance.now();
     super.cacheResults(tests, results);
+    this.#record(tests, results);
+    this.#spent('cacheResults', start);
+    if (DEBUG) {
+      const parts = [...this.#time].map(([hook, ms]) => `${hook} ${ms.toFixed(1)}`).join(', ');
+      const total = [...this.#time.values()].reduce((a, b) => a + b, 0);
+      notice(`debug: time in the sequencer ${total.toFixed(1)} ms (${parts})`);
+    }
+  }
+
+  #record(tests: Array<Test>, results: AggregatedResult): void {
     const state = this.#loaded;
     if (state === undefined || !state.options.record || this.#isWatching()) return;
     try {
@@ -174,6 +206,11 @@ export class ShardwiseSequencer extends TestSequencer {
     }
   }
 
+  /** Time spent in each hook, for `DEBUG=shardwise` (the overhead benchmark reads it). */
+  #spent(hook: string, start: number): void {
+    this.#time.set(hook, (this.#time.get(hook) ?? 0) + performance.now() - start);
+  }
+
   #load(tests: Array<Test>): Promise<RunState> {
     this.#state ??= this.#read(tests).then(
       (state) => (this.#loaded = state),
@@ -187,7 +224,8 @@ export class ShardwiseSequencer extends TestSequencer {
   async #read(tests: Array<Test>): Promise<RunState> {
     const root = this.#globalConfig?.rootDir ?? commonRoot(tests);
     const options = resolveOptions(root);
-    const store = await readStoreFile(options.timings);
+    // Relative to the current directory when inside it: the path in messages is then the one people type.
+    const store = await readStoreFile(displayPath(options.timings));
     if (store === undefined && this.#globalConfig?.shard) {
       notice(
         `no timing store at ${displayPath(options.timings)}; planning by estimate. Run the suite, then \`npx shard merge --timings ${displayPath(options.timings)} ${displayPath(options.reportsDir)}\` to create it`,
