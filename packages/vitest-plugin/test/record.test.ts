@@ -79,3 +79,31 @@ describe('a full run', () => {
     }
   });
 });
+
+describe('a run with failures', () => {
+  it('records each file and test with its outcome', async () => {
+    const dir = await copyFixture('basic');
+    await fs.writeFile(
+      path.join(dir, 'tests/outcomes.test.ts'),
+      [
+        "import { expect, test } from 'vitest';",
+        "test('passes', () => expect(1).toBe(1));",
+        "test('fails', () => expect(1).toBe(2));",
+        "test.skip('is skipped', () => {});",
+        '',
+      ].join('\n'),
+    );
+    const result = await vitest(dir, ['run', 'tests/outcomes.test.ts', 'tests/sleep-50-a.test.ts']);
+    expect(result.code).toBe(1);
+    const report = (await readReports(dir)).get('vitest-full.json')!;
+    const files = byFile(report);
+    expect(files.get('tests/sleep-50-a.test.ts')!.status).toBe('passed');
+    const outcomes = files.get('tests/outcomes.test.ts')!;
+    expect(outcomes.status).toBe('failed');
+    expect(outcomes.tests!.map((t) => [t.name, t.status])).toEqual([
+      ['passes', 'passed'],
+      ['fails', 'failed'],
+      ['is skipped', 'skipped'],
+    ]);
+  });
+});
