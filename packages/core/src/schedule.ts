@@ -66,17 +66,15 @@ export class Schedule {
 
   /**
    * Replaces the whole assignment (LPT's result, or the iterated local search returning to its best plan).
-   * Every shard's list is allocated at its final size and filled in position order, so it stays sorted.
+   * Filled in position order, so every shard's list stays sorted. Built with push, not preallocated: a
+   * preallocated array is "holey" in V8, and splice on a holey array takes a slow path.
    */
   restore(where: Int32Array): void {
-    const counts = new Int32Array(this.k);
-    for (let pos = 0; pos < where.length; pos++) counts[where[pos]!]!++;
-    for (let x = 0; x < this.k; x++) this.members[x] = new Array<number>(counts[x]!);
+    for (let x = 0; x < this.k; x++) this.members[x] = [];
     this.load.fill(0);
-    counts.fill(0);
     for (let pos = 0; pos < where.length; pos++) {
       const x = where[pos]!;
-      this.members[x]![counts[x]!++] = pos;
+      this.members[x]!.push(pos);
       this.where[pos] = x;
       this.load[x]! += this.t[pos]!;
     }
