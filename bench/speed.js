@@ -11,22 +11,26 @@ const { files, durations } = logNormal(n, 21);
 const gc = globalThis.gc ?? (() => {});
 
 if (mode === 'memory') {
-  // Peak memory of one plan: the growth of the process's maximum resident set over the inputs alone.
+  // Bytes allocated by one plan: run with a young generation large enough that no collection happens during
+  // the call (bench/run.js passes --max-semi-space-size), and compare heap and buffer use before and after.
+  // That is an upper bound on the plan's peak memory; the retained size is measured after a GC. A warm-up
+  // plan of another input first, so that compiled code is not counted.
+  const warm = logNormal(2000, 5);
+  for (let r = 0; r < 3; r++) partition(warm.files, { shardCount: k, durations: warm.durations });
   gc();
   const before = process.memoryUsage();
-  const rssBefore = before.rss;
   const plan = partition(files, { shardCount: k, durations });
-  const peakRss = process.resourceUsage().maxRSS * 1024;
+  const during = process.memoryUsage();
   gc();
   const after = process.memoryUsage();
-  const retained = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
+  const used = (m) => m.heapUsed + m.arrayBuffers;
   console.log(
     JSON.stringify({
       n,
       k,
       makespan: plan.makespanMs,
-      peakBytesPerFile: Math.max(0, peakRss - rssBefore) / n,
-      retainedBytesPerFile: retained / n,
+      allocatedBytesPerFile: (used(during) - used(before)) / n,
+      retainedBytesPerFile: (used(after) - used(before)) / n,
     }),
   );
 } else {
@@ -40,8 +44,11 @@ if (mode === 'memory') {
     const used = process.cpuUsage(cpu);
     return { plan, wall, cpu: (used.user + used.system) / 1000 };
   };
-  // One warm-up run (JIT), then the timed runs; the first, cold run is reported too.
+  // Three warm-up runs (JIT compilation happens on background threads, which the CPU time would count),
+  // then the timed runs; the first, cold run is reported too.
   const cold = measure();
+  measure();
+  measure();
   const runsMeasured = [];
   for (let r = 0; r < runs; r++) {
     gc();
