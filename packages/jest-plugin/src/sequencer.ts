@@ -90,7 +90,7 @@ export class ShardwiseSequencer extends TestSequencer {
   }
 
   async #shardTests(tests: Array<Test>, { shardIndex, shardCount }: ShardOptions): Promise<Array<Test>> {
-    const state = await this.#load(tests);
+    const state = await this.#load(tests, true);
     const byKey = groupByKey(tests, state);
     const plan = partition(byKey.keys(), {
       shardCount,
@@ -211,8 +211,9 @@ export class ShardwiseSequencer extends TestSequencer {
     this.#time.set(hook, (this.#time.get(hook) ?? 0) + performance.now() - start);
   }
 
-  #load(tests: Array<Test>): Promise<RunState> {
-    this.#state ??= this.#read(tests).then(
+  /** Reads the options, the store and the previous plan once per run (`sharding`: called from `shard()`). */
+  #load(tests: Array<Test>, sharding = false): Promise<RunState> {
+    this.#state ??= this.#read(tests, sharding).then(
       (state) => (this.#loaded = state),
       (error: unknown) => {
         throw userFacing(error);
@@ -221,12 +222,12 @@ export class ShardwiseSequencer extends TestSequencer {
     return this.#state;
   }
 
-  async #read(tests: Array<Test>): Promise<RunState> {
+  async #read(tests: Array<Test>, sharding: boolean): Promise<RunState> {
     const root = this.#globalConfig?.rootDir ?? commonRoot(tests);
     const options = resolveOptions(root);
     // Relative to the current directory when inside it: the path in messages is then the one people type.
     const store = await readStoreFile(displayPath(options.timings));
-    if (store === undefined && this.#globalConfig?.shard) {
+    if (store === undefined && sharding) {
       notice(
         `no timing store at ${displayPath(options.timings)}; planning by estimate. Run the suite, then \`npx shard merge --timings ${displayPath(options.timings)} ${displayPath(options.reportsDir)}\` to create it`,
       );
@@ -242,7 +243,7 @@ export class ShardwiseSequencer extends TestSequencer {
       durations: store && durationsOf(store),
       previous: options.previous === undefined ? undefined : readPrevious(options.previous),
     };
-    if (store && store.files.size > 0 && this.#globalConfig?.shard) warnOnLowMatch(tests, state);
+    if (store && store.files.size > 0 && sharding) warnOnLowMatch(tests, state);
     return state;
   }
 

@@ -174,6 +174,20 @@ describe('robustness', () => {
     expect(errors[0]).toMatch(/fix it, or delete it/);
   });
 
+  it('explains --passWithNoTests when a shard is empty', async () => {
+    // A path filter leaves one file for three shards.
+    const [failing, passing] = await Promise.all([
+      jest(dir, ['--shard=3/3', 'long-a-900']),
+      jest(dir, ['--shard=3/3', 'long-a-900', '--passWithNoTests']),
+    ]);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toMatch(
+      /^shardwise: shard 3\/3 is empty \(1 test file\(s\) for 3 shards\); .* pass --passWithNoTests to let an empty shard succeed$/m,
+    );
+    expect(passing.code).toBe(0);
+    expect(passing.stderr).toMatch(/^shardwise: shard 3\/3 is empty .*; nothing to run$/m);
+  });
+
   it('runs every file once by estimate when the store is missing, and says so', async () => {
     const missing = path.join(dir, 'no-such-store.json');
     const results = await Promise.all(
