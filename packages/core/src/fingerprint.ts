@@ -13,6 +13,15 @@ export class SetDigest {
 
   /** Adds a file; `known` is its recorded duration in ms, or -1 when unknown. */
   add(key: string, known: number): void {
+    this.update(key, known, 1);
+  }
+
+  /** Takes back a file added before (a duplicate, found later). */
+  remove(key: string, known: number): void {
+    this.update(key, known, -1);
+  }
+
+  private update(key: string, known: number, sign: 1 | -1): void {
     let h1 = 0x811c9dc5;
     let h2 = 0x9747b28c;
     for (let i = 0; i < key.length; i++) {
@@ -26,9 +35,9 @@ export class SetDigest {
     const hi = known < 0 ? 0xffffffff : Math.floor(known / 4294967296);
     h1 = fmix(fmix(h1 ^ Math.imul(lo, 0xcc9e2d51)) ^ Math.imul(hi ^ 0x1b873593, 0x85ebca6b));
     h2 = fmix(fmix(h2 ^ Math.imul(lo ^ 0x3c6ef372, 0x27d4eb2f)) ^ Math.imul(hi, 0x165667b1));
-    this.a = (this.a + h1) >>> 0;
-    this.b = (this.b + h2) >>> 0;
-    this.count++;
+    this.a = (this.a + sign * h1) >>> 0;
+    this.b = (this.b + sign * h2) >>> 0;
+    this.count += sign;
   }
 
   /**

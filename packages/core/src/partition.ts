@@ -117,47 +117,40 @@ function solve(t: Float64Array, k: number, lb: number, seed: number, start: (s: 
 
 /**
  * Longest processing time first: each file, longest first, to the lightest shard (lowest index on ties).
- * The heap holds one packed number per shard, load × K + index, so a comparison is one float comparison;
- * the assignment is built in one pass at the end, with every shard's list allocated at its final size.
+ * The assignment is collected in a typed array and the shards' lists are built in one pass at the end.
  */
 function lpt(s: Schedule): void {
   const { k, t } = s;
   const n = t.length;
-  let total = 0;
-  for (let pos = 0; pos < n; pos++) total += t[pos]!;
-  const K = 2 ** Math.ceil(Math.log2(k));
-  if ((total + 1) * K > Number.MAX_SAFE_INTEGER) return lptSlow(s);
   const where = new Int32Array(n);
-  // Loads all 0: keys 0, 1, …, k−1 in order already form a heap.
-  const heap = Float64Array.from({ length: k }, (_, i) => i);
+  // A binary min-heap of shards by (load, index), as two parallel arrays. Loads all 0: the shards in index
+  // order already form a heap.
+  const heapLoad = new Float64Array(k);
+  const heapShard = Int32Array.from({ length: k }, (_, i) => i);
   for (let pos = 0; pos < n; pos++) {
-    const top = heap[0]!;
-    where[pos] = top % K;
-    // Sift the top down with its new key.
-    const key = top + t[pos]! * K;
+    const shard = heapShard[0]!;
+    where[pos] = shard;
+    // Sift the top down with its new load.
+    const load = heapLoad[0]! + t[pos]!;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= k) break;
       const r = l + 1;
-      const m = r < k && heap[r]! < heap[l]! ? r : l;
-      if (heap[m]! >= key) break;
-      heap[i] = heap[m]!;
+      const m =
+        r < k &&
+        (heapLoad[r]! < heapLoad[l]! || (heapLoad[r] === heapLoad[l] && heapShard[r]! < heapShard[l]!))
+          ? r
+          : l;
+      if (heapLoad[m]! > load || (heapLoad[m] === load && heapShard[m]! > shard)) break;
+      heapLoad[i] = heapLoad[m]!;
+      heapShard[i] = heapShard[m]!;
       i = m;
     }
-    heap[i] = key;
+    heapLoad[i] = load;
+    heapShard[i] = shard;
   }
   s.restore(where);
-}
-
-/** The same with an index heap, for totals too large to pack with the shard index. */
-function lptSlow(s: Schedule): void {
-  const heap = new ShardHeap(s.k);
-  for (let pos = 0; pos < s.t.length; pos++) {
-    const shard = heap.top();
-    s.append(pos, shard);
-    heap.update(s.load[shard]!);
-  }
 }
 
 /** The stability option: keep every surviving file where it was, then place new files as LPT would. */
@@ -236,14 +229,12 @@ function prepare(
   const raw = normalizeAll(files, options.root);
   const m = raw.length;
   const rawKnown = new Float64Array(m);
-  lookUpDurations(raw, rawKnown, options.durations);
+  const digest = new SetDigest();
+  lookUpDurations(raw, rawKnown, options.durations, digest);
 
   // Unknown files (-1) sort after every known one; the whole order is (duration desc, path), so equal
   // paths, which have equal durations, end up next to each other.
   const { order, duplicates } = orderByDurationThenPath(rawKnown, raw);
-  const digest = new SetDigest();
-  // Without duplicates, digest in input order: the strings are then read sequentially.
-  if (!duplicates) for (let j = 0; j < m; j++) digest.add(raw[j]!, rawKnown[j]!);
   // Preallocated: at a million files, arrays grown by push cost more in copies and GC than the rest.
   const keys = new Array<string>(m);
   let knownSorted = new Float64Array(m);
@@ -254,9 +245,11 @@ function prepare(
     const j = order[i]!;
     const key = raw[j]!;
     if (duplicates) {
-      if (key === previousKey) continue;
+      if (key === previousKey) {
+        digest.remove(key, rawKnown[j]!);
+        continue;
+      }
       previousKey = key;
-      digest.add(key, rawKnown[j]!);
     }
     if (rawKnown[j]! < 0) unknownFiles.push(key);
     else {
@@ -293,10 +286,19 @@ function prepare(
   return { keys: mergedKeys, known, unknownMs, unknownFiles, digest };
 }
 
-/** Fills `out[i]` with the recorded duration of `keys[i]`, or -1; rejects a value that is not integer ms. */
-function lookUpDurations(keys: readonly string[], out: Float64Array, durations: Durations | undefined): void {
+/**
+ * Fills `out[i]` with the recorded duration of `keys[i]`, or -1, and adds each file to the digest (in input
+ * order, while its string is at hand); rejects a value that is not integer ms.
+ */
+function lookUpDurations(
+  keys: readonly string[],
+  out: Float64Array,
+  durations: Durations | undefined,
+  digest: SetDigest,
+): void {
   if (durations === undefined) {
     out.fill(-1);
+    for (let i = 0; i < keys.length; i++) digest.add(keys[i]!, -1);
     return;
   }
   const isMap = durations instanceof Map;
@@ -317,6 +319,7 @@ function lookUpDurations(keys: readonly string[], out: Float64Array, durations: 
         `durations[${JSON.stringify(key)}]: expected a non-negative integer (ms), got ${String(d)}`,
       );
     }
+    digest.add(key, out[i]!);
   }
 }
 
@@ -370,40 +373,4 @@ function orderByDurationThenPath(
     lo = hi;
   }
   return { order, duplicates };
-}
-
-/** A binary min-heap of shard indices by (load, index): the lightest shard, ties to the lowest index. */
-class ShardHeap {
-  private readonly heap: number[];
-  private readonly load: Float64Array;
-
-  constructor(k: number) {
-    this.heap = Array.from({ length: k }, (_, i) => i);
-    this.load = new Float64Array(k);
-  }
-
-  top(): number {
-    return this.heap[0]!;
-  }
-
-  /** Sets the load of the top shard and restores the heap order. */
-  update(load: number): void {
-    const { heap } = this;
-    this.load[heap[0]!] = load;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && this.less(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && this.less(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  }
-
-  private less(a: number, b: number): boolean {
-    return this.load[a]! < this.load[b]! || (this.load[a] === this.load[b] && a < b);
-  }
 }
