@@ -198,7 +198,11 @@ export class ShardwiseSequencer extends TestSequencer {
         testsFiltered: Boolean(this.#globalConfig?.testNamePattern),
         createdAt: new Date().toISOString(),
       });
-      const file = path.join(state.options.reportsDir, reportFileName('jest', this.#shard, plan.fingerprint));
+      // Shards are named by plan, so no two shards of any run collide; an unsharded run is always
+      // `jest-full.json`, so repeated local runs replace their report instead of piling up plans that
+      // `shard merge` would rightly refuse to mix.
+      const name = reportFileName('jest', this.#shard, this.#shard ? plan.fingerprint : undefined);
+      const file = path.join(state.options.reportsDir, name);
       writeFileAtomicSync(file, serializeReport(report));
     } catch (error) {
       // Never fail a test run over its timing report; `shard merge` will name the shard whose report is missing.

@@ -18,8 +18,8 @@ beforeAll(async () => {
   store = path.join(dir, 'shard-timings.json');
   const result = await jest(dir, []);
   fullRun = result;
+  expect(await fs.readdir(path.join(dir, '.shardwise', 'reports'))).toEqual(['jest-full.json']);
   const reports = await readReports(path.join(dir, '.shardwise', 'reports'));
-  expect(reports).toHaveLength(1);
   fullReport = reports[0]!;
 });
 
