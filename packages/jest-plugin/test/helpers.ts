@@ -16,12 +16,20 @@ export interface Result {
   stderr: string;
 }
 
+const created: string[] = [];
+
+/** Removes the fixture copies made by {@link copyFixture}. */
+export async function removeFixtures(): Promise<void> {
+  await Promise.all(created.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true })));
+}
+
 /**
  * Copies a fixture project into a fresh temp dir. Its `node_modules` links to the repo's, so the fixture's
  * `testSequencer: '@shardwise/jest'` resolves exactly as in a user's project.
  */
 export async function copyFixture(name: string): Promise<string> {
   const dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), `shardwise-jest-${name}-`)));
+  created.push(dir);
   await fs.cp(path.join(fixtures, name), dir, { recursive: true });
   await fs.symlink(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return dir;

@@ -1,14 +1,20 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_FILE, resolveOptions } from '../src/options.js';
 
 let root: string;
 let withConfig: string;
+const temps: string[] = [];
+const tempDir = async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shardwise-jest-options-'));
+  temps.push(dir);
+  return dir;
+};
 
 beforeAll(async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'shardwise-jest-options-'));
+  root = await tempDir();
   withConfig = path.join(root, 'configured');
   await fs.mkdir(withConfig);
   await fs.writeFile(
@@ -16,6 +22,8 @@ beforeAll(async () => {
     JSON.stringify({ timings: 'ci/timings.json', reportsDir: 'out', estimator: 'median', record: false }),
   );
 });
+
+afterAll(() => Promise.all(temps.map((dir) => fs.rm(dir, { recursive: true, force: true }))));
 
 describe('resolveOptions', () => {
   it('defaults: the store and the reports next to the Jest config', () => {
@@ -79,7 +87,7 @@ describe('resolveOptions', () => {
     { name: 'not an object', text: '[]', error: /expected an object such as/ },
     { name: 'a non-path', text: '{"timings": 3}', error: /"timings": expected a path, got 3/ },
   ])('rejects a config file with $name', async ({ text, error }) => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shardwise-jest-options-'));
+    const dir = await tempDir();
     await fs.writeFile(path.join(dir, CONFIG_FILE), text);
     expect(() => resolveOptions(dir, {}, '/cwd')).toThrow(error);
   });

@@ -150,5 +150,6 @@ describe('writeFileAtomicSync', () => {
     writeFileAtomicSync(file, 'two\n');
     expect(await fs.readFile(file, 'utf8')).toBe('two\n');
     expect(await fs.readdir(path.dirname(file))).toEqual(['report.json']);
+    await fs.rm(dir, { recursive: true, force: true });
   });
 });

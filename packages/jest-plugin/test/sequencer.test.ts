@@ -1,8 +1,17 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readStoreFile, type RunReport } from '@shardwise/core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { copyFixture, filesRun, jest, lines, readReports, shardCli, sleepOf } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  copyFixture,
+  filesRun,
+  jest,
+  lines,
+  readReports,
+  removeFixtures,
+  shardCli,
+  sleepOf,
+} from './helpers.js';
 
 // End-to-end, as CI runs it: the real `jest` on a fixture whose 18 test files sleep known amounts (six long
 // files of 400–900 ms, twelve short ones of 80 ms), the plugin set up by its one line in jest.config.json.
@@ -22,6 +31,8 @@ beforeAll(async () => {
   const reports = await readReports(path.join(dir, '.shardwise', 'reports'));
   fullReport = reports[0]!;
 });
+
+afterAll(removeFixtures);
 
 describe('a full run writes a report that `shard merge` turns into a store', () => {
   it('records every file with its wall time, its tests and its outcome', () => {
