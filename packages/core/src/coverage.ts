@@ -1,5 +1,5 @@
 import { compareCodeUnits } from './paths.js';
-import type { RunReport } from './report.js';
+import type { RunReport } from './report-format.js';
 
 /** The verdict of {@link checkCoverage}. `ok` is true only when every planned file ran exactly once. */
 export interface CoverageResult {

@@ -24,16 +24,16 @@ export {
   type TestStatus,
 } from './store.js';
 export { readStoreFile, writeStoreFile, writeFileAtomic } from './store-file.js';
+export { parseReport } from './report.js';
 export {
   REPORT_FORMAT,
-  parseReport,
   serializeReport,
   reportFileName,
   type RunReport,
   type ReportedFile,
   type ReportPlan,
   type FileStatus,
-} from './report.js';
+} from './report-format.js';
 export { mergeReports, type MergeOptions, type MergeResult, type Smoothing } from './merge.js';
 export { checkCoverage, describeCoverage, type CoverageResult } from './coverage.js';
 export { importJUnit } from './junit.js';

@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import type { XMLParser as XMLParserClass } from 'fast-xml-parser';
 import { ShardwiseError } from './errors.js';
 import { normalizePath } from './paths.js';
-import type { FileStatus, ReportedFile, RunReport } from './report.js';
-import { REPORT_FORMAT } from './report.js';
+import type { FileStatus, ReportedFile, RunReport } from './report-format.js';
+import { REPORT_FORMAT } from './report-format.js';
 import type { TestStatus, TestTiming } from './store.js';
 
 type Node = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ShardwiseError } from './errors.js';
 import { compareCodeUnits } from './paths.js';
-import type { ReportedFile, RunReport } from './report.js';
+import type { ReportedFile, RunReport } from './report-format.js';
 import { STORE_VERSION, type FileTiming, type TimingStore } from './store.js';
 
 /**

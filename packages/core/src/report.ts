@@ -4,16 +4,6 @@ import { describeIssue, parseJson } from './json-text.js';
 import { REPORT_FORMAT, type RunReport } from './report-format.js';
 import { testTimingSchema } from './store.js';
 
-export {
-  REPORT_FORMAT,
-  serializeReport,
-  reportFileName,
-  type FileStatus,
-  type ReportedFile,
-  type ReportPlan,
-  type RunReport,
-} from './report-format.js';
-
 const nonNegativeInt = z.number().int().min(0, 'expected a non-negative integer');
 const reportSchema = z.looseObject({
   format: z.literal(REPORT_FORMAT, `expected "${REPORT_FORMAT}"`),

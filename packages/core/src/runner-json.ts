@@ -3,7 +3,7 @@ import { ShardwiseError } from './errors.js';
 import { fileStatus } from './junit.js';
 import { describeIssue, parseJson } from './json-text.js';
 import { normalizePath } from './paths.js';
-import { REPORT_FORMAT, type ReportedFile, type RunReport } from './report.js';
+import { REPORT_FORMAT, type ReportedFile, type RunReport } from './report-format.js';
 import type { TestStatus } from './store.js';
 
 // Jest's `--json` and Vitest's `--reporter=json` share this shape (Vitest writes a Jest-compatible file).
