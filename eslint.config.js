@@ -25,7 +25,13 @@ export default tseslint.config(
     files: ['examples/jest-basic/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', describe: 'readonly', test: 'readonly', expect: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        describe: 'readonly',
+        test: 'readonly',
+        expect: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
