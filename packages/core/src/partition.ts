@@ -1,7 +1,7 @@
 import { lowerBound } from './bounds.js';
 import { ShardwiseError } from './errors.js';
 import { estimateUnknownMs, estimatorName, type Estimator } from './estimate.js';
-import { SetDigest } from './fingerprint.js';
+import { planFingerprint } from './fingerprint.js';
 import { iteratedLocalSearch, localSearch, type Budget } from './improve.js';
 import { normalizePath } from './paths.js';
 import { ALGORITHM_VERSION, type Plan, type PreviousPlan } from './plan.js';
@@ -60,7 +60,7 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   const estimator = options.estimator ?? 'mean';
   const seed = options.seed ?? 1;
 
-  const { keys, known, unknownMs, unknownFiles, digest } = prepare(files, options, estimator);
+  const { keys, known, unknownMs, unknownFiles } = prepare(files, options, estimator);
   const n = keys.length;
   // Files are numbered by their place in the global order (duration descending, then path by code units).
   const t = unknownFiles.length === 0 ? known : known.map((d) => (d < 0 ? unknownMs : d));
@@ -69,7 +69,7 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   const lb = lowerBound(t, prefix, k);
 
   const previous = options.previous?.shards.length === k ? options.previous : undefined;
-  const fingerprint = digest.fingerprint([
+  const fingerprint = planFingerprint(keys, known, [
     ALGORITHM_VERSION,
     `shards=${k}`,
     `estimator=${estimatorName(estimator)}`,
@@ -225,12 +225,11 @@ function prepare(
   files: Iterable<string>,
   options: PartitionOptions,
   estimator: Estimator,
-): { keys: string[]; known: Float64Array; unknownMs: number; unknownFiles: string[]; digest: SetDigest } {
+): { keys: string[]; known: Float64Array; unknownMs: number; unknownFiles: string[] } {
   const raw = normalizeAll(files, options.root);
   const m = raw.length;
   const rawKnown = new Float64Array(m);
-  const digest = new SetDigest();
-  lookUpDurations(raw, rawKnown, options.durations, digest);
+  lookUpDurations(raw, rawKnown, options.durations);
 
   // Unknown files (-1) sort after every known one; the whole order is (duration desc, path), so equal
   // paths, which have equal durations, end up next to each other.
@@ -245,10 +244,7 @@ function prepare(
     const j = order[i]!;
     const key = raw[j]!;
     if (duplicates) {
-      if (key === previousKey) {
-        digest.remove(key, rawKnown[j]!);
-        continue;
-      }
+      if (key === previousKey) continue;
       previousKey = key;
     }
     if (rawKnown[j]! < 0) unknownFiles.push(key);
@@ -260,7 +256,7 @@ function prepare(
   keys.length = count;
   knownSorted = knownSorted.subarray(0, count);
   const unknownMs = estimateUnknownMs(knownSorted, estimator);
-  if (unknownFiles.length === 0) return { keys, known: knownSorted, unknownMs, unknownFiles, digest };
+  if (unknownFiles.length === 0) return { keys, known: knownSorted, unknownMs, unknownFiles };
 
   // Merge the unknown files (all at the estimate, sorted by path) into place: after the longer known
   // files, among the known files of the same duration by path, before the shorter ones.
@@ -283,22 +279,16 @@ function prepare(
       known[pos] = -1;
     }
   }
-  return { keys: mergedKeys, known, unknownMs, unknownFiles, digest };
+  return { keys: mergedKeys, known, unknownMs, unknownFiles };
 }
 
 /**
- * Fills `out[i]` with the recorded duration of `keys[i]`, or -1, and adds each file to the digest (in input
+ * Fills `out[i]` with the recorded duration of `keys[i]`, or -1;
  * order, while its string is at hand); rejects a value that is not integer ms.
  */
-function lookUpDurations(
-  keys: readonly string[],
-  out: Float64Array,
-  durations: Durations | undefined,
-  digest: SetDigest,
-): void {
+function lookUpDurations(keys: readonly string[], out: Float64Array, durations: Durations | undefined): void {
   if (durations === undefined) {
     out.fill(-1);
-    for (let i = 0; i < keys.length; i++) digest.add(keys[i]!, -1);
     return;
   }
   const isMap = durations instanceof Map;
@@ -319,7 +309,6 @@ function lookUpDurations(
         `durations[${JSON.stringify(key)}]: expected a non-negative integer (ms), got ${String(d)}`,
       );
     }
-    digest.add(key, out[i]!);
   }
 }
 
