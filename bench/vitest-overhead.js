@@ -32,11 +32,35 @@ const RUNS = Number(values.runs);
 const RUNNER_FLAGS = ['--pool=threads', '--no-isolate'];
 const FILES = Number(values.files);
 
+/**
+ * node_modules as an install from the registry leaves it: the repo's dependencies linked, and the two
+ * shardwise packages as real folders. Vite bundles a config's imports that resolve outside node_modules,
+ * and the workspace links resolve to packages/*: linking them would time that bundling, which no user pays.
+ */
+async function installAsUser(dir) {
+  const modules = path.join(dir, 'node_modules');
+  await fs.mkdir(path.join(modules, '@shardwise'), { recursive: true });
+  for (const entry of await fs.readdir(path.join(repo, 'node_modules'))) {
+    if (entry !== '@shardwise')
+      await fs.symlink(path.join(repo, 'node_modules', entry), path.join(modules, entry));
+  }
+  for (const [name, folder] of [
+    ['core', 'core'],
+    ['vitest', 'vitest-plugin'],
+  ]) {
+    for (const part of ['package.json', 'dist']) {
+      await fs.cp(path.join(repo, 'packages', folder, part), path.join(modules, '@shardwise', name, part), {
+        recursive: true,
+      });
+    }
+  }
+}
+
 /** A project like a real suite's: many small files with a few tests each, a few slower ones. */
 async function makeProject() {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shardwise-vitest-bench-'));
   await fs.mkdir(path.join(dir, 'tests'));
-  await fs.symlink(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  await installAsUser(dir);
   await fs.writeFile(path.join(dir, 'package.json'), '{ "private": true, "type": "module" }\n');
   await fs.writeFile(
     path.join(dir, 'without.config.js'),
@@ -44,7 +68,7 @@ async function makeProject() {
   );
   await fs.writeFile(
     path.join(dir, 'with.config.js'),
-    // As a user's config does: the workspace link in node_modules resolves to packages/vitest-plugin/dist.
+    // As a user's config does, with the packages installed in node_modules (see installAsUser).
     "import { defineConfig } from 'vitest/config';\nimport { shardwise } from '@shardwise/vitest';\n" +
       'export default defineConfig({ plugins: [shardwise()] });\n',
   );
