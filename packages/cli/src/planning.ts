@@ -1,16 +1,19 @@
 import path from 'node:path';
-import { partition, splitUnitKey, type Plan } from '@shardwise/core';
+import { partition, splitUnitKey, type Plan, type ShardSpec } from '@shardwise/core';
 import type { Context } from './context.js';
 import { formatMs } from './format.js';
 import {
   listFiles,
   loadStore,
+  locate,
+  planSettings,
   readPreviousPlan,
   type LoadedStore,
   type Locations,
   type PlanSettings,
 } from './inputs.js';
 import type { OptionValues } from './options.js';
+import { announceShard, requireShard } from './shard-option.js';
 
 /** A plan with what went into it, for reporting. */
 export interface Planned {
@@ -118,4 +121,23 @@ function mismatchExample(
     }
   }
   return undefined;
+}
+
+/**
+ * The common start of `files` and `run`: the shard (validated before anything is printed), the whole plan
+ * from the inputs with its diagnostics, and this shard's files.
+ */
+export async function planShard(
+  ctx: Context,
+  command: 'files' | 'run',
+  values: OptionValues,
+  globs: readonly string[],
+): Promise<{ spec: ShardSpec; planned: Planned; files: string[] }> {
+  const spec = requireShard(ctx, command, values.shard);
+  const locations = locate(values, ctx);
+  const settings = planSettings(values, ctx);
+  announceShard(ctx, values.shard, spec);
+  const planned = await planFromInputs(ctx, values, globs, spec.count, locations, settings);
+  reportInputs(ctx, planned);
+  return { spec, planned, files: planned.plan.shards[spec.index - 1]!.files };
 }

@@ -1,8 +1,6 @@
 import type { Context } from '../context.js';
-import { locate, planSettings } from '../inputs.js';
 import { usageError, type CommandLine } from '../options.js';
-import { planFromInputs, reportInputs } from '../planning.js';
-import { announceShard, requireShard } from '../shard-option.js';
+import { planShard } from '../planning.js';
 
 /**
  * `shard files`: this shard's files on stdout, one per line (or JSON, or NUL-separated), in plan order
@@ -10,14 +8,7 @@ import { announceShard, requireShard } from '../shard-option.js';
  */
 export async function filesCommand(ctx: Context, { values, positionals }: CommandLine): Promise<number> {
   if (values.json && values.null) throw usageError('--json and -0 choose different outputs; pass one');
-  const spec = requireShard(ctx, 'files', values.shard);
-  const locations = locate(values, ctx);
-  const settings = planSettings(values, ctx);
-  announceShard(ctx, values.shard, spec);
-
-  const planned = await planFromInputs(ctx, values, positionals, spec.count, locations, settings);
-  reportInputs(ctx, planned);
-  const files = planned.plan.shards[spec.index - 1]!.files;
+  const { spec, planned, files } = await planShard(ctx, 'files', values, positionals);
   if (values.json) ctx.io.stdout.write(JSON.stringify(files) + '\n');
   else if (files.length > 0) {
     ctx.io.stdout.write(values.null ? files.join('\0') + '\0' : files.join('\n') + '\n');

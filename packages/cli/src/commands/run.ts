@@ -2,10 +2,8 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ShardwiseError } from '@shardwise/core';
 import type { Context } from '../context.js';
-import { locate, planSettings } from '../inputs.js';
 import { usageError, type CommandLine } from '../options.js';
-import { planFromInputs, reportInputs } from '../planning.js';
-import { announceShard, requireShard } from '../shard-option.js';
+import { planShard } from '../planning.js';
 import { appendStepSummary, planMarkdown } from '../summary.js';
 
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -21,15 +19,8 @@ export async function runCommand(ctx: Context, { values, positionals, rest }: Co
       `shard run needs the command after --, e.g. \`shard run --shard 1/4 -- npx jest\`${positionals.length > 0 ? ` (got ${positionals.join(' ')} before any --)` : ''}`,
     );
   }
-  const spec = requireShard(ctx, 'run', values.shard);
-  const locations = locate(values, ctx);
-  const settings = planSettings(values, ctx);
-  announceShard(ctx, values.shard, spec);
-
-  const planned = await planFromInputs(ctx, values, positionals, spec.count, locations, settings);
-  reportInputs(ctx, planned);
-  const { plan } = planned;
-  const files = plan.shards[spec.index - 1]!.files;
+  const { spec, planned, files } = await planShard(ctx, 'run', values, positionals);
+  const { plan, locations } = planned;
   await appendStepSummary(
     ctx,
     planMarkdown(plan, `shardwise: shard ${spec.index}/${spec.count} (${files.length} files)`, spec.index),
