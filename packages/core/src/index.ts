@@ -23,7 +23,8 @@ export {
   type TestTiming,
   type TestStatus,
 } from './store.js';
-export { readStoreFile, writeStoreFile, writeFileAtomic } from './store-file.js';
+export { readStoreFile, writeStoreFile } from './store-file.js';
+export { writeFileAtomic, writeFileAtomicSync } from './write-file.js';
 export { parseReport } from './report.js';
 export {
   REPORT_FORMAT,

@@ -16,4 +16,4 @@ export {
   type ReportPlan,
   type RunReport,
 } from './report-format.js';
-export { writeFileAtomic } from './write-file.js';
+export { writeFileAtomic, writeFileAtomicSync } from './write-file.js';

@@ -72,12 +72,7 @@ export class Schedule {
   restore(where: Int32Array): void {
     for (let x = 0; x < this.k; x++) this.members[x] = [];
     this.load.fill(0);
-    for (let pos = 0; pos < where.length; pos++) {
-      const x = where[pos]!;
-      this.members[x]!.push(pos);
-      this.where[pos] = x;
-      this.load[x]! += this.t[pos]!;
-    }
+    for (let pos = 0; pos < where.length; pos++) this.append(pos, where[pos]!);
   }
 }
 

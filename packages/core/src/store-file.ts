@@ -3,8 +3,6 @@ import { ShardwiseError } from './errors.js';
 import { parseStore, serializeStore, type TimingStore } from './store.js';
 import { writeFileAtomic } from './write-file.js';
 
-export { writeFileAtomic };
-
 /**
  * Reads and validates a store file. A missing file is normal on a first run and gives `undefined`; an
  * unreadable or invalid one throws a {@link ShardwiseError} naming the file.

@@ -1,17 +1,36 @@
-import { promises as fs } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  promises as fs,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { ShardwiseError } from './errors.js';
 
 let tempCounter = 0;
+
+/** A temporary file beside `file` (same directory, so the rename is atomic), unique in this process. */
+function tempPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++tempCounter}.tmp`);
+}
+
+function writeError(file: string, error: unknown): ShardwiseError {
+  return new ShardwiseError('STORE_IO', `${file}: cannot write (${(error as Error).message})`, {
+    cause: error,
+  });
+}
 
 /**
  * Writes a file atomically: a temporary file in the same directory, flushed, then renamed over the
  * target. A crash at any point leaves either the old file or the new one, never half of one.
  */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++tempCounter}.tmp`);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const temp = tempPathFor(file);
   try {
     const handle = await fs.open(temp, 'w');
     try {
@@ -23,8 +42,28 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     await fs.rename(temp, file);
   } catch (error) {
     await fs.rm(temp, { force: true });
-    throw new ShardwiseError('STORE_IO', `${file}: cannot write (${(error as Error).message})`, {
-      cause: error,
-    });
+    throw writeError(file, error);
+  }
+}
+
+/**
+ * {@link writeFileAtomic}, synchronously: for hooks whose caller does not await them (Jest's
+ * `cacheResults`).
+ */
+export function writeFileAtomicSync(file: string, text: string): void {
+  const temp = tempPathFor(file);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const fd = openSync(temp, 'w');
+    try {
+      writeFileSync(fd, text, 'utf8');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw writeError(file, error);
   }
 }

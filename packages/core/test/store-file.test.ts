@@ -8,6 +8,7 @@ import {
   serializeStore,
   ShardwiseError,
   writeFileAtomic,
+  writeFileAtomicSync,
   writeStoreFile,
   type TimingStore,
 } from '../src/index.js';
@@ -102,5 +103,17 @@ describe('writeFileAtomic', () => {
     await Promise.all(texts.map((t) => writeFileAtomic(file, t)));
     expect(texts).toContain(await fs.readFile(file, 'utf8'));
     expect(await fs.readdir(dir)).toEqual(['out.json']);
+  });
+});
+
+describe('writeFileAtomicSync', () => {
+  it('creates the directory, writes the file and leaves no temp file', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shardwise-write-'));
+    const file = path.join(dir, 'a', 'b', 'report.json');
+    writeFileAtomicSync(file, 'one\n');
+    writeFileAtomicSync(file, 'two\n');
+    expect(await fs.readFile(file, 'utf8')).toBe('two\n');
+    expect(await fs.readdir(path.dirname(file))).toEqual(['report.json']);
+    await fs.rm(dir, { recursive: true, force: true });
   });
 });

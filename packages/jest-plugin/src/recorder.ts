@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   REPORT_FORMAT,
-  ShardwiseError,
   type FileStatus,
   type ReportPlan,
   type ReportedFile,
@@ -105,35 +102,4 @@ function combine(a: ReportedFile, b: ReportedFile): ReportedFile {
     status,
     ...(tests.length > 0 ? { tests } : {}),
   };
-}
-
-let tempCounter = 0;
-
-/**
- * Writes a file atomically and synchronously (Jest does not await `cacheResults`): a temporary file in the
- * same directory, flushed, then renamed over the target. A crash leaves the old file or the new one.
- */
-export function writeFileAtomicSync(file: string, text: string): void {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++tempCounter}.tmp`);
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    const fd = fs.openSync(temp, 'w');
-    try {
-      fs.writeFileSync(fd, text, 'utf8');
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, file);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw new ShardwiseError(
-      'REPORT_IO',
-      `${file}: cannot write the shardwise report (${(error as Error).message})`,
-      {
-        cause: error,
-      },
-    );
-  }
 }

@@ -13,6 +13,7 @@ import {
   serializeReport,
   ShardwiseError,
   unitKey,
+  writeFileAtomicSync,
   type Plan,
   type PreviousPlan,
   type ReportPlan,
@@ -27,7 +28,7 @@ import type {
   TestResult,
 } from './jest-types.js';
 import { resolveOptions, type ShardwiseJestOptions } from './options.js';
-import { buildReport, writeFileAtomicSync } from './recorder.js';
+import { buildReport } from './recorder.js';
 
 // The CommonJS build through `require`: `{ default: TestSequencer }` in Jest 29 and 30 alike, which is also
 // what the type declarations describe (an ESM `import` of Jest 30's package yields the class itself).

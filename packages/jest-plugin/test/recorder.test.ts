@@ -1,10 +1,8 @@
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseReport, serializeReport } from '@shardwise/core';
 import { describe, expect, it } from 'vitest';
 import type { AggregatedResult, TestResult } from '../src/jest-types.js';
-import { buildReport, reportedFile, wallTimeMs, writeFileAtomicSync } from '../src/recorder.js';
+import { buildReport, reportedFile, wallTimeMs } from '../src/recorder.js';
 
 // In-process: Jest's result objects in, report entries out. The end-to-end runs cannot make a worker crash
 // or a file fail to load on demand; these rows can.
@@ -139,17 +137,5 @@ describe('buildReport', () => {
       testsFiltered: false,
     });
     expect(report.files).toEqual([{ file: 'tests/a.test.js', durationMs: 1200, status: 'failed' }]);
-  });
-});
-
-describe('writeFileAtomicSync', () => {
-  it('creates the directory, writes the file and leaves no temp file', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shardwise-jest-write-'));
-    const file = path.join(dir, 'a', 'b', 'report.json');
-    writeFileAtomicSync(file, 'one\n');
-    writeFileAtomicSync(file, 'two\n');
-    expect(await fs.readFile(file, 'utf8')).toBe('two\n');
-    expect(await fs.readdir(path.dirname(file))).toEqual(['report.json']);
-    await fs.rm(dir, { recursive: true, force: true });
   });
 });
