@@ -1,4 +1,5 @@
 import {
+  compareCodeUnits,
   REPORT_FORMAT,
   type FileStatus,
   type ReportPlan,
@@ -32,7 +33,7 @@ export function buildReport(input: ReportInput): RunReport {
     // The same file twice under one key (two unnamed projects): one unit, so its cost is the sum.
     byKey.set(file, seen ? combine(seen, entry) : entry);
   }
-  const files = [...byKey.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const files = [...byKey.values()].sort((a, b) => compareCodeUnits(a.file, b.file));
   return {
     format: REPORT_FORMAT,
     version: 1,

@@ -193,7 +193,7 @@ export class ShardwiseSequencer extends TestSequencer {
       if (this.#isPartial()) reportPlan.partial = true;
       const report = buildReport({
         results,
-        keyOf: (result) => keys(result),
+        keyOf: keys,
         shard: this.#shard,
         plan: reportPlan,
         testsFiltered: Boolean(this.#globalConfig?.testNamePattern),
