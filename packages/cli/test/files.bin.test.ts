@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { BIN, runBin, runMain, storeText, tempDir } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, runBin, runMain, storeText, removeTempDirs, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 // End-to-end: the built bin, spawned as a user would, on real files in temp directories.
 

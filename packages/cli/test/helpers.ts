@@ -8,9 +8,17 @@ import { main } from '../src/main.js';
 
 export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
-/** A fresh temp directory with the given files (path → content). */
+const created: string[] = [];
+
+/** Removes the directories made by {@link tempDir} (each test file calls it from `afterAll`). */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true })));
+}
+
+/** A fresh temp directory with the given files (path → content); {@link removeTempDirs} deletes it. */
 export async function tempDir(files: Record<string, string> = {}): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shardwise-cli-'));
+  created.push(dir);
   for (const [file, content] of Object.entries(files)) {
     await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
     await fs.writeFile(path.join(dir, file), content);

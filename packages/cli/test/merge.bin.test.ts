@@ -2,8 +2,10 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { runBin, runMain, storeText, tempDir } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runBin, runMain, storeText, removeTempDirs, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 // End-to-end: the built bin, spawned as a user would, on real files in temp directories.
 
@@ -145,7 +147,7 @@ describe('plan, import and check (spawned)', () => {
     expect(result.stdout).toMatch(/jest --shard\s/);
     expect(result.stdout).toMatch(/plain LPT\s/);
     expect(result.stdout).toContain('Recommended:');
-    expect(result.stderr).toContain(`only 0 of ${FILES.length} entries in shard-timings.json match`);
+    expect(result.stderr).toContain(`only 0 of ${FILES.length} test files have a time in shard-timings.json`);
     expect(result.stderr).toContain(
       `the store has "packages/app/${FILES[0]}" where the file is "${FILES[0]}"`,
     );
