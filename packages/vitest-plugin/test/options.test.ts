@@ -35,7 +35,7 @@ describe('shardwise() options', () => {
     ['median', 'median'],
     ['a number of ms as text', '2500', { fixedMs: 2500 }],
     ['{ fixedMs }', { fixedMs: 0 }, { fixedMs: 0 }],
-  ] as const)('accepts the estimator %s', (_, estimator, expected = estimator) => {
+  ] as const)('accepts the estimator %s', (_, estimator, expected: unknown = estimator) => {
     expect(validateOptions({ estimator } as ShardwiseVitestOptions)(root, {}).estimator).toEqual(expected);
   });
 
