@@ -227,7 +227,7 @@ console.log(`- ${machine()}`);
 
 // 4. The other benchmarks.
 if (!partitionOnly) {
-  for (const script of ['cli-files.js', 'jest-overhead.js', 'vitest-overhead.js']) {
+  for (const script of ['cli-files.js', 'jest-overhead.js', 'vitest-overhead.js', 'loop-balance.js']) {
     const file = path.join(repoRoot, 'bench', script);
     console.log(`\n# bench/${script}\n`);
     if (!existsSync(file)) {
