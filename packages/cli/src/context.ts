@@ -27,13 +27,6 @@ export function colorEnabled(stream: OutputStream, env: CliIo['env']): boolean {
   return stream.isTTY === true && env['TERM'] !== 'dumb';
 }
 
-/** `DEBUG=shardwise`, `DEBUG=shardwise*` or `DEBUG=*` turn on debug output, as with the `debug` package. */
-export function debugEnabled(env: CliIo['env']): boolean {
-  return (env['DEBUG'] ?? '')
-    .split(/[\s,]+/)
-    .some((x) => x === '*' || x === 'shardwise' || x === 'shardwise*' || x === 'shardwise:*');
-}
-
 export function createContext(io: CliIo, verbose: boolean): Context {
   const out = createColors(colorEnabled(io.stdout, io.env));
   const err = createColors(colorEnabled(io.stderr, io.env));

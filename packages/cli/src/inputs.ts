@@ -1,20 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import {
-  durationsOf,
-  parseEstimator,
-  readStoreFile,
-  ShardwiseError,
-  type Estimator,
-  type PreviousPlan,
-  type TimingStore,
-} from '@shardwise/core';
+import { readError, resolveSettings, type Settings, type SettingValues } from '@shardwise/core';
 import type { Context } from './context.js';
 import type { OptionValues } from './options.js';
 import { usageError } from './options.js';
-
-/** The file name of the store in the root when neither --timings nor SHARDWISE_TIMINGS says otherwise. */
-export const DEFAULT_STORE = 'shard-timings.json';
 
 /** What jest and vitest find by default, minus what is never a test. */
 export const DEFAULT_PATTERNS = [
@@ -30,51 +19,40 @@ export const IGNORED = [
   '**/.shardwise/**',
 ];
 
-/** Where the root and the store are; cheap to compute and validated before anything is read. */
-export interface Locations {
-  root: string;
-  /** The store path, or undefined with --no-timings. */
-  storePath: string | undefined;
-}
-
-export function locate(values: OptionValues, ctx: Context): Locations {
+/**
+ * The settings of a command from its flags, through core's one resolver: flags beat the environment,
+ * which beats the defaults; relative paths are resolved against the current directory.
+ */
+export function cliSettings(values: OptionValues, ctx: Context): Settings {
   const root = path.resolve(ctx.io.cwd, values.root ?? '.');
   if (values['no-timings'] && values.timings !== undefined) {
     throw usageError('--timings and --no-timings contradict each other; pass one');
   }
-  if (values['no-timings']) return { root, storePath: undefined };
-  const fromEnv = ctx.io.env['SHARDWISE_TIMINGS'];
-  const given = values.timings ?? (fromEnv ? fromEnv : undefined);
-  return { root, storePath: given ? path.resolve(ctx.io.cwd, given) : path.join(root, DEFAULT_STORE) };
+  const flags: SettingValues = {};
+  if (values['no-timings']) flags.timings = false;
+  else if (values.timings !== undefined) flags.timings = values.timings;
+  if (values.estimator !== undefined) flags.estimator = values.estimator;
+  if (values.previous !== undefined) flags.previous = values.previous;
+  return resolveSettings({
+    root,
+    cwd: ctx.io.cwd,
+    env: ctx.io.env,
+    flags: { values: flags, base: ctx.io.cwd, name: (key) => FLAG_NAMES[key] },
+  });
 }
 
-/** Options that shape a plan, parsed up front so a typo fails before any file is read. */
-export interface PlanSettings {
-  estimator: Estimator;
-  previousPath: string | undefined;
-}
+const FLAG_NAMES = {
+  timings: '--timings',
+  reportsDir: 'SHARDWISE_REPORTS_DIR',
+  estimator: '--estimator',
+  previous: '--previous',
+  plan: '--plan',
+  record: 'SHARDWISE_RECORD',
+} as const;
 
-export function planSettings(values: OptionValues, ctx: Context): PlanSettings {
-  return {
-    estimator: values.estimator === undefined ? 'mean' : parseEstimator(values.estimator, '--estimator'),
-    previousPath: values.previous === undefined ? undefined : path.resolve(ctx.io.cwd, values.previous),
-  };
-}
-
-export interface LoadedStore {
-  store: TimingStore | undefined;
-  /** `loaded`, `missing` (a first run: plan by estimate) or `disabled` (--no-timings). */
-  state: 'loaded' | 'missing' | 'disabled';
-  durations: Map<string, number>;
-}
-
-/** Reads the store. Missing is normal; invalid is an error naming the file (from core). */
-export async function loadStore(storePath: string | undefined, ctx: Context): Promise<LoadedStore> {
-  if (storePath === undefined) return { store: undefined, state: 'disabled', durations: new Map() };
-  const store = await readStoreFile(storePath);
-  ctx.debug(`store ${storePath}: ${store ? `${store.files.size} entries` : 'missing'}`);
-  if (!store) return { store: undefined, state: 'missing', durations: new Map() };
-  return { store, state: 'loaded', durations: durationsOf(store) };
+/** The store path of a command that needs one (merge, import, check): --no-timings is not theirs. */
+export function storePathOf(settings: Settings): string {
+  return settings.timings!.path;
 }
 
 /**
@@ -126,46 +104,7 @@ async function readListFile(file: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (error) {
-    throw new ShardwiseError(
-      'INVALID_OPTION',
-      `--files-from ${file}: cannot read (${(error as Error).message})`,
-      {
-        cause: error,
-      },
-    );
+    throw readError(`--files-from ${file}`, error, 'file list');
   }
 }
 
-/**
- * Reads a previous plan for the stability option: `shard plan --json` output, or a shardwise report (whose
- * `plan.shards` lists the files of every shard), as the plugins accept.
- */
-export async function readPreviousPlan(file: string): Promise<PreviousPlan> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (error) {
-    throw new ShardwiseError(
-      'INVALID_OPTION',
-      `--previous ${file}: cannot read a plan (${(error as Error).message}); pass the output of \`shard plan --json\``,
-      { cause: error },
-    );
-  }
-  const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((f) => typeof f === 'string');
-  const object = (value ?? {}) as { shards?: unknown; plan?: { shards?: unknown } };
-  const fromPlan = object.shards;
-  if (
-    Array.isArray(fromPlan) &&
-    fromPlan.every((s: unknown) => isStrings((s as { files?: unknown } | null)?.files))
-  ) {
-    return { shards: fromPlan as { files: string[] }[] };
-  }
-  const fromReport = object.plan?.shards;
-  if (Array.isArray(fromReport) && fromReport.every(isStrings)) {
-    return { shards: fromReport.map((files) => ({ files })) };
-  }
-  throw new ShardwiseError(
-    'INVALID_OPTION',
-    `--previous ${file}: expected \`shard plan --json\` output ("shards": [{ "files": [...] }, ...]) or a shardwise report`,
-  );
-}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { isShardwiseError } from '@shardwise/core';
-import { createContext, debugEnabled, type Context } from './context.js';
+import { EXIT_CODES, exitCodeOf, formatError, isDebugEnabled, isShardwiseError, type Hint } from '@shardwise/core/light';
+import { createContext, type Context } from './context.js';
 import { processIo, type CliIo } from './io.js';
 import { helpText, parseCommandLine, type CommandLine, type CommandName } from './options.js';
 
@@ -29,9 +29,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   // arguments of the command `shard run` runs, after `--`).
   const end = argv.indexOf('--');
   const ours = end === -1 ? argv : argv.slice(0, end);
-  const ctx = createContext(io, debugEnabled(io.env) || ours.includes('--verbose'));
+  const ctx = createContext(io, isDebugEnabled(io.env) || ours.includes('--verbose'));
+  let command: CommandName | undefined;
   try {
     const line = parseCommandLine(argv);
+    command = line.command;
     if (line.values.version) {
       io.stdout.write(`${version()}\n`);
       return 0;
@@ -45,27 +47,39 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr.write(helpText(undefined));
       return 2;
     }
-    const command = await LOADERS[line.command]();
+    const run = await LOADERS[line.command]();
     ctx.debug(`command ${line.command}`);
-    return await command(ctx, line);
+    return await run(ctx, line);
   } catch (error) {
-    return reportError(ctx, error);
+    return reportError(ctx, error, command);
   }
 }
 
-function reportError(ctx: Context, error: unknown): number {
+/** Prints an error in one line (a user error) or with its stack (a bug); returns the exit code. */
+function reportError(ctx: Context, error: unknown, command: CommandName | undefined): number {
   const { err, io } = ctx;
   if (isShardwiseError(error)) {
-    io.stderr.write(`${err.red(err.bold('error'))} ${error.message}\n`);
+    io.stderr.write(`${err.red(err.bold('error'))} ${formatError(error, (hint) => cliHint(hint, command))}\n`);
     if (ctx.verbose && error.cause)
       io.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
-    return 2;
+    return exitCodeOf(error);
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr.write(
     `${err.red(err.bold('internal error'))} (this is a bug in shardwise; please report it with the output below)\n${stack}\n`,
   );
-  return 1;
+  return EXIT_CODES.internal;
+}
+
+/** Core's hints in the CLI's terms: only the commands that plan take --no-timings. */
+function cliHint(hint: Hint, command: CommandName | undefined): string | undefined {
+  const plans = command === 'plan' || command === 'files' || command === 'run';
+  if (hint.kind === 'store') {
+    return plans
+      ? 'fix it, delete it to start over, or plan without it (--no-timings)'
+      : 'fix it, or delete it to start over';
+  }
+  return undefined;
 }
 
 function version(): string {

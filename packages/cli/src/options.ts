@@ -279,7 +279,8 @@ export function helpText(command: CommandName | undefined): string {
       '  -h, --help     Show help (also `shard <command> --help`)',
       '  -v, --version  Print the version',
       '',
-      'Exit codes: 0 ok, 1 failure (e.g. a planned file did not run), 2 usage or input error.',
+      'Exit codes: 0 ok, 1 a check failed (e.g. a planned file did not run), 2 usage or input error,',
+      '3 the environment failed (disk full, permission), 70 a bug in shardwise.',
       '',
     ].join('\n');
   }

@@ -31,10 +31,10 @@ export async function expandInputs(
     } else if (GLOB_MAGIC.test(arg)) {
       const { default: glob } = await import('fast-glob');
       const files = await glob(arg.replaceAll('\\', '/'), { cwd, absolute: true, onlyFiles: true });
-      if (files.length === 0) throw new ShardwiseError('REPORT_IO', `${arg}: no file matches this pattern`);
+      if (files.length === 0) throw new ShardwiseError('NOT_FOUND', `${arg}: no file matches this pattern`);
       for (const file of files.sort()) found.push({ file: path.normalize(file), fromDirectory: false });
     } else {
-      throw new ShardwiseError('REPORT_IO', `${arg}: no such file or directory`);
+      throw new ShardwiseError('NOT_FOUND', `${arg}: no such file or directory`);
     }
   }
   // The same file named twice (a directory and a file in it) is read once.

@@ -4,10 +4,14 @@ import type { Context } from './context.js';
 import { usageError, type CommandName } from './options.js';
 
 /**
- * The shard of `files` and `run`: --shard, SHARDWISE_SHARD or the CI. Required: without one there is no
- * shard to pick, and guessing 1/1 would run the whole suite in every job.
+ * The shard of `files` and `run` and where it came from: --shard, SHARDWISE_SHARD or the CI. Required:
+ * without one there is no shard to pick, and guessing 1/1 would run the whole suite in every job.
  */
-export function requireShard(ctx: Context, command: CommandName, flag: string | undefined): ShardSpec {
+export function requireShard(
+  ctx: Context,
+  command: CommandName,
+  flag: string | undefined,
+): { spec: ShardSpec; source: string } {
   const found = resolveShard(flag, ctx.io.env);
   if (!found) {
     throw usageError(
@@ -15,12 +19,5 @@ export function requireShard(ctx: Context, command: CommandName, flag: string | 
         'on GitHub Actions pass --shard ${{ matrix.shard }}/N from a matrix',
     );
   }
-  return found.spec;
-}
-
-/** Says on stderr where an environment-given shard came from (after all input is validated). */
-export function announceShard(ctx: Context, flag: string | undefined, spec: ShardSpec): void {
-  if (flag !== undefined) return;
-  const found = resolveShard(undefined, ctx.io.env);
-  if (found) ctx.note(`shard ${spec.index}/${spec.count} from ${found.source}`);
+  return found;
 }

@@ -1,5 +1,5 @@
 import { compareCodeUnits } from './paths.js';
-import type { RunReport } from './report-format.js';
+import type { ReportPlan, RunReport } from './report-format.js';
 
 /** The verdict of {@link checkCoverage}. `ok` is true only when every planned file ran exactly once. */
 export interface CoverageResult {
@@ -7,6 +7,8 @@ export interface CoverageResult {
   /** False when no report carried a plan: nothing could be checked. */
   checked: boolean;
   shardCount: number;
+  /** The reference plan: the one most shards reported under (ties: code-unit order of the fingerprint). */
+  plan: ReportPlan | undefined;
   /** The fingerprints seen, with the shards that reported each; more than one is an error. */
   fingerprints: { fingerprint: string; shards: number[] }[];
   /** Shards with no report at all, with the files they were planned to run. */
@@ -29,6 +31,7 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
     ok: true,
     checked: false,
     shardCount: 0,
+    plan: undefined,
     fingerprints: [],
     missingShards: [],
     notRun: [],
@@ -95,6 +98,7 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
       unplanned.length === 0,
     checked: true,
     shardCount,
+    plan,
     fingerprints,
     missingShards,
     notRun,

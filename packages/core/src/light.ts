@@ -4,9 +4,30 @@
  * run: both must cost next to nothing. The rest of the core is loaded by `import('@shardwise/core')` when
  * it is needed (planning, which validates the store).
  */
-export { ShardwiseError, isShardwiseError, type ShardwiseErrorCode } from './errors.js';
+export {
+  ShardwiseError,
+  isShardwiseError,
+  exitCodeOf,
+  formatError,
+  describeHint,
+  EXIT_CODES,
+  type ShardwiseErrorCode,
+  type Hint,
+  type HintRenderer,
+} from './errors.js';
 export { normalizePath, isAbsolutePath, unitKey, splitUnitKey, compareCodeUnits } from './paths.js';
 export { parseEstimator, estimatorName, type Estimator } from './estimate.js';
+export {
+  resolveSettings,
+  isDebugEnabled,
+  describe as describeValue,
+  DEFAULT_TIMINGS_FILE,
+  DEFAULT_REPORTS_DIR,
+  SETTINGS_ENV,
+  type Settings,
+  type SettingSource,
+  type SettingValues,
+} from './settings.js';
 export {
   REPORT_FORMAT,
   serializeReport,
@@ -16,4 +37,5 @@ export {
   type ReportPlan,
   type RunReport,
 } from './report-format.js';
+export { createReport, combine, fileStatusOf, testStatusOf, type ReportInput } from './report-build.js';
 export { writeFileAtomic, writeFileAtomicSync } from './write-file.js';

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import pLimit from 'p-limit';
-import { ShardwiseError } from './errors.js';
+import { readError } from './errors.js';
 
 /**
  * Reads many files concurrently, at most `concurrency` at a time (a CI artifact folder can hold thousands
@@ -20,9 +20,7 @@ export async function readFilesWith<T>(
         try {
           text = await fs.readFile(file, 'utf8');
         } catch (error) {
-          throw new ShardwiseError('REPORT_IO', `${file}: cannot read (${(error as Error).message})`, {
-            cause: error,
-          });
+          throw readError(file, error, 'report');
         }
         const result = parse(text, file);
         options.onProgress?.(++done, files.length);

@@ -32,12 +32,15 @@ const reportSchema = z.looseObject({
 /** Parses and validates report text; `source` names the file in errors. */
 export function parseReport(text: string, source = 'report'): RunReport {
   const parsed = parseJson(text);
-  if (!parsed.ok) throw new ShardwiseError('REPORT_SYNTAX', `${source}: invalid JSON at ${parsed.error}`);
+  if (!parsed.ok) {
+    throw new ShardwiseError('REPORT_SYNTAX', `${source}: invalid JSON at ${parsed.error}`, { file: source });
+  }
   const result = reportSchema.safeParse(parsed.value);
   if (!result.success) {
     throw new ShardwiseError(
       'REPORT_SCHEMA',
-      `${source}: not a shardwise report (${describeIssue(result.error, parsed.value)}); pass the files the shardwise plugins write, or use \`shard import\` for JUnit or runner JSON`,
+      `${source}: not a shardwise report (${describeIssue(result.error, parsed.value)})`,
+      { file: source, hint: { kind: 'report' } },
     );
   }
   return result.data as RunReport;

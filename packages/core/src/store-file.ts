@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { ShardwiseError } from './errors.js';
+import { readError } from './errors.js';
 import { parseStore, serializeStore, type TimingStore } from './store.js';
 import { writeFileAtomic } from './write-file.js';
 
@@ -13,13 +13,7 @@ export async function readStoreFile(file: string): Promise<TimingStore | undefin
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ShardwiseError(
-      'STORE_IO',
-      `${file}: cannot read the timing store (${(error as Error).message})`,
-      {
-        cause: error,
-      },
-    );
+    throw readError(file, error, 'timing store', 'INVALID_OPTION', { kind: 'store' });
   }
   return parseStore(text, file);
 }

@@ -99,14 +99,14 @@ export function emptyStore(): TimingStore {
  * // { durationMs: 120, samples: 1 }
  */
 export function parseStore(text: string, source = 'timing store'): TimingStore {
-  const fix = 'fix it, delete it to start over, or plan without it (--no-timings)';
+  const options = { file: source, hint: { kind: 'store' } } as const;
   const parsed = parseJson(text);
   if (!parsed.ok) {
-    throw new ShardwiseError('STORE_SYNTAX', `${source}: invalid JSON at ${parsed.error}; ${fix}`);
+    throw new ShardwiseError('STORE_SYNTAX', `${source}: invalid JSON at ${parsed.error}`, options);
   }
   const top = storeSchema.safeParse(parsed.value);
   if (!top.success) {
-    throw new ShardwiseError('STORE_SCHEMA', `${source}: ${describeIssue(top.error, parsed.value)}; ${fix}`);
+    throw new ShardwiseError('STORE_SCHEMA', `${source}: ${describeIssue(top.error, parsed.value)}`, options);
   }
   const files = new Map<string, FileTiming>();
   // Own keys of the parsed JSON (JSON.parse defines `__proto__` as an own property); never copied onto a
@@ -120,7 +120,8 @@ export function parseStore(text: string, source = 'timing store'): TimingStore {
       if (!entry.success) {
         throw new ShardwiseError(
           'STORE_SCHEMA',
-          `${source}: ${describeIssue(entry.error, value, ['files', key])}; ${fix}`,
+          `${source}: ${describeIssue(entry.error, value, ['files', key])}`,
+          options,
         );
       }
       timing = entry.data as FileTiming;
@@ -128,7 +129,8 @@ export function parseStore(text: string, source = 'timing store'): TimingStore {
     if (key === '' || key.includes('\\') || key.startsWith('/') || /^[A-Za-z]:/.test(key)) {
       throw new ShardwiseError(
         'STORE_SCHEMA',
-        `${source}: files.${JSON.stringify(key)}: expected a POSIX path relative to the root (no "\\", not absolute); ${fix}`,
+        `${source}: files.${JSON.stringify(key)}: expected a POSIX path relative to the root (no "\\", not absolute)`,
+        options,
       );
     }
     files.set(key, timing);

@@ -9,19 +9,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { ShardwiseError } from './errors.js';
+import { writeError } from './errors.js';
 
 let tempCounter = 0;
 
 /** A temporary file beside `file` (same directory, so the rename is atomic), unique in this process. */
 function tempPathFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++tempCounter}.tmp`);
-}
-
-function writeError(file: string, error: unknown): ShardwiseError {
-  return new ShardwiseError('STORE_IO', `${file}: cannot write (${(error as Error).message})`, {
-    cause: error,
-  });
 }
 
 /**

@@ -30,6 +30,7 @@ describe('checkCoverage', () => {
       ok: true,
       checked: true,
       shardCount: 3,
+      plan: complete[0]!.plan,
       fingerprints: [{ fingerprint: 'aaaa1111', shards: [1, 2, 3] }],
       missingShards: [],
       notRun: [],

@@ -29,8 +29,8 @@ describe('readFilesWith', () => {
   it('names an unreadable file', async () => {
     const missing = path.join(dir, 'missing.json');
     await expect(readFilesWith([missing], (t) => t)).rejects.toMatchObject({
-      code: 'REPORT_IO',
-      message: expect.stringContaining(`${missing}: cannot read`),
+      code: 'NOT_FOUND',
+      message: expect.stringContaining(`${missing}: no such report`),
     });
   });
 });

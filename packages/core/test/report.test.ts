@@ -37,7 +37,7 @@ describe('reports', () => {
       text: '{"version":1,"files":{}}',
       code: 'REPORT_SCHEMA',
       message:
-        'r.json: not a shardwise report (format: expected "shardwise-report", got nothing); pass the files the shardwise plugins write',
+        'r.json: not a shardwise report (format: expected "shardwise-report", got nothing)',
     },
     {
       name: 'a negative duration',

@@ -49,8 +49,8 @@ describe('readStoreFile / writeStoreFile', () => {
     await expect(readStoreFile(file)).rejects.toThrow(`${file}: invalid JSON at line 1, column 26`);
   });
 
-  it('reports a directory in the way as an I/O error', async () => {
-    await expect(readStoreFile(dir)).rejects.toMatchObject({ code: 'STORE_IO' });
+  it('reports a directory in the way as an input error, with the store hint', async () => {
+    await expect(readStoreFile(dir)).rejects.toMatchObject({ code: 'INVALID_OPTION', hint: { kind: 'store' } });
   });
 });
 
@@ -88,7 +88,8 @@ describe('writeFileAtomic', () => {
     }
     const error = await writeStoreFile(file, emptyStore()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShardwiseError);
-    expect((error as ShardwiseError).code).toBe('STORE_IO');
+    expect((error as ShardwiseError).code).toBe('WRITE_FAILED');
+    expect((error as ShardwiseError).kind).toBe('environment');
     expect((error as ShardwiseError).message).toMatch(
       new RegExp(`^${file.replaceAll('\\', '\\\\')}: cannot write`),
     );

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { compareCodeUnits, normalizePath, readStoreFile, splitUnitKey } from '@shardwise/core';
+import { compareCodeUnits, isLowMatch, normalizePath, readStoreFile, splitUnitKey } from '@shardwise/core';
 import type { Context } from '../context.js';
 import { formatPercent } from '../format.js';
-import { listFiles, locate } from '../inputs.js';
+import { cliSettings, listFiles, storePathOf } from '../inputs.js';
 import type { CommandLine } from '../options.js';
 
 /** How many names of each list the text output shows (all with --verbose or --json). */
@@ -13,12 +13,14 @@ const SHOWN = 20;
  * that are gone) and files with no timing, and prints how many entries match the current files.
  */
 export async function checkCommand(ctx: Context, { values, positionals }: CommandLine): Promise<number> {
-  const { root, storePath } = locate(values, ctx);
+  const settings = cliSettings(values, ctx);
+  const { root } = settings;
+  const storePath = storePathOf(settings);
   const [store, listed] = await Promise.all([
-    readStoreFile(storePath!),
+    readStoreFile(storePath),
     listFiles(values, positionals, root, ctx),
   ]);
-  const name = path.relative(ctx.io.cwd, storePath!) || storePath!;
+  const name = path.relative(ctx.io.cwd, storePath) || storePath;
   if (!store) {
     ctx.io.stderr.write(
       `${ctx.err.red(ctx.err.bold('error'))} ${name}: no timing store here; create one with \`shard merge\` or \`shard import\`\n`,
@@ -72,7 +74,7 @@ export async function checkCommand(ctx: Context, { values, positionals }: Comman
       ].join('\n') + '\n',
     );
   }
-  if (entries > 0 && matched * 2 < entries) {
+  if (isLowMatch({ files: files.size, timed: matched, entries })) {
     ctx.warn(
       `only ${matched} of ${entries} store entries match a current test file: are the store's paths relative to ${root}? Pass --root or rebuild the store.`,
     );

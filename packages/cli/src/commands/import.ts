@@ -9,7 +9,7 @@ import {
   type RunReport,
 } from '@shardwise/core';
 import type { Context } from '../context.js';
-import { locate } from '../inputs.js';
+import { cliSettings, storePathOf } from '../inputs.js';
 import { usageError, type CommandLine } from '../options.js';
 import { expandInputs, parseSmoothing } from '../reports.js';
 
@@ -33,8 +33,10 @@ export async function importCommand(ctx: Context, { values, positionals }: Comma
   if (args.length === 0)
     throw usageError(`shard import ${format}: name the report files, directories or globs`);
   const smoothing = parseSmoothing(values.smoothing);
-  const { root, storePath } = locate(values, ctx);
-  const out = values.out === undefined ? storePath! : path.resolve(ctx.io.cwd, values.out);
+  const settings = cliSettings(values, ctx);
+  const { root } = settings;
+  const storePath = storePathOf(settings);
+  const out = values.out === undefined ? storePath : path.resolve(ctx.io.cwd, values.out);
 
   const inputs = await expandInputs(args, ctx.io.cwd, format === 'junit' ? ['.xml'] : ['.json']);
   if (inputs.length === 0) throw usageError(`shard import ${format}: no report files in ${args.join(' ')}`);
@@ -48,7 +50,7 @@ export async function importCommand(ctx: Context, { values, positionals }: Comma
   } finally {
     progress?.stop();
   }
-  const base = await readStoreFile(storePath!);
+  const base = await readStoreFile(storePath);
   const result = mergeReports(base, reports, { prune: false, ...(smoothing ? { smoothing } : {}) });
   const measured = new Set(reports.flatMap((r) => r.files.map((f) => f.file))).size;
   if (measured === 0) {

@@ -2,182 +2,174 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
   checkCoverage,
+  DEFAULT_REPORTS_DIR,
   describeCoverage,
+  displayPath,
   mergeReports,
   parseReport,
   readFilesWith,
   readStoreFile,
   REPORT_FORMAT,
+  summarizeShards,
   writeStoreFile,
   type CoverageResult,
+  type MergeOptions,
+  type MergeResult,
   type RunReport,
-  type TimingStore,
+  type ShardRow,
 } from '@shardwise/core';
 import type { Context } from '../context.js';
 import { formatMs, markdownTable, table } from '../format.js';
-import { locate } from '../inputs.js';
-import { parseNonNegative, usageError, type CommandLine } from '../options.js';
+import { cliSettings, storePathOf } from '../inputs.js';
+import { parseNonNegative, usageError, type CommandLine, type OptionValues } from '../options.js';
 import { expandInputs, parseSmoothing } from '../reports.js';
 import { appendStepSummary } from '../summary.js';
 
-/** Where the runner plugins write their reports, relative to the root. */
-export const REPORTS_DIR = '.shardwise/reports';
+/** `shard merge`'s options, parsed and checked before anything is read. */
+interface MergeInput {
+  storePath: string;
+  out: string;
+  /** Report files or directories; the reports folder of the root when none is given. */
+  args: string[];
+  defaulted: boolean;
+  options: MergeOptions;
+  json: boolean;
+}
+
+function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): MergeInput {
+  const smoothing = parseSmoothing(values.smoothing);
+  const threshold =
+    values.threshold === undefined ? undefined : parseNonNegative(values.threshold, '--threshold');
+  const settings = cliSettings(values as OptionValues, ctx);
+  const storePath = storePathOf(settings);
+  return {
+    storePath,
+    out: values.out === undefined ? storePath : path.resolve(ctx.io.cwd, values.out),
+    args: positionals.length > 0 ? positionals : [path.join(settings.root, DEFAULT_REPORTS_DIR)],
+    defaulted: positionals.length === 0,
+    options: {
+      prune: !values['no-prune'],
+      ...(threshold === undefined ? {} : { threshold }),
+      ...(smoothing ? { smoothing } : {}),
+    },
+    json: Boolean(values.json),
+  };
+}
 
 /**
  * `shard merge`: folds shard reports into the store (core `mergeReports`), and when the reports carry
  * their plan, proves that every planned file ran in exactly one shard (core `checkCoverage`): exit 1,
  * naming the files, when one did not run, ran twice, or shards planned differently.
  */
-export async function mergeCommand(ctx: Context, { values, positionals }: CommandLine): Promise<number> {
-  const smoothing = parseSmoothing(values.smoothing);
-  const threshold =
-    values.threshold === undefined ? undefined : parseNonNegative(values.threshold, '--threshold');
-  const { root, storePath } = locate(values, ctx);
-  const out = values.out === undefined ? storePath! : path.resolve(ctx.io.cwd, values.out);
-
-  const args = positionals.length > 0 ? positionals : [path.join(root, REPORTS_DIR)];
-  if (positionals.length === 0) {
-    const exists = await fs.stat(args[0]!).catch(() => undefined);
-    if (!exists) {
-      throw usageError(
-        `shard merge: no reports given and no ${REPORTS_DIR} in ${root}; pass report files or directories (e.g. the downloaded artifacts)`,
-      );
-    }
-  }
-  const inputs = await expandInputs(args, ctx.io.cwd, ['.json']);
-  const fromDirectory = new Map(inputs.map((i) => [i.file, i.fromDirectory]));
-  const skipped: string[] = [];
-  const [parsed, base] = await Promise.all([
-    readFilesWith(
-      inputs.map((i) => i.file),
-      (text, file) => {
-        // Artifact folders can hold other JSON; inside a directory only shardwise reports count.
-        if (fromDirectory.get(file) && !text.includes(REPORT_FORMAT)) {
-          skipped.push(file);
-          return undefined;
-        }
-        return parseReport(text, path.relative(ctx.io.cwd, file) || file);
-      },
-    ),
-    readStoreFile(storePath!),
-  ]);
-  const reports = parsed.filter((r): r is RunReport => r !== undefined);
-  for (const file of skipped.sort()) ctx.debug(`skipped ${file}: not a shardwise report`);
-  if (reports.length === 0) {
-    throw usageError(
-      `shard merge: no shardwise reports in ${args.join(' ')}${skipped.length > 0 ? ` (${skipped.length} other JSON file(s) skipped)` : ''}; did the test jobs run with the shardwise plugin and upload ${REPORTS_DIR}?`,
-    );
-  }
-  ctx.debug(
-    `${reports.length} report(s); store ${storePath}: ${base ? `${base.files.size} entries` : 'missing'}`,
-  );
-
+export async function mergeCommand(ctx: Context, line: CommandLine): Promise<number> {
+  const input = parseMergeInput(ctx, line);
+  const [reports, base] = await Promise.all([readReports(ctx, input), readStoreFile(input.storePath)]);
+  ctx.debug(`${reports.length} report(s); store ${input.storePath}: ${base ? `${base.files.size} entries` : 'missing'}`);
   const coverage = checkCoverage(reports);
-  const result = mergeReports(base, reports, {
-    prune: !values['no-prune'],
-    ...(threshold === undefined ? {} : { threshold }),
-    ...(smoothing ? { smoothing } : {}),
-  });
-  const write = result.changed || out !== storePath || base === undefined;
-  if (write) await writeStoreFile(out, result.store);
-  const shards = shardRows(coverage, reports, base);
+  const result = mergeReports(base, reports, input.options);
+  const write = result.changed || input.out !== input.storePath || base === undefined;
+  if (write) await writeStoreFile(input.out, result.store);
+  const shards = summarizeShards(coverage, reports, base);
   const problems = describeCoverage(coverage);
-  const outName = path.relative(ctx.io.cwd, out) || out;
-
-  if (values.json) {
-    ctx.io.stdout.write(
-      JSON.stringify({
-        reports: reports.length,
-        added: result.added,
-        updated: result.updated,
-        pruned: result.pruned,
-        kept: result.kept,
-        changed: result.changed,
-        written: write ? out : null,
-        coverage: { checked: coverage.checked, ok: coverage.ok, problems },
-        shards,
-      }) + '\n',
-    );
-  } else {
-    const c = ctx.out;
-    const lines = [
-      `Merged ${reports.length} report(s) into ${outName}: ${result.added.length} added, ${result.updated.length} updated, ` +
-        `${result.pruned.length} pruned, ${result.kept.length} kept` +
-        (write ? '' : c.dim(' (no duration moved past the threshold: store left as is)')),
-    ];
-    if (coverage.checked && coverage.ok) {
-      const planned = shards.reduce((sum, s) => sum + s.planned, 0);
-      lines.push(
-        c.green(
-          `Coverage verified: all ${planned} planned files ran exactly once across ${coverage.shardCount} shard(s)`,
-        ),
-      );
-    }
-    if (shards.length > 0) {
-      const rows = [
-        ['Shard', 'Planned', 'Ran', 'Predicted', 'Actual'],
-        ...shards.map((s) => [
-          `${s.index}/${coverage.shardCount}`,
-          String(s.planned),
-          s.ran === null ? 'no report' : String(s.ran),
-          formatMs(s.predictedMs),
-          s.actualMs === null ? '-' : formatMs(s.actualMs),
-        ]),
-      ];
-      lines.push('', ...table(rows, 'rrrrr', (r, _c, t) => (r === 0 ? c.bold(t) : t)).map((l) => `  ${l}`));
-    }
-    ctx.io.stdout.write(lines.join('\n') + '\n');
-  }
+  const written = write ? input.out : null;
+  if (input.json) ctx.io.stdout.write(mergeJson(reports, result, written, coverage, problems, shards) + '\n');
+  else ctx.io.stdout.write(mergeText(ctx, reports, result, displayPath(input.out, ctx.io.cwd), write, coverage, shards));
   if (!coverage.checked) {
-    ctx.note(
-      'The reports carry no plan, so coverage was not verified (imports and unsharded runs have none).',
-    );
+    ctx.note('The reports carry no plan, so coverage was not verified (imports and unsharded runs have none).');
   }
   for (const line of problems) reportProblem(ctx, line);
   await appendStepSummary(ctx, mergeMarkdown(coverage, shards, problems));
   return coverage.ok ? 0 : 1;
 }
 
-/** Predicted against actual time of one shard (sums of file times, not wall time). */
-interface ShardRow {
-  index: number;
-  planned: number;
-  ran: number | null;
-  predictedMs: number;
-  actualMs: number | null;
+/** The reports named on the command line; inside a directory, only shardwise reports count. */
+async function readReports(ctx: Context, input: MergeInput): Promise<RunReport[]> {
+  if (input.defaulted && !(await fs.stat(input.args[0]!).catch(() => undefined))) {
+    throw usageError(
+      `shard merge: no reports given and no ${DEFAULT_REPORTS_DIR} in ${path.dirname(path.dirname(input.args[0]!))}; pass report files or directories (e.g. the downloaded artifacts)`,
+    );
+  }
+  const inputs = await expandInputs(input.args, ctx.io.cwd, ['.json']);
+  const fromDirectory = new Map(inputs.map((i) => [i.file, i.fromDirectory]));
+  const skipped: string[] = [];
+  const parsed = await readFilesWith(
+    inputs.map((i) => i.file),
+    (text, file) => {
+      // Artifact folders can hold other JSON; inside a directory only shardwise reports count.
+      if (fromDirectory.get(file) && !text.includes(REPORT_FORMAT)) {
+        skipped.push(file);
+        return undefined;
+      }
+      return parseReport(text, displayPath(file, ctx.io.cwd));
+    },
+  );
+  for (const file of skipped.sort()) ctx.debug(`skipped ${file}: not a shardwise report`);
+  const reports = parsed.filter((r): r is RunReport => r !== undefined);
+  if (reports.length === 0) {
+    throw usageError(
+      `shard merge: no shardwise reports in ${input.args.join(' ')}${skipped.length > 0 ? ` (${skipped.length} other JSON file(s) skipped)` : ''}; did the test jobs run with the shardwise plugin and upload ${DEFAULT_REPORTS_DIR}?`,
+    );
+  }
+  return reports;
 }
 
-function shardRows(
-  coverage: CoverageResult,
+function mergeJson(
   reports: readonly RunReport[],
-  base: TimingStore | undefined,
-): ShardRow[] {
-  if (!coverage.checked) return [];
-  // The plan most shards reported under, as checkCoverage chose it.
-  const reference = [...coverage.fingerprints].sort((a, b) => b.shards.length - a.shards.length)[0]!;
-  const own = reports.filter((r) => r.plan?.fingerprint === reference.fingerprint);
-  const plan = own[0]!.plan!;
-  const known = (file: string) => base?.files.get(file)?.durationMs;
-  const knownValues = plan.shards
-    .flat()
-    .map(known)
-    .filter((d): d is number => d !== undefined);
-  const fallback =
-    knownValues.length > 0 ? Math.round(knownValues.reduce((a, b) => a + b, 0) / knownValues.length) : 1000;
-  return plan.shards.map((files, i) => {
-    const mine = own.filter((r) => (r.shard?.index ?? 1) === i + 1);
-    const ran = mine.length === 0 ? null : mine.reduce((n, r) => n + r.files.length, 0);
-    return {
-      index: i + 1,
-      planned: files.length,
-      ran,
-      predictedMs: files.reduce((sum, f) => sum + (known(f) ?? fallback), 0),
-      actualMs:
-        mine.length === 0
-          ? null
-          : mine.reduce((sum, r) => sum + r.files.reduce((s, f) => s + f.durationMs, 0), 0),
-    };
+  result: MergeResult,
+  written: string | null,
+  coverage: CoverageResult,
+  problems: string[],
+  shards: ShardRow[],
+): string {
+  return JSON.stringify({
+    reports: reports.length,
+    added: result.added,
+    updated: result.updated,
+    pruned: result.pruned,
+    kept: result.kept,
+    changed: result.changed,
+    written,
+    coverage: { checked: coverage.checked, ok: coverage.ok, problems },
+    shards,
   });
+}
+
+function mergeText(
+  ctx: Context,
+  reports: readonly RunReport[],
+  result: MergeResult,
+  outName: string,
+  written: boolean,
+  coverage: CoverageResult,
+  shards: readonly ShardRow[],
+): string {
+  const c = ctx.out;
+  const lines = [
+    `Merged ${reports.length} report(s) into ${outName}: ${result.added.length} added, ${result.updated.length} updated, ` +
+      `${result.pruned.length} pruned, ${result.kept.length} kept` +
+      (written ? '' : c.dim(' (no duration moved past the threshold: store left as is)')),
+  ];
+  if (coverage.checked && coverage.ok) {
+    const planned = shards.reduce((sum, s) => sum + s.planned, 0);
+    lines.push(
+      c.green(`Coverage verified: all ${planned} planned files ran exactly once across ${coverage.shardCount} shard(s)`),
+    );
+  }
+  if (shards.length > 0) {
+    const rows = [['Shard', 'Planned', 'Ran', 'Predicted', 'Actual'], ...shards.map((s) => shardCells(s, coverage))];
+    lines.push('', ...table(rows, 'rrrrr', (r, _c, t) => (r === 0 ? c.bold(t) : t)).map((l) => `  ${l}`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function shardCells(s: ShardRow, coverage?: CoverageResult): string[] {
+  return [
+    coverage ? `${s.index}/${coverage.shardCount}` : String(s.index),
+    String(s.planned),
+    s.ran === null ? 'no report' : String(s.ran),
+    formatMs(s.predictedMs),
+    s.actualMs === null ? '-' : formatMs(s.actualMs),
+  ];
 }
 
 function reportProblem(ctx: Context, line: string): void {
@@ -189,11 +181,7 @@ function reportProblem(ctx: Context, line: string): void {
   else ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('error'))} ${line}\n`);
 }
 
-function mergeMarkdown(
-  coverage: CoverageResult,
-  shards: readonly ShardRow[],
-  problems: readonly string[],
-): string {
+function mergeMarkdown(coverage: CoverageResult, shards: readonly ShardRow[], problems: readonly string[]): string {
   const parts = ['### shardwise merge'];
   if (!coverage.checked) parts.push('', 'The reports carry no plan: coverage not verified.');
   else if (coverage.ok) parts.push('', '✅ Every planned test file ran exactly once.');
@@ -201,17 +189,7 @@ function mergeMarkdown(
   if (shards.length > 0) {
     parts.push(
       '',
-      markdownTable(
-        ['Shard', 'Planned files', 'Ran', 'Predicted', 'Actual'],
-        shards.map((s) => [
-          String(s.index),
-          String(s.planned),
-          s.ran === null ? 'no report' : String(s.ran),
-          formatMs(s.predictedMs),
-          s.actualMs === null ? '-' : formatMs(s.actualMs),
-        ]),
-        'rrrrr',
-      ),
+      markdownTable(['Shard', 'Planned files', 'Ran', 'Predicted', 'Actual'], shards.map((s) => shardCells(s)), 'rrrrr'),
       '',
       'Predicted: from the store before this merge. Actual: sum of the file times each shard reported.',
     );

@@ -1,21 +1,46 @@
-import { hashSplit, partition, planLpt, type Plan } from '@shardwise/core';
+import {
+  durationsOf,
+  hashSplit,
+  isLowMatch,
+  planJson,
+  planLpt,
+  planRun,
+  sizeShards,
+  type RunPlan,
+  type Plan,
+  type Settings,
+  type Sizing,
+} from '@shardwise/core';
 import { resolveShard } from '../ci-env.js';
 import type { Context } from '../context.js';
 import { bar, formatMs, formatPercent, table } from '../format.js';
-import { locate, planSettings } from '../inputs.js';
-import { parseNonNegative, parseWholeNumber, usageError, type CommandLine } from '../options.js';
-import { planFromInputs, reportInputs, type Planned } from '../planning.js';
+import { cliSettings } from '../inputs.js';
+import {
+  parseNonNegative,
+  parseWholeNumber,
+  usageError,
+  type CommandLine,
+  type OptionValues,
+} from '../options.js';
+import { planFromInputs, reportDiagnostics, type Planned } from '../planning.js';
 import { appendStepSummary, planMarkdown } from '../summary.js';
 
 /** Default cost of one shard job (checkout, install, start-up) for --max-shards, in seconds. */
 export const DEFAULT_OVERHEAD_S = 30;
 
-/**
- * `shard plan`: the whole plan for people (a table per shard, the bound, the imbalance, the store match),
- * or exactly the plan's JSON. `--compare` adds the native and LPT splits; `--max-shards` adds a table of
- * wall time and CI minutes per shard count and recommends one.
- */
-export async function planCommand(ctx: Context, { values, positionals }: CommandLine): Promise<number> {
+/** `shard plan`'s options, parsed and checked before anything is read. */
+interface PlanInput {
+  settings: Settings;
+  /** The shard count, and where it came from when not from --shards. */
+  shardCount: number | undefined;
+  countSource: string | undefined;
+  maxShards: number | undefined;
+  overheadMs: number;
+  json: boolean;
+  compare: boolean;
+}
+
+function parsePlanInput(ctx: Context, values: OptionValues): PlanInput {
   if (values.json && (values.compare || values['max-shards'] !== undefined)) {
     throw usageError('--json prints the plan only; drop --compare and --max-shards, or --json');
   }
@@ -32,49 +57,74 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
   if (shardCount === undefined && !found && maxShards === undefined) {
     throw usageError('shard plan needs --shards N (or --max-shards M to get a recommendation)');
   }
-  const locations = locate(values, ctx);
-  const settings = planSettings(values, ctx);
-  // Only now that every input is valid: nothing is printed before an error.
-  if (found) {
-    shardCount = found.spec.count;
-    ctx.note(`${shardCount} shards from ${found.source}`);
-  }
+  if (found) shardCount = found.spec.count;
+  return {
+    settings: cliSettings(values, ctx),
+    shardCount,
+    countSource: found?.source,
+    maxShards,
+    overheadMs,
+    json: Boolean(values.json),
+    compare: Boolean(values.compare),
+  };
+}
 
-  let planned = await planFromInputs(ctx, values, positionals, shardCount ?? 1, locations, settings);
-  reportInputs(ctx, planned);
+/**
+ * `shard plan`: the whole plan for people (a table per shard, the bound, the imbalance, the store match),
+ * or exactly the plan's JSON. `--compare` adds the native and LPT splits; `--max-shards` adds a table of
+ * wall time and CI minutes per shard count and recommends one.
+ */
+export async function planCommand(ctx: Context, { values, positionals }: CommandLine): Promise<number> {
+  const input = parsePlanInput(ctx, values);
+  // Only now that every input is valid: nothing is printed before an error.
+  if (input.countSource) ctx.note(`${input.shardCount} shards from ${input.countSource}`);
+  let planned = await planFromInputs(ctx, values, positionals, input.settings, {
+    count: input.shardCount ?? 1,
+  });
+  reportDiagnostics(ctx, planned);
   let sizing: Sizing | undefined;
-  if (maxShards !== undefined) {
-    sizing = sizeShards(planned, maxShards, overheadMs);
-    if (shardCount === undefined) {
-      shardCount = sizing.recommended;
-      planned = { ...planned, plan: replan(planned, shardCount) };
+  if (input.maxShards !== undefined) {
+    sizing = sizeShards(allFiles(planned.run.plan), {
+      durations: durationsOfInputs(planned),
+      estimator: input.settings.estimator,
+      maxShards: input.maxShards,
+      overheadMs: input.overheadMs,
+      known: [planned.run.plan],
+    });
+    if (input.shardCount === undefined) {
+      planned = { ...planned, run: replan(planned, sizing.recommended) };
     }
   }
-  const { plan } = planned;
-
-  if (values.json) {
-    // Exactly these keys, in this order: scripts and other jobs depend on the shape.
-    const json = {
-      shardCount: plan.shardCount,
-      fingerprint: plan.fingerprint,
-      totalMs: plan.totalMs,
-      makespanMs: plan.makespanMs,
-      lowerBoundMs: plan.lowerBoundMs,
-      unknownFiles: plan.unknownFiles,
-      shards: plan.shards.map((s) => ({ index: s.index, estimatedMs: s.estimatedMs, files: s.files })),
-    };
-    ctx.io.stdout.write(JSON.stringify(json) + '\n');
-  } else {
+  const { plan } = planned.run;
+  if (input.json) ctx.io.stdout.write(JSON.stringify(planJson(plan)) + '\n');
+  else {
     const lines = describePlan(ctx, planned);
-    if (values.compare) lines.push('', ...describeComparison(ctx, planned));
-    if (sizing) lines.push('', ...describeSizing(ctx, sizing, overheadMs));
+    if (input.compare) lines.push('', ...describeComparison(ctx, planned));
+    if (sizing) lines.push('', ...describeSizing(ctx, sizing, input.overheadMs));
     ctx.io.stdout.write(lines.join('\n') + '\n');
   }
   await appendStepSummary(ctx, planMarkdown(plan, `shardwise plan: ${plan.shardCount} shards`));
   return 0;
 }
 
-function describePlan(ctx: Context, { plan, match, loaded, settings }: Planned): string[] {
+/** The same files and inputs planned for another shard count (the files are already normalized). */
+function replan(planned: Planned, shardCount: number): RunPlan {
+  return planRun({
+    files: allFiles(planned.run.plan),
+    shardCount,
+    store: planned.inputs.store,
+    estimator: planned.settings.estimator,
+  });
+}
+
+function durationsOfInputs(planned: Planned): Map<string, number> {
+  const { store } = planned.inputs;
+  return store.state === 'loaded' ? durationsOf(store.store) : new Map();
+}
+
+function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[] {
+  const { plan, match } = run;
+  const state = inputs.store.state;
   const c = ctx.out;
   const mean = plan.totalMs / plan.shardCount;
   const rows = [
@@ -114,9 +164,9 @@ function describePlan(ctx: Context, { plan, match, loaded, settings }: Planned):
     ],
     [
       'Store',
-      loaded.state === 'loaded'
-        ? `${match.timed} of ${match.entries} entries match a current file${match.entries > 0 && match.timed * 2 < match.entries ? c.red(' (low: check --root)') : ''}`
-        : loaded.state === 'missing'
+      state === 'loaded'
+        ? `${match.timed} of ${match.entries} entries match a current file${isLowMatch(match) ? c.red(' (low: check --root)') : ''}`
+        : state === 'missing'
           ? 'none yet (planned by estimate)'
           : 'ignored (--no-timings)',
     ],
@@ -136,8 +186,8 @@ function describePlan(ctx: Context, { plan, match, loaded, settings }: Planned):
 }
 
 function durationOf(planned: Planned): (file: string) => number {
-  const { durations } = planned.loaded;
-  const unknown = planned.plan.unknownEstimateMs;
+  const durations = durationsOfInputs(planned);
+  const unknown = planned.run.plan.unknownEstimateMs;
   return (file) => durations.get(file) ?? unknown;
 }
 
@@ -147,7 +197,7 @@ function allFiles(plan: Plan): string[] {
 
 function describeComparison(ctx: Context, planned: Planned): string[] {
   const c = ctx.out;
-  const { plan } = planned;
+  const { plan } = planned.run;
   const files = allFiles(plan);
   const k = plan.shardCount;
   const of = durationOf(planned);
@@ -178,42 +228,15 @@ function describeComparison(ctx: Context, planned: Planned): string[] {
   ];
 }
 
-interface Sizing {
-  rows: { n: number; wallMs: number; ciMs: number }[];
-  best: number;
-  recommended: number;
-}
-
-function replan(planned: Planned, shardCount: number): Plan {
-  return partition(allFiles(planned.plan), {
-    shardCount,
-    durations: planned.loaded.durations,
-    estimator: planned.settings.estimator,
-  });
-}
-
-/** Wall time (overhead + makespan) and CI time (n × overhead + total) for 1..max shards. */
-function sizeShards(planned: Planned, max: number, overheadMs: number): Sizing {
-  const rows: Sizing['rows'] = [];
-  for (let n = 1; n <= max; n++) {
-    const plan = n === planned.plan.shardCount ? planned.plan : replan(planned, n);
-    rows.push({ n, wallMs: overheadMs + plan.makespanMs, ciMs: n * overheadMs + plan.totalMs });
-  }
-  const best = Math.min(...rows.map((r) => r.wallMs));
-  // The smallest count within 10% of the best wall time: past it, shards cost minutes and save little.
-  const recommended = rows.find((r) => r.wallMs <= best * 1.1)!.n;
-  return { rows, best, recommended };
-}
-
 function describeSizing(ctx: Context, sizing: Sizing, overheadMs: number): string[] {
   const c = ctx.out;
   const rows = [
     ['Shards', 'Wall time', 'CI time', ''],
     ...sizing.rows.map((r) => [
-      String(r.n),
+      String(r.shards),
       formatMs(r.wallMs),
       formatMs(r.ciMs),
-      r.n === sizing.recommended ? '← recommended' : '',
+      r.shards === sizing.recommended ? '← recommended' : '',
     ]),
   ];
   const rec = sizing.rows[sizing.recommended - 1]!;
@@ -225,6 +248,6 @@ function describeSizing(ctx: Context, sizing: Sizing, overheadMs: number): strin
     ).map((l) => `  ${l}`),
     '',
     `  Recommended: ${c.bold(String(sizing.recommended))} shards: ${formatMs(rec.wallMs)} wall time, ` +
-      `within 10% of the best (${formatMs(sizing.best)}), for ${formatMs(rec.ciMs)} of CI time.`,
+      `within 10% of the best (${formatMs(sizing.bestMs)}), for ${formatMs(rec.ciMs)} of CI time.`,
   ];
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ShardwiseError } from '@shardwise/core';
 import type { Context } from '../context.js';
+import { cliSettings } from '../inputs.js';
 import { usageError, type CommandLine } from '../options.js';
 import { planShard } from '../planning.js';
 import { appendStepSummary, planMarkdown } from '../summary.js';
@@ -19,8 +20,9 @@ export async function runCommand(ctx: Context, { values, positionals, rest }: Co
       `shard run needs the command after --, e.g. \`shard run --shard 1/4 -- npx jest\`${positionals.length > 0 ? ` (got ${positionals.join(' ')} before any --)` : ''}`,
     );
   }
-  const { spec, planned, files } = await planShard(ctx, 'run', values, positionals);
-  const { plan, locations } = planned;
+  const settings = cliSettings(values, ctx);
+  const { spec, planned, files } = await planShard(ctx, 'run', values, positionals, settings);
+  const { plan } = planned.run;
   await appendStepSummary(
     ctx,
     planMarkdown(plan, `shardwise: shard ${spec.index}/${spec.count} (${files.length} files)`, spec.index),
@@ -31,9 +33,9 @@ export async function runCommand(ctx: Context, { values, positionals, rest }: Co
   }
   const [command, ...args] = rest as [string, ...string[]];
   ctx.debug(
-    `spawn ${command} with ${args.length} argument(s) and ${files.length} file(s) in ${locations.root}`,
+    `spawn ${command} with ${args.length} argument(s) and ${files.length} file(s) in ${settings.root}`,
   );
-  return spawnForwarding(ctx, command, [...args, ...files], locations.root);
+  return spawnForwarding(ctx, command, [...args, ...files], settings.root);
 }
 
 /** Spawns without a shell and resolves to the child's exit code (128 + signal number when killed). */
@@ -61,7 +63,7 @@ function spawnForwarding(ctx: Context, command: string, args: string[], cwd: str
       cleanup();
       reject(
         new ShardwiseError(
-          'INVALID_OPTION',
+          error.code === 'ENOENT' ? 'COMMAND_NOT_FOUND' : 'INVALID_OPTION',
           error.code === 'ENOENT'
             ? `shard run: command not found: ${command} (no shell is used; on Windows name the .cmd, e.g. npx.cmd)`
             : `shard run: cannot start ${command} (${error.message})`,

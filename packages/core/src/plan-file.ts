@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { ShardwiseError } from './errors.js';
+import { describeIssue, parseJson } from './json-text.js';
+import type { Plan } from './plan.js';
+import { REPORT_FORMAT } from './report-format.js';
+
+/** The marker of a plan file written by `shard plan --out`. */
+export const PLAN_FORMAT = 'shardwise-plan';
+
+/**
+ * A plan read from a file or given inline: the previous plan of the stability option, or a pinned plan.
+ * One shape whatever it was read from (`shard plan --json`/`--out` output, or a shardwise report).
+ */
+export interface PlanFile {
+  /** The plan's fingerprint; absent for a hand-written `{ shards: [{ files }] }`. */
+  fingerprint: string | undefined;
+  shardCount: number;
+  /** Unit keys of every shard (index 0 is shard 1), in run order. */
+  shards: string[][];
+  /** Predicted ms per shard, when the file recorded them. */
+  estimatedMs: number[] | undefined;
+}
+
+const files = z.array(z.string().min(1, 'expected a non-empty path'));
+const planShape = z.looseObject({
+  format: z.literal(PLAN_FORMAT).optional(),
+  fingerprint: z.string().min(1).optional(),
+  shardCount: z.number().int().min(1).optional(),
+  shards: z
+    .array(z.looseObject({ files, estimatedMs: z.number().int().min(0).optional() }))
+    .min(1, 'expected at least one shard'),
+});
+const reportShape = z.looseObject({
+  format: z.literal(REPORT_FORMAT),
+  plan: z.looseObject({ fingerprint: z.string().min(1), shardCount: z.number().int().min(1), shards: z.array(files) }),
+});
+
+/**
+ * Validates a plan given as parsed JSON. `source` names it in errors (a file, an option).
+ *
+ * @example
+ * parsePlan({ shards: [{ files: ['a.test.ts'] }, { files: ['b.test.ts'] }] }, 'plan.json').shardCount // 2
+ */
+export function parsePlan(value: unknown, source: string): PlanFile {
+  const invalid = (why: string) =>
+    new ShardwiseError('PLAN_INVALID', `${source}: not a plan (${why})`, { file: source, hint: { kind: 'plan' } });
+  if (value !== null && typeof value === 'object' && (value as { format?: unknown }).format === REPORT_FORMAT) {
+    const report = reportShape.safeParse(value);
+    if (!report.success) {
+      throw invalid(
+        (value as { plan?: unknown }).plan === undefined
+          ? 'a report of an unsharded run carries no plan'
+          : describeIssue(report.error, value),
+      );
+    }
+    const plan = report.data.plan;
+    checkCount(plan.shardCount, plan.shards.length, source);
+    return { fingerprint: plan.fingerprint, shardCount: plan.shardCount, shards: plan.shards, estimatedMs: undefined };
+  }
+  const result = planShape.safeParse(value);
+  if (!result.success) throw invalid(describeIssue(result.error, value));
+  const plan = result.data;
+  const shardCount = plan.shardCount ?? plan.shards.length;
+  checkCount(shardCount, plan.shards.length, source);
+  const estimated = plan.shards.map((s) => s.estimatedMs);
+  return {
+    fingerprint: plan.fingerprint,
+    shardCount,
+    shards: plan.shards.map((s) => s.files),
+    estimatedMs: estimated.every((ms) => ms !== undefined) ? (estimated as number[]) : undefined,
+  };
+}
+
+/** Parses plan text (a file's content); `source` names the file in errors. */
+export function parsePlanText(text: string, source: string): PlanFile {
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    throw new ShardwiseError('PLAN_INVALID', `${source}: invalid JSON at ${parsed.error}`, {
+      file: source,
+      hint: { kind: 'plan' },
+    });
+  }
+  return parsePlan(parsed.value, source);
+}
+
+function checkCount(shardCount: number, listed: number, source: string): void {
+  if (shardCount !== listed) {
+    throw new ShardwiseError(
+      'PLAN_INVALID',
+      `${source}: shardCount is ${shardCount} but ${listed} shards are listed`,
+      { file: source, hint: { kind: 'plan' } },
+    );
+  }
+}
+
+/**
+ * The pinned plan file that `shard plan --out` writes: the `--json` plan shape, marked, with what a job
+ * needs to run its shard without re-planning.
+ */
+export function serializePlanFile(plan: Plan): string {
+  return (
+    JSON.stringify({
+      format: PLAN_FORMAT,
+      version: 1,
+      ...planJson(plan),
+      unknownEstimateMs: plan.unknownEstimateMs,
+    }) + '\n'
+  );
+}
+
+/** The `shard plan --json` shape: exactly these keys, in this order (scripts depend on it). */
+export function planJson(plan: Plan): {
+  shardCount: number;
+  fingerprint: string;
+  totalMs: number;
+  makespanMs: number;
+  lowerBoundMs: number;
+  unknownFiles: string[];
+  shards: { index: number; estimatedMs: number; files: string[] }[];
+} {
+  return {
+    shardCount: plan.shardCount,
+    fingerprint: plan.fingerprint,
+    totalMs: plan.totalMs,
+    makespanMs: plan.makespanMs,
+    lowerBoundMs: plan.lowerBoundMs,
+    unknownFiles: plan.unknownFiles,
+    shards: plan.shards.map((s) => ({ index: s.index, estimatedMs: s.estimatedMs, files: s.files })),
+  };
+}

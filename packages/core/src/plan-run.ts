@@ -1,0 +1,281 @@
+import { ShardwiseError } from './errors.js';
+import { estimateUnknownMs, type Estimator } from './estimate.js';
+import { partition } from './partition.js';
+import { compareCodeUnits, normalizePath, splitUnitKey } from './paths.js';
+import type { PlanFile } from './plan-file.js';
+import type { Plan } from './plan.js';
+import type { ShardSpec } from './shard-spec.js';
+import { durationsOf, type TimingStore } from './store.js';
+
+/** What a front end knows before planning: every unit of the run and the inputs it read. */
+export interface PlanRunInput {
+  /** Every unit key of the run (POSIX paths relative to `root`, `project|path` for named projects). */
+  files: Iterable<string>;
+  /** Directory that absolute paths in `files` are made relative to. */
+  root?: string;
+  /** This job's shard; without it (`shard plan`) only the plan is made. */
+  shard?: ShardSpec;
+  /** The shard count when no shard is given. */
+  shardCount?: number;
+  /** The store: loaded, missing (a first run) or turned off. */
+  store: { state: 'loaded'; store: TimingStore } | { state: 'missing' } | { state: 'disabled' };
+  /** @default 'mean' */
+  estimator?: Estimator;
+  /** The stability option's previous plan. */
+  previous?: PlanFile;
+  /** A pinned plan: run exactly its shards, never re-plan (an error when it no longer fits the files). */
+  pinned?: { plan: PlanFile; source: string };
+}
+
+/** How well the store fits the units of the run. */
+export interface MatchStats {
+  /** Units in the run. */
+  files: number;
+  /** Units with a recorded duration. */
+  timed: number;
+  /** Entries in the store. */
+  entries: number;
+}
+
+/**
+ * What a front end should tell the user about a plan, as data; each front end words it its own way
+ * ({@link describeDiagnostic} is the neutral wording).
+ */
+export type PlanDiagnostic =
+  /** No test files at all. */
+  | { kind: 'no-files' }
+  /** No store at its path: every file was planned by estimate (normal on a first run). */
+  | { kind: 'no-store'; files: number; estimateMs: number }
+  /** Some files have no recorded duration and were planned by estimate. */
+  | { kind: 'unknown-files'; count: number; files: number; estimateMs: number }
+  /** Few store entries match the units: the store's keys are probably rooted elsewhere. */
+  | { kind: 'low-match'; match: MatchStats; example: { key: string; file: string } | undefined; sample: string }
+  /** This job's shard got no file (more shards than files, or the plan left it empty). */
+  | { kind: 'empty-shard'; shard: ShardSpec; files: number }
+  /** The previous plan has another shard count, so it was not used. */
+  | { kind: 'previous-ignored'; shardCount: number; previousShardCount: number };
+
+/** The result of {@link planRun}. */
+export interface RunPlan {
+  plan: Plan;
+  /** This job's shard, when one was given. */
+  shard: ShardSpec | undefined;
+  /** This shard's unit keys in run order (longest first); empty without a shard. */
+  units: string[];
+  /** Whether the plan came from a pinned plan file (its source), rather than from planning. */
+  pinned: string | undefined;
+  match: MatchStats;
+  diagnostics: PlanDiagnostic[];
+}
+
+/**
+ * The one planning rule of every front end: the files, the store and the options in; the plan, this
+ * shard's units and what to tell the user out. Pure and deterministic.
+ *
+ * @example
+ * const run = planRun({ files: ['a.test.ts', 'b.test.ts'], shard: { index: 1, count: 2 }, store: { state: 'missing' } });
+ * run.units; // ['a.test.ts']
+ */
+export function planRun(input: PlanRunInput): RunPlan {
+  const shardCount = input.shard?.count ?? input.shardCount ?? 1;
+  const store = input.store.state === 'loaded' ? input.store.store : undefined;
+  const durations = store ? durationsOf(store) : undefined;
+  const estimator = input.estimator ?? 'mean';
+  const diagnostics: PlanDiagnostic[] = [];
+
+  let plan: Plan;
+  if (input.pinned) {
+    const keys = [...input.files].map((f) => normalizePath(f, input.root)).filter((f) => f !== '');
+    plan = pinnedPlan(input.pinned.plan, input.pinned.source, keys, shardCount, durations, estimator);
+  } else {
+    const previous = input.previous;
+    if (previous && previous.shardCount !== shardCount) {
+      diagnostics.push({ kind: 'previous-ignored', shardCount, previousShardCount: previous.shardCount });
+    }
+    // partition normalizes the paths itself (once: at 100k files it is a good part of planning).
+    plan = partition(input.files, {
+      shardCount,
+      ...(input.root === undefined ? {} : { root: input.root }),
+      durations,
+      estimator,
+      ...(previous ? { previous: { shards: previous.shards.map((files) => ({ files })) } } : {}),
+    });
+  }
+
+  let files = 0;
+  for (const shard of plan.shards) files += shard.files.length;
+  const match: MatchStats = { files, timed: files - plan.unknownFiles.length, entries: store?.files.size ?? 0 };
+  if (files === 0) diagnostics.push({ kind: 'no-files' });
+  else if (input.store.state === 'missing') {
+    diagnostics.push({ kind: 'no-store', files, estimateMs: plan.unknownEstimateMs });
+  } else if (store && isLowMatch(match)) {
+    diagnostics.push({
+      kind: 'low-match',
+      match,
+      example: mismatchExample(plan.unknownFiles, store.files.keys()),
+      sample: store.files.keys().next().value ?? '',
+    });
+  } else if (plan.unknownFiles.length > 0 && store) {
+    diagnostics.push({
+      kind: 'unknown-files',
+      count: plan.unknownFiles.length,
+      files,
+      estimateMs: plan.unknownEstimateMs,
+    });
+  }
+  const units = input.shard ? plan.shards[input.shard.index - 1]!.files : [];
+  if (input.shard && units.length === 0 && files > 0) {
+    diagnostics.push({ kind: 'empty-shard', shard: input.shard, files });
+  }
+  return { plan, shard: input.shard, units, pinned: input.pinned?.source, match, diagnostics };
+}
+
+/**
+ * The store is probably keyed from another root when fewer than half of the units it could match do:
+ * the overlap is measured against the smaller side, so a store of a larger suite (a filtered run) and a
+ * suite that grew past its store both stay quiet, while absolute or differently rooted keys (no overlap
+ * at all) always warn. `shard plan`, `shard check` and the plugins all use this one rule.
+ */
+export function isLowMatch(match: MatchStats): boolean {
+  const comparable = Math.min(match.files, match.entries);
+  return comparable > 0 && match.timed * 2 < comparable;
+}
+
+/** A store key that names the same file as an unknown file under another root, if any. */
+function mismatchExample(
+  unknown: readonly string[],
+  keys: Iterable<string>,
+): { key: string; file: string } | undefined {
+  const byBase = new Map<string, string>();
+  for (const key of keys) {
+    const base = key.slice(Math.max(key.lastIndexOf('/'), key.indexOf('|')) + 1);
+    if (!byBase.has(base)) byBase.set(base, key);
+  }
+  for (const file of unknown.slice(0, 1000)) {
+    const key = byBase.get(file.slice(file.lastIndexOf('/') + 1));
+    if (
+      key !== undefined &&
+      key !== file &&
+      (key.endsWith(`/${file}`) || file.endsWith(`/${key}`) || splitUnitKey(key).path === file)
+    ) {
+      return { key, file };
+    }
+  }
+  return undefined;
+}
+
+/** How many names a mismatch error lists before "and N more". */
+const LISTED = 10;
+
+/** A pinned plan as a {@link Plan}, after proving it holds exactly the files found now. */
+function pinnedPlan(
+  pinned: PlanFile,
+  source: string,
+  keys: readonly string[],
+  shardCount: number,
+  durations: ReadonlyMap<string, number> | undefined,
+  estimator: Estimator,
+): Plan {
+  if (pinned.fingerprint === undefined) {
+    throw new ShardwiseError('PLAN_INVALID', `${source}: a pinned plan needs its fingerprint`, {
+      file: source,
+      hint: { kind: 'replan' },
+    });
+  }
+  if (pinned.shardCount !== shardCount) {
+    throw new ShardwiseError(
+      'PLAN_MISMATCH',
+      `${source}: the pinned plan has ${pinned.shardCount} shards, this job runs ${shardCount}`,
+      { file: source, hint: { kind: 'replan' } },
+    );
+  }
+  const found = new Set(keys);
+  const planned = new Set(pinned.shards.flat());
+  const missing = [...planned].filter((f) => !found.has(f)).sort(compareCodeUnits);
+  const extra = [...found].filter((f) => !planned.has(f)).sort(compareCodeUnits);
+  if (missing.length > 0 || extra.length > 0) {
+    const list = (names: string[]) =>
+      names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ` and ${names.length - LISTED} more` : '');
+    const parts = [
+      ...(missing.length > 0 ? [`${missing.length} planned file(s) not found (${list(missing)})`] : []),
+      ...(extra.length > 0 ? [`${extra.length} test file(s) not in the plan (${list(extra)})`] : []),
+    ];
+    throw new ShardwiseError(
+      'PLAN_MISMATCH',
+      `${source}: the pinned plan does not match the test files: ${parts.join('; ')}`,
+      { file: source, hint: { kind: 'replan' } },
+    );
+  }
+  const known: number[] = [];
+  for (const key of planned) {
+    const d = durations?.get(key);
+    if (d !== undefined) known.push(d);
+  }
+  const unknownEstimateMs = estimateUnknownMs(known, estimator);
+  const unknownFiles = [...planned].filter((f) => !durations?.has(f)).sort(compareCodeUnits);
+  let largest = 0;
+  const shards = pinned.shards.map((files, i) => {
+    let sum = 0;
+    for (const f of files) {
+      const d = durations?.get(f) ?? unknownEstimateMs;
+      sum += d;
+      largest = Math.max(largest, d);
+    }
+    return { index: i + 1, estimatedMs: pinned.estimatedMs?.[i] ?? sum, files: [...files] };
+  });
+  const totalMs = shards.reduce((sum, s) => sum + s.estimatedMs, 0);
+  return {
+    shardCount,
+    fingerprint: pinned.fingerprint,
+    totalMs,
+    makespanMs: Math.max(0, ...shards.map((s) => s.estimatedMs)),
+    lowerBoundMs: Math.max(Math.ceil(totalMs / shardCount), largest),
+    unknownFiles,
+    unknownEstimateMs,
+    emptyShards: shards.filter((s) => s.files.length === 0).map((s) => s.index),
+    shards,
+  };
+}
+
+/** The neutral wording of a diagnostic; front ends may say more in their own terms. */
+export function describeDiagnostic(d: PlanDiagnostic, storeName: string): string {
+  switch (d.kind) {
+    case 'no-files':
+      return 'no test files found; every shard is empty';
+    case 'no-store':
+      return `no timing store at ${storeName}: planned ${d.files} file(s) by estimate (${seconds(d.estimateMs)} each). That is normal on a first run; \`shard merge\` creates it`;
+    case 'unknown-files':
+      return `${d.count} of ${d.files} file(s) have no timing in ${storeName}; planned at ${seconds(d.estimateMs)} each`;
+    case 'low-match':
+      return (
+        `only ${d.match.timed} of ${d.match.files} test files have a time in ${storeName} (${d.match.entries} entries): are its keys relative to the same root?` +
+        (d.example ? ` E.g. the store has "${d.example.key}" where the file is "${d.example.file}".` : ` A store key: ${JSON.stringify(d.sample)}.`)
+      );
+    case 'empty-shard':
+      return `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} file(s) fill fewer shards); nothing to run`;
+    case 'previous-ignored':
+      return `the previous plan has ${d.previousShardCount} shards, not ${d.shardCount}; planning from scratch`;
+  }
+}
+
+/**
+ * The one line every sharded run prints: which shard, how many files, the predicted time and the plan.
+ *
+ * @example
+ * describeShard(run) // 'shard 2/4: 12 of 48 file(s), ~31.0 s of ~124.0 s in total (plan 3fa1c2d0)'
+ */
+export function describeShard(run: RunPlan): string {
+  const { plan, shard } = run;
+  if (!shard) return `${run.match.files} file(s) in ${plan.shardCount} shard(s) (plan ${plan.fingerprint.slice(0, 8)})`;
+  const mine = plan.shards[shard.index - 1]!;
+  const unknown = plan.unknownFiles.length > 0 ? `, ${plan.unknownFiles.length} estimated` : '';
+  const pinned = run.pinned ? `, pinned by ${run.pinned}` : '';
+  return (
+    `shard ${shard.index}/${shard.count}: ${mine.files.length} of ${run.match.files} file(s), ` +
+    `~${seconds(mine.estimatedMs)} of ~${seconds(plan.totalMs)} in total${unknown} (plan ${plan.fingerprint.slice(0, 8)}${pinned})`
+  );
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,110 @@
+/**
+ * Building a run's report from what a runner observed: the one set of rules for every runner plugin. No
+ * dependencies, so plugins load it with `@shardwise/core/light` on every run.
+ */
+import { compareCodeUnits } from './paths.js';
+import type { Plan } from './plan.js';
+import { REPORT_FORMAT, type FileStatus, type ReportedFile, type ReportPlan, type RunReport } from './report-format.js';
+import type { ShardSpec } from './shard-spec.js';
+import type { TestStatus } from './store.js';
+
+/** What a plugin hands to {@link createReport}: the runner's results already translated to core data. */
+export interface ReportInput {
+  /** `jest`, `vitest`, `playwright`. */
+  runner: string;
+  /** The shard this run was; undefined for an unsharded run. */
+  shard: ShardSpec | undefined;
+  /** The plan it ran under (its own plan for an unsharded run). */
+  plan: Plan | undefined;
+  /** The runner narrowed the file list (path filters, changed files, project filters). */
+  partial: boolean;
+  /**
+   * A test-name filter (`-t`) ran only some tests of each file: their times are not the files' times, so
+   * no file counts as a full measurement.
+   */
+  testsFiltered: boolean;
+  /** When the run ended (ISO 8601). */
+  createdAt: string;
+  /** One entry per file result; several entries with one key (one file in two unnamed projects) combine. */
+  files: ReportedFile[];
+}
+
+/**
+ * The report of one run: entries combined by key and sorted, the plan and shard attached.
+ *
+ * @example
+ * createReport({ runner: 'jest', shard: undefined, plan: undefined, partial: false, testsFiltered: false,
+ *   createdAt: new Date().toISOString(), files: [{ file: 'a.test.ts', durationMs: 120, status: 'passed' }] });
+ */
+export function createReport(input: ReportInput): RunReport {
+  const byKey = new Map<string, ReportedFile>();
+  for (const raw of input.files) {
+    const entry = input.testsFiltered && raw.status === 'passed' ? { ...raw, status: 'skipped' as const } : raw;
+    const seen = byKey.get(entry.file);
+    byKey.set(entry.file, seen ? combine(seen, entry) : entry);
+  }
+  const report: RunReport = {
+    format: REPORT_FORMAT,
+    version: 1,
+    runner: input.runner,
+    createdAt: input.createdAt,
+    files: [...byKey.values()].sort((a, b) => compareCodeUnits(a.file, b.file)),
+  };
+  if (input.shard) report.shard = { index: input.shard.index, count: input.shard.count };
+  if (input.plan) report.plan = reportPlanOf(input.plan, input.partial);
+  // Keys in the order readers expect: `files` last.
+  const { files, ...head } = report;
+  return { ...head, files };
+}
+
+/** The plan as a report carries it: enough to name the files of a shard whose report never arrived. */
+export function reportPlanOf(plan: Plan, partial: boolean): ReportPlan {
+  const reportPlan: ReportPlan = {
+    fingerprint: plan.fingerprint,
+    shardCount: plan.shardCount,
+    shards: plan.shards.map((s) => s.files),
+  };
+  if (partial) reportPlan.partial = true;
+  return reportPlan;
+}
+
+/**
+ * Which status a combined entry keeps, best first. The status of an entry decides whether `shard merge`
+ * trusts its duration, and the combined duration is a real measurement as soon as one part of it is: a
+ * pass ran the file to the end, a skip still paid its setup and import, a failure may have stopped early.
+ * So passed beats skipped beats failed. `interrupted` beats everything: a part cut short makes the sum
+ * too small to trust. Failures stay visible in the tests of the entry.
+ */
+const RANK: Record<FileStatus, number> = { interrupted: 0, passed: 1, skipped: 2, failed: 3 };
+
+/**
+ * One unit reported twice (the same file in two unnamed Jest projects, the tests and the typecheck of one
+ * Vitest file): one unit, so its cost is the sum, and its status is the better of the two ({@link RANK}).
+ */
+export function combine(a: ReportedFile, b: ReportedFile): ReportedFile {
+  const combined: ReportedFile = {
+    file: a.file,
+    durationMs: a.durationMs + b.durationMs,
+    status: RANK[b.status] < RANK[a.status] ? b.status : a.status,
+  };
+  const tests = [...(a.tests ?? []), ...(b.tests ?? [])];
+  if (tests.length > 0) combined.tests = tests;
+  return combined;
+}
+
+/**
+ * A file's status from what the runner says of it. `unfinished`: still queued or running when the run
+ * ended, or the run was cancelled; `timed`: the runner's clock ran for it. A file whose clock never ran
+ * (a crashed worker, a file that could not even load) says nothing about its duration, so it is
+ * `interrupted` and merge never uses it; a skipped file's time (setup and import) is still its cost.
+ */
+export function fileStatusOf(outcome: 'passed' | 'failed' | 'skipped' | 'unfinished', timed: boolean): FileStatus {
+  if (outcome === 'unfinished') return 'interrupted';
+  if (!timed && outcome !== 'skipped') return 'interrupted';
+  return outcome;
+}
+
+/** A test's status from the runner's word for it: Jest's `pending`/`todo`/`disabled` and the like are skips. */
+export function testStatusOf(state: string | undefined): TestStatus {
+  return state === 'passed' || state === 'failed' ? state : 'skipped';
+}

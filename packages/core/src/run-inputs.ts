@@ -1,0 +1,62 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { readError } from './errors.js';
+import { parsePlan, parsePlanText, type PlanFile } from './plan-file.js';
+import type { PlanRunInput } from './plan-run.js';
+import type { Settings } from './settings.js';
+import { readStoreFile } from './store-file.js';
+
+/** What {@link planRun} needs from the file system, read once by {@link readRunInputs}. */
+export interface RunInputs {
+  store: PlanRunInput['store'];
+  previous: PlanFile | undefined;
+  pinned: { plan: PlanFile; source: string } | undefined;
+}
+
+/**
+ * Reads the store, the previous plan and the pinned plan that the settings name, concurrently. A missing
+ * store is a first run (`missing`); a previous or pinned plan that is named but missing is an error, in
+ * every front end: two jobs that disagree on whether it exists would plan differently.
+ */
+export async function readRunInputs(settings: Settings, cwd: string = process.cwd()): Promise<RunInputs> {
+  const [store, previous, pinned] = await Promise.all([
+    settings.timings === undefined ? undefined : readStoreFile(settings.timings.path),
+    settings.previous === undefined
+      ? undefined
+      : 'value' in settings.previous
+        ? parsePlan(settings.previous.value, settings.previous.source)
+        : readPlanFile(settings.previous.path, cwd, settings.previous.source),
+    settings.plan === undefined ? undefined : readPlanFile(settings.plan.path, cwd, settings.plan.source),
+  ]);
+  return {
+    store:
+      settings.timings === undefined
+        ? { state: 'disabled' }
+        : store === undefined
+          ? { state: 'missing' }
+          : { state: 'loaded', store },
+    previous,
+    pinned: pinned && settings.plan ? { plan: pinned, source: displayPath(settings.plan.path, cwd) } : undefined,
+  };
+}
+
+/**
+ * Reads and validates a plan file (`shard plan --json`/`--out` output or a shardwise report). `option`
+ * names the setting that named the file (`--previous`, `SHARDWISE_PLAN`), for messages.
+ */
+export async function readPlanFile(file: string, cwd: string = process.cwd(), option?: string): Promise<PlanFile> {
+  const name = option ? `${option} ${displayPath(file, cwd)}` : displayPath(file, cwd);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw readError(name, error, 'plan file', 'PLAN_INVALID', { kind: 'plan' });
+  }
+  return parsePlanText(text, name);
+}
+
+/** A path as people type it: relative to `cwd` when inside it, else absolute. */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
