@@ -15,8 +15,17 @@ export function planFingerprint(
   const hash = createHash('sha256');
   hash.update(`${parts.join('\n')}\nfiles=${keys.length}\n`);
   let chunk = '';
+  // Keys come longest first, so equal durations are adjacent: format each duration once per run of them
+  // (number-to-string conversion of a double costs more than the concatenation).
+  let last = NaN;
+  let suffix = '';
   for (let i = 0; i < keys.length; i++) {
-    chunk += keys[i] + (known[i]! < 0 ? '\t?\n' : `\t${known[i]}\n`);
+    const d = known[i]!;
+    if (d !== last) {
+      last = d;
+      suffix = d < 0 ? '\t?\n' : `\t${d}\n`;
+    }
+    chunk += keys[i] + suffix;
     if (chunk.length > 1 << 16) {
       hash.update(chunk);
       chunk = '';
