@@ -1,4 +1,15 @@
-import type { z } from 'zod';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
+
+let zod: typeof Zod | undefined;
+/**
+ * zod, loaded on first use: it costs more to load than `shard files` spends on everything else before
+ * planning, and only invalid input (or a slow-path validation) needs it. Synchronous, so sync parsers can
+ * call it; every core module gets the same instance from here.
+ */
+export function loadZod(): typeof Zod {
+  return (zod ??= createRequire(import.meta.url)('zod') as typeof Zod);
+}
 
 /**
  * Parses JSON text, turning a syntax error into `line L, column C: <reason>`. Returns the error text
@@ -154,7 +165,7 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
  * identifiers: `files."src/a.test.ts".durationMs: expected a non-negative integer, got -3`.
  */
 export function describeIssue(
-  error: z.ZodError,
+  error: Zod.ZodError,
   input: unknown,
   prefix: readonly PropertyKey[] = [],
 ): string {

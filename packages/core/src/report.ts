@@ -1,33 +1,38 @@
-import { z } from 'zod';
 import { ShardwiseError } from './errors.js';
-import { describeIssue, parseJson } from './json-text.js';
+import { describeIssue, loadZod, parseJson } from './json-text.js';
 import { REPORT_FORMAT, type RunReport } from './report-format.js';
-import { testTimingSchema } from './store.js';
+import { timingSchemas } from './store.js';
 
-const nonNegativeInt = z.number().int().min(0, 'expected a non-negative integer');
-const reportSchema = z.looseObject({
-  format: z.literal(REPORT_FORMAT, `expected "${REPORT_FORMAT}"`),
-  version: z.literal(1, 'expected 1'),
-  runner: z.string(),
-  createdAt: z.string().optional(),
-  shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
-  plan: z
-    .object({
-      fingerprint: z.string(),
-      shardCount: z.number().int().min(1),
-      shards: z.array(z.array(z.string())),
-      partial: z.boolean().optional(),
-    })
-    .optional(),
-  files: z.array(
-    z.looseObject({
-      file: z.string().min(1),
-      durationMs: nonNegativeInt,
-      status: z.enum(['passed', 'failed', 'skipped', 'interrupted']),
-      tests: z.array(testTimingSchema).optional(),
-    }),
-  ),
-});
+// Built on first use, so that importing the core does not load zod (see loadZod).
+let schema: ReturnType<typeof buildReportSchema> | undefined;
+function buildReportSchema() {
+  const { z } = loadZod();
+  const testTimingSchema = timingSchemas().testTiming;
+  const nonNegativeInt = z.number().int().min(0, 'expected a non-negative integer');
+  return z.looseObject({
+    format: z.literal(REPORT_FORMAT, `expected "${REPORT_FORMAT}"`),
+    version: z.literal(1, 'expected 1'),
+    runner: z.string(),
+    createdAt: z.string().optional(),
+    shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
+    plan: z
+      .object({
+        fingerprint: z.string(),
+        shardCount: z.number().int().min(1),
+        shards: z.array(z.array(z.string())),
+        partial: z.boolean().optional(),
+      })
+      .optional(),
+    files: z.array(
+      z.looseObject({
+        file: z.string().min(1),
+        durationMs: nonNegativeInt,
+        status: z.enum(['passed', 'failed', 'skipped', 'interrupted']),
+        tests: z.array(testTimingSchema).optional(),
+      }),
+    ),
+  });
+}
 
 /** Parses and validates report text; `source` names the file in errors. */
 export function parseReport(text: string, source = 'report'): RunReport {
@@ -35,7 +40,7 @@ export function parseReport(text: string, source = 'report'): RunReport {
   if (!parsed.ok) {
     throw new ShardwiseError('REPORT_SYNTAX', `${source}: invalid JSON at ${parsed.error}`, { file: source });
   }
-  const result = reportSchema.safeParse(parsed.value);
+  const result = (schema ??= buildReportSchema()).safeParse(parsed.value);
   if (!result.success) {
     throw new ShardwiseError(
       'REPORT_SCHEMA',

@@ -1,35 +1,43 @@
-import { z } from 'zod';
 import { ShardwiseError } from './errors.js';
 import { fileStatus } from './junit.js';
-import { describeIssue, parseJson } from './json-text.js';
+import { describeIssue, loadZod, parseJson } from './json-text.js';
 import { normalizePath } from './paths.js';
 import { REPORT_FORMAT, type ReportedFile, type RunReport } from './report-format.js';
 import type { TestStatus } from './store.js';
 
 // Jest's `--json` and Vitest's `--reporter=json` share this shape (Vitest writes a Jest-compatible file).
-const runnerJsonSchema = z.looseObject({
-  testResults: z.array(
-    z.looseObject({
-      name: z.string(),
-      startTime: z.number().optional(),
-      endTime: z.number().optional(),
-      status: z.string().optional(),
-      perfStats: z
-        .looseObject({ start: z.number(), end: z.number(), loadTestEnvironmentStart: z.number().optional() })
-        .optional(),
-      assertionResults: z
-        .array(
-          z.looseObject({
-            fullName: z.string().optional(),
-            title: z.string().optional(),
-            duration: z.number().nullable().optional(),
-            status: z.string(),
-          }),
-        )
-        .optional(),
-    }),
-  ),
-});
+// Built on first use, so that importing the core does not load zod (see loadZod).
+let schema: ReturnType<typeof buildRunnerJsonSchema> | undefined;
+function buildRunnerJsonSchema() {
+  const { z } = loadZod();
+  return z.looseObject({
+    testResults: z.array(
+      z.looseObject({
+        name: z.string(),
+        startTime: z.number().optional(),
+        endTime: z.number().optional(),
+        status: z.string().optional(),
+        perfStats: z
+          .looseObject({
+            start: z.number(),
+            end: z.number(),
+            loadTestEnvironmentStart: z.number().optional(),
+          })
+          .optional(),
+        assertionResults: z
+          .array(
+            z.looseObject({
+              fullName: z.string().optional(),
+              title: z.string().optional(),
+              duration: z.number().nullable().optional(),
+              status: z.string(),
+            }),
+          )
+          .optional(),
+      }),
+    ),
+  });
+}
 
 /**
  * Imports Jest `--json` or Vitest `--reporter=json` output. A file's time is its end minus its start (Jest's
@@ -43,7 +51,7 @@ export function importRunnerJson(
   const source = options.source ?? `${runner} report`;
   const parsed = parseJson(text);
   if (!parsed.ok) throw new ShardwiseError('REPORT_SYNTAX', `${source}: invalid JSON at ${parsed.error}`);
-  const result = runnerJsonSchema.safeParse(parsed.value);
+  const result = (schema ??= buildRunnerJsonSchema()).safeParse(parsed.value);
   if (!result.success) {
     const flag =
       runner === 'jest-json'
