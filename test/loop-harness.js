@@ -144,6 +144,17 @@ export async function testFiles(dir) {
 }
 
 /**
+ * Reads a JSON file; its shape is the caller's to state.
+ * @param {string} file
+ * @returns {Promise<unknown>}
+ */
+async function readJson(file) {
+  /** @type {unknown} */
+  const value = JSON.parse(await fs.readFile(file, 'utf8'));
+  return value;
+}
+
+/**
  * @typedef {{ file: string; shard?: { index: number }; files: { file: string; durationMs: number }[] }} Report
  *   a report as written, with `file` its name in .shardwise/reports
  */
@@ -156,7 +167,10 @@ export async function readReports(dir) {
   const reportsDir = path.join(dir, '.shardwise/reports');
   const names = (await fs.readdir(reportsDir)).filter((n) => n.endsWith('.json'));
   return Promise.all(
-    names.map(async (n) => ({ file: n, ...JSON.parse(await fs.readFile(path.join(reportsDir, n), 'utf8')) })),
+    names.map(async (n) => {
+      const report = /** @type {Omit<Report, 'file'>} */ (await readJson(path.join(reportsDir, n)));
+      return { file: n, ...report };
+    }),
   );
 }
 
@@ -165,5 +179,8 @@ export async function readReports(dir) {
  * @returns {Promise<Record<string, { durationMs: number; samples: number }>>}
  */
 export async function readStore(dir) {
-  return JSON.parse(await fs.readFile(path.join(dir, 'shard-timings.json'), 'utf8')).files;
+  const store = /** @type {{ files: Record<string, { durationMs: number; samples: number }> }} */ (
+    await readJson(path.join(dir, 'shard-timings.json'))
+  );
+  return store.files;
 }

@@ -30,7 +30,7 @@ describe('colour', () => {
     const io: CliIo = {
       stdout: { write: (s: string) => (out += s), isTTY },
       stderr: { write: () => true, isTTY },
-      readStdin: async () => '',
+      readStdin: () => Promise.resolve(''),
       env,
       cwd,
     };
@@ -250,7 +250,7 @@ describe('shard import', () => {
     const io: CliIo = {
       stdout: { write: (s: string) => (stdout += s) },
       stderr: { write: (s: string) => (stderr += s), isTTY: true, columns: 80 },
-      readStdin: async () => '',
+      readStdin: () => Promise.resolve(''),
       env: {},
       cwd,
     };

@@ -42,7 +42,7 @@ export async function runMain(
   const io: CliIo = {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    readStdin: async () => options.stdin ?? '',
+    readStdin: () => Promise.resolve(options.stdin ?? ''),
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
   };

@@ -144,17 +144,17 @@ describe('mergeReports: smoothing', () => {
     expect(next.files.get('a.test.ts')).toEqual({ durationMs: 300, samples: 3, lastSeen: '2026-11-03' });
   });
 
-  it.each([
-    { name: 'alpha 0', smoothing: { kind: 'ewma', alpha: 0 } as Smoothing, message: 'smoothing.alpha' },
+  it.each<{ name: string; smoothing: Smoothing; message: string }>([
+    { name: 'alpha 0', smoothing: { kind: 'ewma', alpha: 0 }, message: 'smoothing.alpha' },
     {
       name: 'alpha above 1',
-      smoothing: { kind: 'ewma', alpha: 1.5 } as Smoothing,
+      smoothing: { kind: 'ewma', alpha: 1.5 },
       message: 'smoothing.alpha',
     },
-    { name: 'window 0', smoothing: { kind: 'median', window: 0 } as Smoothing, message: 'smoothing.window' },
+    { name: 'window 0', smoothing: { kind: 'median', window: 0 }, message: 'smoothing.window' },
     {
       name: 'fractional window',
-      smoothing: { kind: 'median', window: 2.5 } as Smoothing,
+      smoothing: { kind: 'median', window: 2.5 },
       message: 'smoothing.window',
     },
   ])('rejects $name', ({ smoothing, message }) => {

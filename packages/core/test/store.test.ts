@@ -75,7 +75,7 @@ describe('serializeStore / parseStore', () => {
     const store: TimingStore = {
       version: 1,
       files: new Map<string, FileTiming>([
-        ['src/b.test.ts', { samples: 2, durationMs: 20 } as FileTiming],
+        ['src/b.test.ts', { samples: 2, durationMs: 20 }],
         ['Z.test.ts', { durationMs: 5, samples: 1, lastSeen: '2026-11-27', provisional: true }],
         ['src/a.test.ts', { durationMs: 10, samples: 1, recentMs: [9, 10, 11] }],
       ]),
