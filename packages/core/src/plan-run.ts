@@ -243,7 +243,7 @@ export function describeDiagnostic(d: PlanDiagnostic, storeName: string): string
     case 'no-files':
       return 'no test files found; every shard is empty';
     case 'no-store':
-      return `no timing store at ${storeName}: planned ${d.files} file(s) by estimate (${seconds(d.estimateMs)} each). That is normal on a first run; \`shard merge\` creates it`;
+      return `no timing store at ${storeName}; planned ${d.files} files by estimate (${seconds(d.estimateMs)} each). That is normal on a first run; \`shard merge\` creates it`;
     case 'unknown-files':
       return `${d.count} of ${d.files} file(s) have no timing in ${storeName}; planned at ${seconds(d.estimateMs)} each`;
     case 'low-match':
@@ -252,7 +252,7 @@ export function describeDiagnostic(d: PlanDiagnostic, storeName: string): string
         (d.example ? ` E.g. the store has "${d.example.key}" where the file is "${d.example.file}".` : ` A store key: ${JSON.stringify(d.sample)}.`)
       );
     case 'empty-shard':
-      return `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} file(s) fill fewer shards); nothing to run`;
+      return `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} test file(s) for ${d.shard.count} shards); nothing to run`;
     case 'previous-ignored':
       return `the previous plan has ${d.previousShardCount} shards, not ${d.shardCount}; planning from scratch`;
   }

@@ -1,22 +1,26 @@
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
   compareCodeUnits,
+  createReport,
+  describeDiagnostic,
+  describeShard,
+  displayPath,
   durationsOf,
   estimateUnknownMs,
+  formatError,
+  isDebugEnabled,
   isShardwiseError,
   normalizePath,
-  partition,
-  readStoreFile,
+  planRun,
+  readRunInputs,
   reportFileName,
   serializeReport,
-  ShardwiseError,
   unitKey,
   writeFileAtomicSync,
+  type PlanDiagnostic,
   type Plan,
-  type PreviousPlan,
-  type ReportPlan,
+  type RunInputs,
   type ShardSpec,
 } from '@shardwise/core';
 import type {
@@ -28,7 +32,7 @@ import type {
   TestResult,
 } from './jest-types.js';
 import { resolveOptions, type ShardwiseJestOptions } from './options.js';
-import { buildReport } from './recorder.js';
+import { jestFiles } from './recorder.js';
 
 // The CommonJS build through `require`: `{ default: TestSequencer }` in Jest 29 and 30 alike, which is also
 // what the type declarations describe (an ESM `import` of Jest 30's package yields the class itself).
@@ -37,16 +41,17 @@ const { default: TestSequencer } = require('@jest/test-sequencer') as typeof imp
   with: { 'resolution-mode': 'require' },
 });
 
-const DEBUG = /(^|,)\s*shardwise\s*(,|$)/.test(process.env.DEBUG ?? '');
+const DEBUG = isDebugEnabled(process.env);
 
 /** What one run knows once the options, the store and the previous plan are read. */
 interface RunState {
   options: ShardwiseJestOptions;
   root: string;
   multiProject: boolean;
+  /** The store, previous plan and pinned plan, as read. */
+  inputs: RunInputs;
   /** Recorded durations by unit key; undefined when there is no store. */
   durations: Map<string, number> | undefined;
-  previous: PreviousPlan | undefined;
 }
 
 /**
@@ -91,35 +96,44 @@ export class ShardwiseSequencer extends TestSequencer {
   }
 
   async #shardTests(tests: Array<Test>, { shardIndex, shardCount }: ShardOptions): Promise<Array<Test>> {
-    const state = await this.#load(tests, true);
+    const state = await this.#load(tests);
     const byKey = groupByKey(tests, state);
-    const plan = partition(byKey.keys(), {
-      shardCount,
-      durations: state.durations,
+    const shard = { index: shardIndex, count: shardCount };
+    const run = planRun({
+      files: byKey.keys(),
+      shard,
+      store: state.inputs.store,
       estimator: state.options.estimator,
-      previous: state.previous,
+      ...(state.inputs.previous ? { previous: state.inputs.previous } : {}),
+      ...(state.inputs.pinned ? { pinned: state.inputs.pinned } : {}),
     });
-    this.#plan = plan;
-    this.#shard = { index: shardIndex, count: shardCount };
-    const mine = plan.shards[shardIndex - 1]!;
-    const selected = mine.files.flatMap((key) => byKey.get(key) ?? []);
-    if (selected.length === 0) {
-      const why =
-        byKey.size < shardCount
-          ? `${byKey.size} test file(s) for ${shardCount} shards`
-          : 'the plan put no file in it';
-      notice(
-        this.#globalConfig?.passWithNoTests
-          ? `shard ${shardIndex}/${shardCount} is empty (${why}); nothing to run`
-          : `shard ${shardIndex}/${shardCount} is empty (${why}); Jest fails a run with no tests, so pass --passWithNoTests to let an empty shard succeed`,
-      );
-    } else {
-      notice(
-        `shard ${shardIndex}/${shardCount}: ${mine.files.length} of ${byKey.size} file(s), ~${seconds(mine.estimatedMs)} of ~${seconds(plan.totalMs)} in total` +
-          `${plan.unknownFiles.length > 0 ? `, ${plan.unknownFiles.length} estimated` : ''} (plan ${plan.fingerprint.slice(0, 8)})`,
-      );
+    this.#plan = run.plan;
+    this.#shard = shard;
+    for (const d of run.diagnostics) {
+      const line = this.#describe(d, state);
+      if (line) notice(line);
     }
-    return selected;
+    if (run.units.length > 0) notice(describeShard(run));
+    return run.units.flatMap((key) => byKey.get(key) ?? []);
+  }
+
+  /** Core's diagnostics in Jest's terms. */
+  #describe(d: PlanDiagnostic, state: RunState): string | undefined {
+    const store = state.options.timings ? displayPath(state.options.timings.path) : '';
+    switch (d.kind) {
+      case 'no-store':
+        return `no timing store at ${store}; planning by estimate. Run the suite, then \`npx shard merge --timings ${store} ${displayPath(state.options.reportsDir)}\` to create it`;
+      case 'low-match':
+        return `${describeDiagnostic(d, store)} Keys are POSIX paths relative to ${state.root}${state.multiProject ? ', prefixed "<displayName>|"' : ''}.`;
+      case 'empty-shard':
+        return this.#globalConfig?.passWithNoTests
+          ? describeDiagnostic(d, store)
+          : `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} test file(s) for ${d.shard.count} shards); Jest fails a run with no tests, so pass --passWithNoTests to let an empty shard succeed`;
+      case 'unknown-files':
+        return undefined;
+      default:
+        return describeDiagnostic(d, store);
+    }
   }
 
   /**
@@ -184,20 +198,14 @@ export class ShardwiseSequencer extends TestSequencer {
     if (state === undefined || !state.options.record || this.#isWatching()) return;
     try {
       const plan = this.#plan ?? this.#unshardedPlan(tests, state);
-      const keys = keyLookup(tests, state);
-      const reportPlan: ReportPlan = {
-        fingerprint: plan.fingerprint,
-        shardCount: plan.shardCount,
-        shards: plan.shards.map((s) => s.files),
-      };
-      if (this.#isPartial()) reportPlan.partial = true;
-      const report = buildReport({
-        results,
-        keyOf: keys,
+      const report = createReport({
+        runner: 'jest',
         shard: this.#shard,
-        plan: reportPlan,
+        plan,
+        partial: this.#isPartial(),
         testsFiltered: Boolean(this.#globalConfig?.testNamePattern),
         createdAt: new Date().toISOString(),
+        files: jestFiles(results, keyLookup(tests, state)),
       });
       // Shards are named by plan, so no two shards of any run collide; an unsharded run is always
       // `jest-full.json`, so repeated local runs replace their report instead of piling up plans that
@@ -207,7 +215,7 @@ export class ShardwiseSequencer extends TestSequencer {
       writeFileAtomicSync(file, serializeReport(report));
     } catch (error) {
       // Never fail a test run over its timing report; `shard merge` will name the shard whose report is missing.
-      notice(`could not record timings: ${isShardwiseError(error) ? error.message : String(error)}`);
+      notice(`could not record timings: ${isShardwiseError(error) ? formatError(error) : String(error)}`);
     }
   }
 
@@ -216,9 +224,9 @@ export class ShardwiseSequencer extends TestSequencer {
     this.#time.set(hook, (this.#time.get(hook) ?? 0) + performance.now() - start);
   }
 
-  /** Reads the options, the store and the previous plan once per run (`sharding`: called from `shard()`). */
-  #load(tests: Array<Test>, sharding = false): Promise<RunState> {
-    this.#state ??= this.#read(tests, sharding).then(
+  /** Reads the options, the store and the previous and pinned plans once per run. */
+  #load(tests: Array<Test>): Promise<RunState> {
+    this.#state ??= this.#read(tests).then(
       (state) => (this.#loaded = state),
       (error: unknown) => {
         throw userFacing(error);
@@ -227,37 +235,30 @@ export class ShardwiseSequencer extends TestSequencer {
     return this.#state;
   }
 
-  async #read(tests: Array<Test>, sharding: boolean): Promise<RunState> {
+  async #read(tests: Array<Test>): Promise<RunState> {
     const root = this.#globalConfig?.rootDir ?? commonRoot(tests);
     const options = resolveOptions(root);
-    // Relative to the current directory when inside it: the path in messages is then the one people type.
-    const store = await readStoreFile(displayPath(options.timings));
-    if (store === undefined && sharding) {
-      notice(
-        `no timing store at ${displayPath(options.timings)}; planning by estimate. Run the suite, then \`npx shard merge --timings ${displayPath(options.timings)} ${displayPath(options.reportsDir)}\` to create it`,
-      );
-    }
+    const inputs = await readRunInputs(options);
     const projects = Math.max(this.#globalConfig?.projects.length ?? 0, this.#contextCount);
     const multiProject =
       projects >= 2 ||
       (this.#globalConfig === undefined && new Set(tests.map((t) => t.context.config)).size >= 2);
-    const state: RunState = {
+    return {
       options,
       root,
       multiProject,
-      durations: store && durationsOf(store),
-      previous: options.previous === undefined ? undefined : readPrevious(options.previous),
+      inputs,
+      durations: inputs.store.state === 'loaded' ? durationsOf(inputs.store.store) : undefined,
     };
-    if (store && store.files.size > 0 && sharding) warnOnLowMatch(tests, state);
-    return state;
   }
 
   #unshardedPlan(tests: Array<Test>, state: RunState): Plan {
-    return partition(groupByKey(tests, state).keys(), {
+    return planRun({
+      files: groupByKey(tests, state).keys(),
       shardCount: 1,
-      durations: state.durations,
+      store: state.inputs.store,
       estimator: state.options.estimator,
-    });
+    }).plan;
   }
 
   #isWatching(): boolean {
@@ -348,73 +349,13 @@ function commonRoot(tests: Array<Test>): string {
   return common;
 }
 
-/** Reads the previous plan for the stability option: `shard plan --json` output or a shardwise report. */
-function readPrevious(file: string): PreviousPlan | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      notice(`no previous plan at ${displayPath(file)}; planning from scratch`);
-      return undefined;
-    }
-    throw new ShardwiseError(
-      'INVALID_OPTION',
-      `${file}: cannot read the previous plan (${(error as Error).message})`,
-    );
-  }
-  const invalid = () =>
-    new ShardwiseError(
-      'INVALID_OPTION',
-      `${file}: not a plan; expected the output of \`shard plan --json\` ({"shards":[{"files":[…]}]}) or a shardwise report`,
-    );
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalid();
-  }
-  const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((f) => typeof f === 'string');
-  const v = value as { shards?: unknown; plan?: { shards?: unknown } } | null;
-  if (
-    v &&
-    Array.isArray(v.shards) &&
-    v.shards.every((s: unknown) => isStrings((s as { files?: unknown })?.files))
-  ) {
-    return { shards: (v.shards as { files: string[] }[]).map((s) => ({ files: s.files })) };
-  }
-  if (v && v.plan && Array.isArray(v.plan.shards) && v.plan.shards.every(isStrings)) {
-    return { shards: (v.plan.shards as string[][]).map((files) => ({ files })) };
-  }
-  throw invalid();
-}
-
-/** The classic mistake (absolute or differently rooted keys) silently plans by estimate: say so. */
-function warnOnLowMatch(tests: Array<Test>, state: RunState): void {
-  const keys = new Set(tests.map((t) => keyOf(t, state)));
-  let matched = 0;
-  for (const key of keys) if (state.durations!.has(key)) matched++;
-  if (keys.size > 0 && matched * 2 < keys.size) {
-    const sample = [...state.durations!.keys()][0];
-    notice(
-      `only ${matched} of ${keys.size} test files have a time in ${displayPath(state.options.timings)}; its keys must be POSIX paths relative to ${state.root}` +
-        `${state.multiProject ? ', prefixed "<displayName>|"' : ''} (a store key: ${JSON.stringify(sample)}, a test: ${JSON.stringify([...keys][0])})`,
-    );
-  }
-}
-
 /**
  * Jest prints `error.stack` of whatever the sequencer throws. A user error (a ShardwiseError) becomes one
  * line with no stack trace; anything else is a bug and keeps its stack.
  */
 function userFacing(error: unknown): Error {
   if (!isShardwiseError(error)) return error as Error;
-  // The store's message ends with the CLI's way out (--no-timings); under Jest the way out is the file.
-  const message = error.message.replace(
-    /; fix it, delete it to start over, or plan without it \(--no-timings\)$/,
-    '; fix it, or delete it to plan by estimate',
-  );
-  const clean = new Error(`shardwise: ${message}`, { cause: error });
+  const clean = new Error(`shardwise: ${formatError(error)}`, { cause: error });
   clean.stack = clean.message;
   return clean;
 }
@@ -423,11 +364,3 @@ function notice(message: string): void {
   process.stderr.write(`shardwise: ${message}\n`);
 }
 
-function displayPath(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}

@@ -28,17 +28,20 @@ afterAll(() => Promise.all(temps.map((dir) => fs.rm(dir, { recursive: true, forc
 describe('resolveOptions', () => {
   it('defaults: the store and the reports next to the Jest config', () => {
     expect(resolveOptions(root, {}, '/cwd')).toEqual({
-      timings: path.join(root, 'shard-timings.json'),
+      root,
+      timings: { path: path.join(root, 'shard-timings.json'), explicit: false, source: 'default' },
       reportsDir: path.join(root, '.shardwise', 'reports'),
       estimator: 'mean',
       previous: undefined,
+      plan: undefined,
       record: true,
+      debug: false,
     });
   });
 
   it('reads shardwise.config.json, paths relative to it', () => {
     expect(resolveOptions(withConfig, {}, '/cwd')).toMatchObject({
-      timings: path.join(withConfig, 'ci', 'timings.json'),
+      timings: { path: path.join(withConfig, 'ci', 'timings.json'), explicit: true },
       reportsDir: path.join(withConfig, 'out'),
       estimator: 'median',
       record: false,
@@ -54,11 +57,14 @@ describe('resolveOptions', () => {
       SHARDWISE_RECORD: '1',
     };
     expect(resolveOptions(withConfig, env, '/cwd')).toEqual({
-      timings: path.resolve('/cwd', 'a.json'),
+      root: withConfig,
+      timings: { path: path.resolve('/cwd', 'a.json'), explicit: true, source: 'SHARDWISE_TIMINGS' },
       reportsDir: path.resolve('/abs/reports'),
       estimator: { fixedMs: 250 },
-      previous: path.resolve('/cwd', 'plan.json'),
+      previous: { path: path.resolve('/cwd', 'plan.json'), source: 'SHARDWISE_PREVIOUS' },
+      plan: undefined,
       record: true,
+      debug: false,
     });
   });
 

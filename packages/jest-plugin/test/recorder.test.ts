@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { parseReport, serializeReport } from '@shardwise/core';
+import { createReport, parseReport, serializeReport, type Plan } from '@shardwise/core';
 import { describe, expect, it } from 'vitest';
 import type { AggregatedResult, TestResult } from '../src/jest-types.js';
-import { buildReport, reportedFile, wallTimeMs } from '../src/recorder.js';
+import { jestFiles, reportedFile, wallTimeMs } from '../src/recorder.js';
 
 // In-process: Jest's result objects in, report entries out. The end-to-end runs cannot make a worker crash
 // or a file fail to load on demand; these rows can.
@@ -101,41 +101,52 @@ describe('reportedFile', () => {
   });
 });
 
-describe('buildReport', () => {
+describe('jestFiles → createReport', () => {
   const results = (testResults: TestResult[]) => ({ testResults }) as AggregatedResult;
-  const base = {
-    keyOf: (r: TestResult) => path.posix.relative('/repo', r.testFilePath),
-    shard: { index: 2, count: 3 },
-    plan: {
-      fingerprint: 'f'.repeat(16),
-      shardCount: 3,
-      shards: [['tests/b.test.js'], ['tests/a.test.js'], []],
-    },
-    createdAt: '2026-11-27T16:00:00.000Z',
+  const keyOf = (r: TestResult) => path.posix.relative('/repo', r.testFilePath);
+  const plan: Plan = {
+    shardCount: 3,
+    fingerprint: 'f'.repeat(16),
+    totalMs: 0,
+    makespanMs: 0,
+    lowerBoundMs: 0,
+    unknownFiles: [],
+    unknownEstimateMs: 1000,
+    emptyShards: [3],
+    shards: [
+      { index: 1, estimatedMs: 0, files: ['tests/b.test.js'] },
+      { index: 2, estimatedMs: 0, files: ['tests/a.test.js'] },
+      { index: 3, estimatedMs: 0, files: [] },
+    ],
   };
+  const report = (testResults: TestResult[], testsFiltered = false) =>
+    createReport({
+      runner: 'jest',
+      shard: { index: 2, count: 3 },
+      plan,
+      partial: false,
+      testsFiltered,
+      createdAt: '2026-11-27T16:00:00.000Z',
+      files: jestFiles(results(testResults), keyOf),
+    });
 
   it('is a valid report, files sorted', () => {
-    const report = buildReport({
-      ...base,
-      results: results([result({ testFilePath: '/repo/tests/b.test.js' }), result()]),
-      testsFiltered: false,
+    const r = report([result({ testFilePath: '/repo/tests/b.test.js' }), result()]);
+    expect(parseReport(serializeReport(r))).toEqual(r);
+    expect(r.files.map((f) => f.file)).toEqual(['tests/a.test.js', 'tests/b.test.js']);
+    expect(r).toMatchObject({
+      runner: 'jest',
+      shard: { index: 2, count: 3 },
+      plan: { fingerprint: plan.fingerprint, shardCount: 3, shards: [['tests/b.test.js'], ['tests/a.test.js'], []] },
     });
-    expect(parseReport(serializeReport(report))).toEqual(report);
-    expect(report.files.map((f) => f.file)).toEqual(['tests/a.test.js', 'tests/b.test.js']);
-    expect(report).toMatchObject({ runner: 'jest', shard: base.shard, plan: base.plan });
   });
 
   it('with -t, passing files are reported skipped, so their partial times never reach the store', () => {
-    const report = buildReport({ ...base, results: results([result()]), testsFiltered: true });
-    expect(report.files[0]!.status).toBe('skipped');
+    expect(report([result()], true).files[0]!.status).toBe('skipped');
   });
 
-  it('folds a file reported twice under one key into one unit', () => {
-    const report = buildReport({
-      ...base,
-      results: results([result(), result({ numFailingTests: 1 })]),
-      testsFiltered: false,
-    });
-    expect(report.files).toEqual([{ file: 'tests/a.test.js', durationMs: 1200, status: 'failed' }]);
+  it('folds a file passed in one project and skipped in another into one passed unit (its time is real)', () => {
+    const r = report([result(), result({ skipped: true })]);
+    expect(r.files).toEqual([{ file: 'tests/a.test.js', durationMs: 1200, status: 'passed' }]);
   });
 });

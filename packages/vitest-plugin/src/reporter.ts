@@ -1,20 +1,18 @@
 import path from 'node:path';
-import type { TestStatus, TestTiming } from '@shardwise/core';
 import {
-  REPORT_FORMAT,
-  compareCodeUnits,
+  createReport,
+  fileStatusOf,
   reportFileName,
   serializeReport,
+  testStatusOf,
   writeFileAtomic,
   type FileStatus,
   type ReportedFile,
   type RunReport,
+  type TestTiming,
 } from '@shardwise/core/light';
 import type { Reporter, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node';
 import { keyOf, notice, type RunState } from './run-state.js';
-
-/** Precedence when one key covers several modules (tests and typecheck of one file): the worst wins. */
-const SEVERITY: Record<FileStatus, number> = { skipped: 0, passed: 1, failed: 2, interrupted: 3 };
 
 /**
  * Records every file's wall time (environment setup, import, collection, setup files, tests and hooks),
@@ -67,29 +65,18 @@ export class ShardwiseReporter implements Reporter {
 
   #buildReport(testModules: ReadonlyArray<TestModule>, reason: TestRunEndReason): RunReport {
     const { vitest, planned } = this.#state;
-    const files = new Map<string, ReportedFile>();
-    for (const module of testModules) {
-      const entry = describeModule(module, keyOf(vitest, module.project.name, module.moduleId), reason);
-      const seen = files.get(entry.file);
-      files.set(entry.file, seen ? combine(seen, entry) : entry);
-    }
     const shard = vitest.config.shard;
-    return {
-      format: REPORT_FORMAT,
-      version: 1,
+    return createReport({
       runner: 'vitest',
+      shard: shard ? { index: shard.index, count: shard.count } : undefined,
+      plan: planned?.run.plan,
+      partial: planned?.partial ?? false,
+      testsFiltered: Boolean(vitest.config.testNamePattern),
       createdAt: new Date().toISOString(),
-      ...(shard && { shard: { index: shard.index, count: shard.count } }),
-      ...(planned && {
-        plan: {
-          fingerprint: planned.plan.fingerprint,
-          shardCount: planned.plan.shardCount,
-          shards: planned.plan.shards.map((s) => s.files),
-          partial: planned.partial,
-        },
-      }),
-      files: [...files.values()].sort((a, b) => compareCodeUnits(a.file, b.file)),
-    };
+      files: testModules.map((module) =>
+        describeModule(module, keyOf(vitest, module.project.name, module.moduleId), reason),
+      ),
+    });
   }
 }
 
@@ -109,7 +96,7 @@ function describeModule(module: TestModule, file: string, reason: TestRunEndReas
     tests.push({
       name: test.fullName,
       durationMs: Math.round(ms(test.diagnostic()?.duration)),
-      status: testStatus(test.result()?.state),
+      status: testStatusOf(test.result()?.state),
     });
   }
   const entry: ReportedFile = { file, durationMs, status: fileStatus(module.state(), reason) };
@@ -123,23 +110,8 @@ function describeModule(module: TestModule, file: string, reason: TestRunEndReas
  * at the end was cut short too.
  */
 function fileStatus(state: ReturnType<TestModule['state']>, reason: TestRunEndReason): FileStatus {
-  if (reason === 'interrupted') return 'interrupted';
-  return state === 'passed' || state === 'failed' || state === 'skipped' ? state : 'interrupted';
-}
-
-function testStatus(state: string | undefined): TestStatus {
-  return state === 'passed' || state === 'failed' ? state : 'skipped';
-}
-
-function combine(a: ReportedFile, b: ReportedFile): ReportedFile {
-  const combined: ReportedFile = {
-    file: a.file,
-    durationMs: a.durationMs + b.durationMs,
-    status: SEVERITY[b.status] > SEVERITY[a.status] ? b.status : a.status,
-  };
-  const tests = [...(a.tests ?? []), ...(b.tests ?? [])];
-  if (tests.length > 0) combined.tests = tests;
-  return combined;
+  const finished = state === 'passed' || state === 'failed' || state === 'skipped';
+  return fileStatusOf(reason === 'interrupted' || !finished ? 'unfinished' : state, true);
 }
 
 function ms(value: number | undefined): number {

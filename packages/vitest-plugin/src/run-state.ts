@@ -1,12 +1,10 @@
-import type { Plan, ShardSpec } from '@shardwise/core';
+import type { RunPlan, Settings } from '@shardwise/core';
 import { normalizePath, unitKey } from '@shardwise/core/light';
 import type { Vitest } from 'vitest/node';
-import type { ResolvedOptions } from './options.js';
 
 /** The plan the sequencer computed for this run, which the reporter writes into its report. */
 export interface PlannedRun {
-  plan: Plan;
-  shard: ShardSpec;
+  run: RunPlan;
   /** The file list was narrowed (path filters, `--changed`, `--related`, `--project`). */
   partial: boolean;
 }
@@ -17,7 +15,7 @@ export interface PlannedRun {
  */
 export interface RunState {
   vitest: Vitest;
-  options: ResolvedOptions;
+  options: Settings;
   planned?: PlannedRun;
   /** Planning threw: the run did not execute the planned shard, so no report is written. */
   planningFailed?: boolean;

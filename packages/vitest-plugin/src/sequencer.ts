@@ -1,7 +1,5 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import type { Durations, PreviousPlan } from '@shardwise/core';
-import { ShardwiseError, isShardwiseError } from '@shardwise/core/light';
+import type { RunPlan } from '@shardwise/core';
+import { formatError, isShardwiseError } from '@shardwise/core/light';
 import {
   BaseSequencer,
   type TestSequencerConstructor,
@@ -9,7 +7,6 @@ import {
   type Vitest,
 } from 'vitest/node';
 import { loadCore } from './load-core.js';
-import { isPreviousPlan } from './options.js';
 import { keyOf, notice, type RunState } from './run-state.js';
 
 /**
@@ -38,7 +35,7 @@ export function createSequencer(state: RunState): TestSequencerConstructor {
       // The plan lists each shard's files longest first (then by path): run them in that order, so the
       // longest files do not start last and keep one worker busy after the others are done.
       const rank = new Map<string, number>();
-      planned.plan.shards[planned.shard.index - 1]?.files.forEach((file, i) => rank.set(file, i));
+      planned.run.units.forEach((file, i) => rank.set(file, i));
       const position = (spec: TestSpecification): number =>
         rank.get(keyOf(this.ctx, spec.project.name, spec.moduleId)) ?? Number.MAX_SAFE_INTEGER;
       return specs
@@ -56,7 +53,7 @@ async function planShard(
   shard: { index: number; count: number },
 ): Promise<TestSpecification[]> {
   const { options } = state;
-  const { durationsOf, partition, readStoreFile } = await loadCore();
+  const { planRun, readRunInputs } = await loadCore();
   const byKey = new Map<string, TestSpecification[]>();
   for (const spec of specs) {
     const key = keyOf(vitest, spec.project.name, spec.moduleId);
@@ -65,44 +62,43 @@ async function planShard(
     if (list) list.push(spec);
     else byKey.set(key, [spec]);
   }
-
-  const store = await readStoreFile(options.timingsPath);
-  const durations: Durations | undefined = store && durationsOf(store);
-  const previous = await readPrevious(options.stability);
-  const plan = partition(byKey.keys(), {
-    shardCount: shard.count,
-    durations,
+  const inputs = await readRunInputs(options);
+  const run = planRun({
+    files: byKey.keys(),
+    shard,
+    store: inputs.store,
     estimator: options.estimator,
-    previous,
+    ...(inputs.previous ? { previous: inputs.previous } : {}),
+    ...(inputs.pinned ? { pinned: inputs.pinned } : {}),
   });
-  state.planned = { plan, shard, partial: isPartial(vitest) };
-
-  const files = plan.shards[shard.index - 1]?.files ?? [];
-  const display = path.relative(process.cwd(), options.timingsPath) || options.timingsPath;
-  if (!store) {
-    notice(
-      `no timing store at ${display}; planned ${byKey.size} files by estimate (${plan.unknownEstimateMs} ms each). ` +
-        'Record timings with a full run and `shard merge`.',
-    );
-  } else if (plan.unknownFiles.length > 0) {
-    notice(
-      `${plan.unknownFiles.length} of ${byKey.size} files have no timing in ${display}; estimated at ${plan.unknownEstimateMs} ms each`,
-    );
-  }
-  if (files.length === 0 && !vitest.config.passWithNoTests) {
-    notice(
-      `shard ${shard.index}/${shard.count} has no files (${byKey.size} files for ${shard.count} shards); ` +
-        'add --passWithNoTests so that empty shards pass',
-    );
-  }
+  state.planned = { run, partial: isPartial(vitest) };
+  await announce(vitest, state, run);
 
   const selected: TestSpecification[] = [];
-  for (const file of files) {
+  for (const file of run.units) {
     const list = byKey.get(file);
     if (!list) throw new Error(`shardwise: the plan names "${file}", which Vitest did not resolve (a bug)`);
     selected.push(...list);
   }
   return selected;
+}
+
+/** Core's diagnostics and the shard line, in Vitest's terms. */
+async function announce(vitest: Vitest, state: RunState, run: RunPlan): Promise<void> {
+  const { describeDiagnostic, describeShard, displayPath } = await loadCore();
+  const store = state.options.timings ? displayPath(state.options.timings.path) : '';
+  for (const d of run.diagnostics) {
+    if (d.kind === 'empty-shard') {
+      notice(
+        vitest.config.passWithNoTests
+          ? describeDiagnostic(d, store)
+          : `shard ${d.shard.index}/${d.shard.count} has no files (${d.files} files for ${d.shard.count} shards); add --passWithNoTests so that empty shards pass`,
+      );
+    } else if (d.kind === 'no-store') {
+      notice(`${describeDiagnostic(d, store).replace('`shard merge` creates it', 'record timings with a full run and `shard merge`')}`);
+    } else notice(describeDiagnostic(d, store));
+  }
+  if (run.units.length > 0) notice(describeShard(run));
 }
 
 /**
@@ -121,58 +117,13 @@ function isPartial(vitest: Vitest): boolean {
   );
 }
 
-/** Reads the stability option's previous plan: a shardwise report or `shard plan --json` output. */
-async function readPrevious(stability: string | PreviousPlan | undefined): Promise<PreviousPlan | undefined> {
-  if (stability === undefined || typeof stability !== 'string') return stability;
-  let text: string;
-  try {
-    text = await fs.readFile(stability, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      notice(`no previous plan at ${stability} (stability option); planning from scratch`);
-      return undefined;
-    }
-    throw new ShardwiseError(
-      'INVALID_OPTION',
-      `shardwise({ stability }): cannot read ${stability} (${String(error)})`,
-      {
-        cause: error,
-      },
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ShardwiseError(
-      'INVALID_OPTION',
-      `shardwise({ stability }): ${stability} is not JSON (${String(error)})`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (isPreviousPlan(value)) return value;
-  if (value !== null && typeof value === 'object' && 'format' in value) {
-    const { parseReport } = await loadCore();
-    const plan = parseReport(text, stability).plan;
-    if (plan) return { shards: plan.shards.map((files) => ({ files })) };
-  }
-  throw new ShardwiseError(
-    'INVALID_OPTION',
-    `shardwise({ stability }): ${stability} holds no plan; expected a shardwise report written by a sharded run or \`shard plan --json\` output`,
-  );
-}
-
 /**
  * Vitest prints an error thrown by `shard()` as an unhandled error with its stack, its own properties and
  * its cause. For a user error all of that is noise: keep the one line (what, where, how to fix).
  */
 function readable(error: unknown): unknown {
   if (!isShardwiseError(error)) return error;
-  // The store's messages name the CLI's --no-timings flag as a way out; the plugin has no such flag.
-  const message = error.message.replace(/, or plan without it \(--no-timings\)$/, '');
-  const clean = new Error(`shardwise: ${message}`);
+  const clean = new Error(`shardwise: ${formatError(error)}`);
   clean.name = 'ShardwiseError';
   clean.stack = `${clean.name}: ${clean.message}`;
   return clean;

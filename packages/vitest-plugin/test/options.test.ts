@@ -1,34 +1,47 @@
 /** The plugin's options, checked in-process: defaults, the environment, and one clear error per mistake. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readRunInputs } from '@shardwise/core';
 import { validateOptions, type ShardwiseVitestOptions } from '../src/options.js';
 
 const root = path.resolve('/repo');
 
 describe('shardwise() options', () => {
   it('defaults to shard-timings.json and .shardwise/reports in the Vitest root, mean estimator', () => {
-    expect(validateOptions({})(root, {})).toEqual({
+    expect(validateOptions({})(root, {}, '/cwd')).toEqual({
       root,
-      timingsPath: path.join(root, 'shard-timings.json'),
+      timings: { path: path.join(root, 'shard-timings.json'), explicit: false, source: 'default' },
       reportsDir: path.join(root, '.shardwise/reports'),
       estimator: 'mean',
-      stability: undefined,
+      previous: undefined,
+      plan: undefined,
+      record: true,
+      debug: false,
     });
   });
 
-  it('resolves paths against the root, and SHARDWISE_TIMINGS / SHARDWISE_REPORTS_DIR override them', () => {
-    const resolve = validateOptions({ timings: 'ci/t.json', reportsDir: 'out', stability: 'ci/plan.json' });
-    expect(resolve(root, {})).toMatchObject({
-      timingsPath: path.join(root, 'ci/t.json'),
+  it('resolves option paths against the root; the environment overrides them, relative to the cwd', () => {
+    const resolve = validateOptions({ timings: 'ci/t.json', reportsDir: 'out', previous: 'ci/plan.json' });
+    expect(resolve(root, {}, '/cwd')).toMatchObject({
+      timings: { path: path.join(root, 'ci/t.json') },
       reportsDir: path.join(root, 'out'),
-      stability: path.join(root, 'ci/plan.json'),
+      previous: { path: path.join(root, 'ci/plan.json') },
     });
-    expect(resolve(root, { SHARDWISE_TIMINGS: '/abs/t.json', SHARDWISE_REPORTS_DIR: 'r' })).toMatchObject({
-      timingsPath: path.resolve('/abs/t.json'),
-      reportsDir: path.join(root, 'r'),
+    const cwd = path.resolve('/cwd');
+    expect(resolve(root, { SHARDWISE_TIMINGS: '/abs/t.json', SHARDWISE_REPORTS_DIR: 'r' }, cwd)).toMatchObject({
+      timings: { path: path.resolve('/abs/t.json') },
+      // Relative to the current directory, as in the CLI and the Jest plugin (not the Vitest root).
+      reportsDir: path.join(cwd, 'r'),
     });
     // An empty variable is no override.
-    expect(resolve(root, { SHARDWISE_TIMINGS: '' }).timingsPath).toBe(path.join(root, 'ci/t.json'));
+    expect(resolve(root, { SHARDWISE_TIMINGS: '' }).timings?.path).toBe(path.join(root, 'ci/t.json'));
+  });
+
+  it('a malformed inline previous plan fails when planning reads it, naming the option', async () => {
+    const settings = validateOptions({ previous: { shards: [{}] } as never })(root, {}, '/cwd');
+    await expect(readRunInputs({ ...settings, timings: undefined })).rejects.toThrow(
+      /^shardwise\(\{ previous \}\): not a plan \(shards\[0\]\.files/,
+    );
   });
 
   it.each([
@@ -36,7 +49,7 @@ describe('shardwise() options', () => {
     ['a number of ms as text', '2500', { fixedMs: 2500 }],
     ['{ fixedMs }', { fixedMs: 0 }, { fixedMs: 0 }],
   ] as const)('accepts the estimator %s', (_, estimator, expected: unknown = estimator) => {
-    expect(validateOptions({ estimator } as ShardwiseVitestOptions)(root, {}).estimator).toEqual(expected);
+    expect(validateOptions({ estimator })(root, {}).estimator).toEqual(expected);
   });
 
   it.each([
@@ -48,7 +61,8 @@ describe('shardwise() options', () => {
     ['an empty path', { timings: '' }, /shardwise\(\{ timings \}\): expected a non-empty path, got ""/],
     ['an unknown estimator', { estimator: 'avg' }, /estimator.*expected mean, median, p90 .*got "avg"/],
     ['a negative fixed estimate', { estimator: { fixedMs: -1 } }, /shardwise\(\{ estimator \}\)/],
-    ['a malformed previous plan', { stability: { shards: [{}] } }, /shardwise\(\{ stability \}\): expected/],
+    ['the former name of previous', { stability: 'plan.json' }, /shardwise\(\{ stability \}\): renamed; write shardwise\(\{ previous \}\)/],
+    ['a previous plan that is neither', { previous: 3 }, /shardwise\(\{ previous \}\): expected a file path or a plan/],
     ['not an object', 'fast', /shardwise\(\): expected an object of options, got "fast"/],
   ])('rejects %s with one line naming the option', (_, options, message) => {
     expect(() => validateOptions(options as ShardwiseVitestOptions)).toThrow(message);

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parsePlan, parsePlanText } from '../src/plan-file.js';
+
+describe('parsePlan', () => {
+  it.each([
+    {
+      name: '`shard plan --json` output',
+      value: { shardCount: 2, fingerprint: 'f1', shards: [{ index: 1, estimatedMs: 5, files: ['a'] }, { index: 2, estimatedMs: 3, files: ['b'] }] },
+      want: { fingerprint: 'f1', shardCount: 2, shards: [['a'], ['b']], estimatedMs: [5, 3] },
+    },
+    {
+      name: 'a hand-written plan',
+      value: { shards: [{ files: ['a'] }, { files: [] }] },
+      want: { fingerprint: undefined, shardCount: 2, shards: [['a'], []], estimatedMs: undefined },
+    },
+    {
+      name: 'a shardwise report',
+      value: { format: 'shardwise-report', version: 1, runner: 'jest', files: [], plan: { fingerprint: 'f2', shardCount: 1, shards: [['a']] } },
+      want: { fingerprint: 'f2', shardCount: 1, shards: [['a']], estimatedMs: undefined },
+    },
+  ])('reads $name', ({ value, want }) => {
+    expect(parsePlan(value, 'p.json')).toEqual(want);
+  });
+
+  it.each([
+    { name: 'not JSON', text: '{', error: /^p\.json: invalid JSON at line 1, column 2/ },
+    { name: 'no shards', text: '{"files":[]}', error: /^p\.json: not a plan \(shards: / },
+    { name: 'a path that is not a string', text: '{"shards":[{"files":[1]}]}', error: /^p\.json: not a plan \(shards\[0\]\.files\[0\]/ },
+    { name: 'a count that disagrees', text: '{"shardCount":3,"shards":[{"files":[]}]}', error: /shardCount is 3 but 1 shards are listed/ },
+    {
+      name: 'an unsharded report',
+      text: '{"format":"shardwise-report","version":1,"runner":"jest","files":[]}',
+      error: /a report of an unsharded run carries no plan/,
+    },
+  ])('refuses $name in one line, code PLAN_INVALID', ({ text, error }) => {
+    expect(() => parsePlanText(text, 'p.json')).toThrow(error);
+    expect(() => parsePlanText(text, 'p.json')).toThrow(expect.objectContaining({ code: 'PLAN_INVALID', hint: { kind: 'plan' } }));
+  });
+});

@@ -1,0 +1,128 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { partition } from '../src/partition.js';
+import { parsePlan } from '../src/plan-file.js';
+import { isLowMatch, planRun, type PlanRunInput } from '../src/plan-run.js';
+import type { TimingStore } from '../src/store.js';
+
+const store = (durations: Record<string, number>): PlanRunInput['store'] => ({
+  state: 'loaded',
+  store: {
+    version: 1,
+    files: new Map(Object.entries(durations).map(([k, d]) => [k, { durationMs: d, samples: 1 }])),
+  } as TimingStore,
+});
+const FILES = ['a.test.ts', 'b.test.ts', 'c.test.ts', 'd.test.ts'];
+const TIMED = store({ 'a.test.ts': 4000, 'b.test.ts': 3000, 'c.test.ts': 2000, 'd.test.ts': 1000 });
+
+describe('planRun', () => {
+  it('plans as partition does and returns this shard’s units', () => {
+    const run = planRun({ files: FILES, shard: { index: 2, count: 2 }, store: TIMED });
+    const plan = partition(FILES, {
+      shardCount: 2,
+      durations: { 'a.test.ts': 4000, 'b.test.ts': 3000, 'c.test.ts': 2000, 'd.test.ts': 1000 },
+    });
+    expect(run.plan).toEqual(plan);
+    expect(run.units).toEqual(plan.shards[1]!.files);
+    expect(run.diagnostics).toEqual([]);
+    expect(run.match).toEqual({ files: 4, timed: 4, entries: 4 });
+  });
+
+  it.each([
+    { name: 'no files', files: [], st: TIMED, shard: { index: 1, count: 2 }, kinds: ['no-files'] },
+    { name: 'no store', files: FILES, st: { state: 'missing' } as const, shard: undefined, kinds: ['no-store'] },
+    { name: 'store off', files: FILES, st: { state: 'disabled' } as const, shard: undefined, kinds: [] },
+    {
+      name: 'some files untimed',
+      files: [...FILES, 'e.test.ts'],
+      st: TIMED,
+      shard: undefined,
+      kinds: ['unknown-files'],
+    },
+    {
+      name: 'keys rooted elsewhere',
+      files: FILES,
+      st: store({ 'pkg/a.test.ts': 1, 'pkg/b.test.ts': 2, 'pkg/c.test.ts': 3 }),
+      shard: undefined,
+      kinds: ['low-match'],
+    },
+    { name: 'an empty shard', files: ['a.test.ts'], st: TIMED, shard: { index: 2, count: 2 }, kinds: ['empty-shard'] },
+  ])('diagnoses $name', ({ files, st, shard, kinds }) => {
+    const run = planRun({ files, store: st, ...(shard ? { shard } : { shardCount: 2 }) });
+    expect(run.diagnostics.map((d) => d.kind)).toEqual(kinds);
+  });
+
+  it('names the store key that matches a file under another root', () => {
+    const run = planRun({ files: FILES, shardCount: 2, store: store({ 'pkg/a.test.ts': 1 }) });
+    expect(run.diagnostics[0]).toMatchObject({ kind: 'low-match', example: { key: 'pkg/a.test.ts', file: 'a.test.ts' } });
+  });
+
+  it('says when a previous plan of another shard count is not used', () => {
+    const previous = parsePlan({ shards: [{ files: FILES }] }, 'prev.json');
+    const run = planRun({ files: FILES, shardCount: 2, store: TIMED, previous });
+    expect(run.diagnostics).toEqual([{ kind: 'previous-ignored', shardCount: 2, previousShardCount: 1 }]);
+  });
+
+  it('every shard of every job: each file exactly once, whatever the order and spelling (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[a-z]{1,6}\.test\.ts$/), { minLength: 0, maxLength: 30 }),
+        fc.integer({ min: 1, max: 6 }),
+        (files, count) => {
+          const seen: string[] = [];
+          for (let index = 1; index <= count; index++) {
+            const spelled = [...files].reverse().map((f, i) => (i % 2 ? `./${f}` : f));
+            seen.push(...planRun({ files: spelled, shard: { index, count }, store: { state: 'missing' } }).units);
+          }
+          expect(seen.sort()).toEqual([...files].sort());
+        },
+      ),
+    );
+  });
+});
+
+describe('planRun with a pinned plan', () => {
+  const planned = planRun({ files: FILES, shardCount: 2, store: TIMED }).plan;
+  const pinned = {
+    plan: parsePlan(JSON.parse(JSON.stringify({ ...planned, format: 'shardwise-plan' })), 'plan.json'),
+    source: 'plan.json',
+  };
+
+  it('runs exactly the pinned shard, whatever the store says now', () => {
+    const changed = store({ 'a.test.ts': 1, 'b.test.ts': 1, 'c.test.ts': 9000, 'd.test.ts': 9000 });
+    const run = planRun({ files: FILES, shard: { index: 1, count: 2 }, store: changed, pinned });
+    expect(run.units).toEqual(planned.shards[0]!.files);
+    expect(run.plan.fingerprint).toBe(planned.fingerprint);
+    expect(run.plan.shards.map((s) => s.estimatedMs)).toEqual(planned.shards.map((s) => s.estimatedMs));
+    expect(run.pinned).toBe('plan.json');
+  });
+
+  it.each([
+    { name: 'a file gone', files: FILES.slice(1), error: /1 planned file\(s\) not found \(a\.test\.ts\)/ },
+    { name: 'a new file', files: [...FILES, 'z.test.ts'], error: /1 test file\(s\) not in the plan \(z\.test\.ts\)/ },
+  ])('refuses $name, naming it', ({ files, error }) => {
+    expect(() => planRun({ files, shard: { index: 1, count: 2 }, store: TIMED, pinned })).toThrow(error);
+  });
+
+  it('refuses another shard count', () => {
+    expect(() => planRun({ files: FILES, shard: { index: 1, count: 3 }, store: TIMED, pinned })).toThrow(
+      /the pinned plan has 2 shards, this job runs 3/,
+    );
+  });
+});
+
+describe('isLowMatch', () => {
+  it.each([
+    { files: 10, timed: 0, entries: 10, low: true },
+    { files: 10, timed: 4, entries: 10, low: true },
+    { files: 10, timed: 5, entries: 10, low: false },
+    // A filtered run of a big suite: most entries are not in this run, but the run's files are timed.
+    { files: 10, timed: 10, entries: 1000, low: false },
+    // A suite that grew past its store: most files are new, but the store's entries all match.
+    { files: 1000, timed: 10, entries: 10, low: false },
+    { files: 0, timed: 0, entries: 10, low: false },
+    { files: 10, timed: 0, entries: 0, low: false },
+  ])('$timed of $files files, $entries entries → $low', ({ low, ...match }) => {
+    expect(isLowMatch(match)).toBe(low);
+  });
+});
