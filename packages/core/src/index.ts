@@ -1,38 +1,14 @@
+// Everything the light entry has (no dependencies), then what needs zod or the XML parser.
+export * from './light.js';
 export {
-  ShardwiseError,
-  isShardwiseError,
-  exitCodeOf,
-  formatError,
-  describeHint,
   readError,
   writeError,
-  EXIT_CODES,
-  type ShardwiseErrorCode,
   type ShardwiseErrorOptions,
   type FailureKind,
-  type Hint,
-  type HintRenderer,
 } from './errors.js';
-export { normalizePath, isAbsolutePath, unitKey, splitUnitKey, compareCodeUnits } from './paths.js';
 export { parseShardSpec, makeShardSpec, type ShardSpec } from './shard-spec.js';
-export {
-  estimateUnknownMs,
-  estimatorName,
-  parseEstimator,
-  DEFAULT_UNKNOWN_MS,
-  type Estimator,
-} from './estimate.js';
-export {
-  resolveSettings,
-  isDebugEnabled,
-  DEFAULT_TIMINGS_FILE,
-  DEFAULT_REPORTS_DIR,
-  SETTINGS_ENV,
-  type Settings,
-  type SettingSource,
-  type SettingValues,
-  type ResolveSettingsInput,
-} from './settings.js';
+export { estimateUnknownMs, DEFAULT_UNKNOWN_MS } from './estimate.js';
+export type { ResolveSettingsInput } from './settings.js';
 export { partition, type PartitionOptions, type Durations } from './partition.js';
 export { lpt as planLpt, hashSplit } from './baselines.js';
 export { lowerBound } from './bounds.js';
@@ -47,47 +23,13 @@ export {
   type PlanDiagnostic,
   type MatchStats,
 } from './plan-run.js';
-export {
-  parsePlan,
-  parsePlanText,
-  serializePlanFile,
-  planJson,
-  PLAN_FORMAT,
-  type PlanFile,
-} from './plan-file.js';
+export { parsePlan, parsePlanText, serializePlanFile, planJson, PLAN_FORMAT, type PlanFile } from './plan-file.js';
 export { readRunInputs, readPlanFile, displayPath, type RunInputs } from './run-inputs.js';
 export { sizeShards, type Sizing } from './sizing.js';
-export {
-  STORE_VERSION,
-  emptyStore,
-  parseStore,
-  serializeStore,
-  durationsOf,
-  type TimingStore,
-  type FileTiming,
-  type TestTiming,
-  type TestStatus,
-} from './store.js';
+export { STORE_VERSION, emptyStore, parseStore, serializeStore, durationsOf, type FileTiming } from './store.js';
 export { readStoreFile, writeStoreFile } from './store-file.js';
-export { writeFileAtomic, writeFileAtomicSync } from './write-file.js';
 export { parseReport } from './report.js';
-export {
-  REPORT_FORMAT,
-  serializeReport,
-  reportFileName,
-  type RunReport,
-  type ReportedFile,
-  type ReportPlan,
-  type FileStatus,
-} from './report-format.js';
-export {
-  createReport,
-  combine,
-  reportPlanOf,
-  fileStatusOf,
-  testStatusOf,
-  type ReportInput,
-} from './report-build.js';
+export { reportPlanOf } from './report-build.js';
 export { mergeReports, type MergeOptions, type MergeResult, type Smoothing } from './merge.js';
 export { checkCoverage, describeCoverage, type CoverageResult } from './coverage.js';
 export { summarizeShards, type ShardRow } from './shard-summary.js';

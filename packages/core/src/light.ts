@@ -38,5 +38,5 @@ export {
   type RunReport,
 } from './report-format.js';
 export { createReport, combine, fileStatusOf, testStatusOf, type ReportInput } from './report-build.js';
-export type { TestTiming, TestStatus } from './store.js';
+export type { TestTiming, TestStatus, TimingStore } from './store.js';
 export { writeFileAtomic, writeFileAtomicSync } from './write-file.js';

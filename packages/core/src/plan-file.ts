@@ -108,16 +108,13 @@ export function serializePlanFile(plan: Plan): string {
   );
 }
 
+/** What `shard plan --json` prints. */
+export type PlanJson = Pick<Plan, 'shardCount' | 'fingerprint' | 'totalMs' | 'makespanMs' | 'lowerBoundMs' | 'unknownFiles'> & {
+  shards: Pick<Plan['shards'][number], 'index' | 'estimatedMs' | 'files'>[];
+};
+
 /** The `shard plan --json` shape: exactly these keys, in this order (scripts depend on it). */
-export function planJson(plan: Plan): {
-  shardCount: number;
-  fingerprint: string;
-  totalMs: number;
-  makespanMs: number;
-  lowerBoundMs: number;
-  unknownFiles: string[];
-  shards: { index: number; estimatedMs: number; files: string[] }[];
-} {
+export function planJson(plan: Plan): PlanJson {
   return {
     shardCount: plan.shardCount,
     fingerprint: plan.fingerprint,
