@@ -1,4 +1,5 @@
 import {
+  displayPath,
   durationsOf,
   hashSplit,
   isLowMatch,
@@ -13,6 +14,7 @@ import {
 } from '@shardwise/core';
 import { resolveShard } from '../ci-env.js';
 import type { Context } from '../context.js';
+import path from 'node:path';
 import { bar, formatMs, formatPercent, table } from '../format.js';
 import { cliSettings } from '../inputs.js';
 import {
@@ -225,6 +227,38 @@ function describeComparison(ctx: Context, planned: Planned): string[] {
     c.bold(`The same ${files.length} files and durations, split other ways`),
     '',
     ...table(rows, 'lrrr', (r, _col, text) => (r === 0 ? c.bold(text) : text)).map((l) => `  ${l}`),
+    '',
+    ...explainComparison(ctx, planned, methods[1]![1]),
+  ];
+}
+
+/**
+ * What the comparison means, for someone who has never sharded: where the numbers come from, what the
+ * CI saves against the runner's own split, what the lower bound is, and what to try next.
+ */
+function explainComparison(ctx: Context, planned: Planned, jestMs: number): string[] {
+  const c = ctx.out;
+  const { plan, match } = planned.run;
+  const store = planned.settings.timings ? displayPath(planned.settings.timings.path, ctx.io.cwd) : '';
+  const source =
+    planned.inputs.store.state === 'loaded'
+      ? `the durations recorded in ${store} (${match.timed} of ${match.files} files timed); nothing was run`
+      : `an estimate of ${formatMs(plan.unknownEstimateMs)} per file (no store yet); nothing was run`;
+  const saved = jestMs - plan.makespanMs;
+  const sooner =
+    saved > 0
+      ? `${c.bold(formatMs(saved))} sooner (${formatPercent(saved / jestMs)}) than with \`jest --shard=i/${plan.shardCount}\` (${formatMs(jestMs)})`
+      : `as soon as \`jest --shard=i/${plan.shardCount}\` (${formatMs(jestMs)}): the count split happens to be balanced here`;
+  const relative = path.relative(ctx.io.cwd, planned.settings.root) || '.';
+  return [
+    c.bold('Reading this'),
+    `  Numbers: ${source}.`,
+    `  A CI job per shard runs in parallel, so the pipeline waits for the slowest shard: with shardwise it`,
+    `  finishes in ${formatMs(plan.makespanMs)}, ${sooner}.`,
+    `  Lower bound: no split of these files into ${plan.shardCount} shards can finish before ${formatMs(plan.lowerBoundMs)}`,
+    `  (the longest file, or the total spread evenly); ${plan.makespanMs === plan.lowerBoundMs ? 'this plan reaches it, so it is optimal' : `this plan is ${formatPercent(plan.makespanMs / plan.lowerBoundMs - 1)} above it`}.`,
+    `  Next: \`npx shard files --root ${relative} --shard 1/${plan.shardCount}\` lists shard 1's files; in a Jest project,`,
+    `  \`npx jest --shard=1/${plan.shardCount}\` with \`testSequencer: '@shardwise/jest'\` runs them.`,
   ];
 }
 
