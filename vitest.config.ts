@@ -11,7 +11,8 @@ export default defineConfig({
         extends: true,
         test: { name: 'packages', include: ['packages/*/test/**/*.test.ts', 'test/ci-files.test.ts'] },
       },
-      // The CI loop measures wall-time balance, so `npm test` runs it alone, after the rest.
+      // The CI loop runs three shard jobs at a time, so `npm test` runs it alone, after the rest, and with
+      // --reporter=verbose: a line as each of its steps ends, since the file takes minutes.
       { extends: true, test: { name: 'loop', include: ['test/loop.test.ts'] } },
     ],
   },
