@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readError, resolveSettings, type Settings, type SettingValues } from '@shardwise/core';
+import { readError, resolveSettings, ShardwiseError, type Settings, type SettingValues } from '@shardwise/core';
 import type { Context } from './context.js';
 import type { OptionValues } from './options.js';
 import { usageError } from './options.js';
@@ -33,6 +33,8 @@ export function cliSettings(values: OptionValues, ctx: Context): Settings {
   else if (values.timings !== undefined) flags.timings = values.timings;
   if (values.estimator !== undefined) flags.estimator = values.estimator;
   if (values.previous !== undefined) flags.previous = values.previous;
+  if (values.plan !== undefined) flags.plan = values.plan;
+  if (values['require-timings']) flags.requireTimings = true;
   return resolveSettings({
     root,
     cwd: ctx.io.cwd,
@@ -48,6 +50,7 @@ const FLAG_NAMES = {
   previous: '--previous',
   plan: '--plan',
   record: 'SHARDWISE_RECORD',
+  requireTimings: '--require-timings',
 } as const;
 
 /** The store path of a command that needs one (merge, import, check): --no-timings is not theirs. */
@@ -79,6 +82,12 @@ export async function listFiles(
     return { files, source: from === '-' ? 'standard input' : from };
   }
   const patterns = globs.length > 0 ? globs : DEFAULT_PATTERNS;
+  const stat = await fs.stat(root).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    throw new ShardwiseError('NOT_FOUND', `--root ${root}: no such directory`, {
+      hint: { kind: 'text', text: 'pass the directory that holds the test files' },
+    });
+  }
   // fast-glob is the heaviest module the CLI loads; only commands that glob pay for it.
   const { default: glob } = await import('fast-glob');
   const files = await glob([...patterns], { cwd: root, ignore: IGNORED, onlyFiles: true, dot: false });

@@ -42,6 +42,19 @@ export const OPTIONS = {
     value: 'PLAN.json',
     description: 'Start from a previous plan (`shard plan --json`) so few files change shard',
   },
+  plan: {
+    type: 'string',
+    value: 'PLAN.json',
+    description: 'Run exactly this pinned plan (`shard plan --out`), never re-plan (default: $SHARDWISE_PLAN)',
+  },
+  'require-timings': {
+    type: 'boolean',
+    description: 'Fail when the store is missing instead of planning by estimate (also SHARDWISE_REQUIRE_TIMINGS=1)',
+  },
+  'skip-invalid': {
+    type: 'boolean',
+    description: 'Skip unreadable or invalid reports (listed on stderr) instead of failing',
+  },
   shard: {
     type: 'string',
     value: 'I/N',
@@ -64,7 +77,11 @@ export const OPTIONS = {
     value: 'SECONDS',
     description: 'Fixed cost of one shard job (checkout, install), for --max-shards (default: 30)',
   },
-  out: { type: 'string', value: 'PATH', description: 'Write the store here instead of over --timings' },
+  out: {
+    type: 'string',
+    value: 'PATH',
+    description: 'plan: write the pinned plan here; merge, import: write the store here instead of over --timings',
+  },
   'no-prune': { type: 'boolean', description: 'Keep entries of files that no longer exist' },
   smoothing: {
     type: 'string',
@@ -96,19 +113,29 @@ export interface CommandSpec {
   examples: readonly string[];
 }
 
-const INPUT_OPTIONS = ['root', 'timings', 'no-timings', 'files-from', 'estimator', 'previous'] as const;
+const INPUT_OPTIONS = [
+  'root',
+  'timings',
+  'no-timings',
+  'require-timings',
+  'files-from',
+  'estimator',
+  'previous',
+  'plan',
+] as const;
 const COMMON = ['verbose', 'help'] as const;
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   plan: {
     summary: 'Show the whole plan: every shard, its files and predicted time',
     usage: 'shard plan [--shards N] [--timings PATH] [--root DIR] [--files-from FILE|-] [--json] [GLOB...]',
-    options: ['shards', ...INPUT_OPTIONS, 'json', 'compare', 'max-shards', 'overhead', ...COMMON],
+    options: ['shards', ...INPUT_OPTIONS, 'json', 'out', 'compare', 'max-shards', 'overhead', ...COMMON],
     positionals: 'GLOB...  test files (relative to the root); default: the usual test patterns',
     examples: [
       'shard plan --shards 4',
       'npx jest --listTests | shard plan --shards 4 --files-from -',
       'shard plan --max-shards 16 --overhead 45',
+      'shard plan --shards 4 --out plan.json   # pin the plan once; jobs run `shard files --plan plan.json`',
     ],
   },
   files: {
@@ -134,7 +161,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   merge: {
     summary: 'Fold shard reports into the store and prove every planned file ran exactly once',
     usage: 'shard merge [--timings STORE] [--out PATH] [REPORT|DIR...]',
-    options: ['timings', 'root', 'out', 'no-prune', 'smoothing', 'threshold', 'json', ...COMMON],
+    options: ['timings', 'root', 'out', 'no-prune', 'smoothing', 'threshold', 'skip-invalid', 'json', ...COMMON],
     positionals:
       'REPORT|DIR...  report files or directories of them (default: .shardwise/reports in the root)',
     examples: ['shard merge --timings shard-timings.json .shardwise/reports', 'shard merge reports/*.json'],
@@ -142,7 +169,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   import: {
     summary: 'Build or update the store from JUnit XML, Jest --json or Vitest JSON reports',
     usage: 'shard import junit|jest-json|vitest-json [--timings STORE] [--root DIR] FILE|GLOB...',
-    options: ['timings', 'root', 'out', 'smoothing', ...COMMON],
+    options: ['timings', 'root', 'out', 'smoothing', 'skip-invalid', ...COMMON],
     positionals: 'FORMAT FILE|GLOB...  the report format, then report files, directories or globs',
     examples: ["shard import junit 'reports/**/*.xml'", 'shard import jest-json jest-results.json'],
   },

@@ -41,6 +41,7 @@ export async function planFromInputs(
   ctx.debug(`partition ${listed.files.length} files into ${'spec' in shard ? shard.spec.count : shard.count} shards`);
   const run = planRun({
     files: listed.files,
+    fileSource: `${listed.source} in ${settings.root}`,
     root: settings.root,
     ...('spec' in shard ? { shard: shard.spec } : { shardCount: shard.count }),
     store: inputs.store,
@@ -65,15 +66,13 @@ export function reportDiagnostics(ctx: Context, planned: Planned): void {
   for (const d of planned.run.diagnostics) {
     const line = cliDiagnostic(d, planned, store);
     if (line === undefined) continue;
-    if (d.kind === 'low-match' || d.kind === 'no-files') ctx.warn(line);
+    if (d.kind === 'low-match' || (d.kind === 'no-store' && d.explicit)) ctx.warn(line);
     else ctx.note(line);
   }
 }
 
 function cliDiagnostic(d: PlanDiagnostic, planned: Planned, store: string): string | undefined {
   switch (d.kind) {
-    case 'no-files':
-      return `no test files found (from ${planned.fileSource}, root ${planned.settings.root}); every shard is empty`;
     case 'low-match':
       return `${describeDiagnostic(d, store)} Pass --root, or rebuild the store with \`shard merge\`.`;
     // Shown in the plan's own output (the "No timing" line, the empty-shard note of `files`).

@@ -181,3 +181,15 @@ export function writeError(file: string, error: unknown): ShardwiseError {
     cause: error,
   });
 }
+
+/**
+ * A warning as the CI shows it best: a `::warning::` annotation on GitHub Actions (it lands on the run's
+ * summary page), a plain `shardwise: warning:` line elsewhere.
+ */
+export function warningLine(message: string, env: Readonly<Record<string, string | undefined>>): string {
+  if (env['GITHUB_ACTIONS'] === 'true') {
+    const data = message.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+    return `::warning title=shardwise::${data}`;
+  }
+  return `shardwise: warning: ${message}`;
+}

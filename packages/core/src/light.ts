@@ -10,6 +10,7 @@ export {
   exitCodeOf,
   formatError,
   describeHint,
+  warningLine,
   EXIT_CODES,
   type ShardwiseErrorCode,
   type Hint,

@@ -13,12 +13,17 @@ export interface PlanRunInput {
   files: Iterable<string>;
   /** Directory that absolute paths in `files` are made relative to. */
   root?: string;
+  /** Where the files came from, for the error when there are none (e.g. `the default test patterns in /repo`). */
+  fileSource?: string;
   /** This job's shard; without it (`shard plan`) only the plan is made. */
   shard?: ShardSpec;
   /** The shard count when no shard is given. */
   shardCount?: number;
   /** The store: loaded, missing (a first run) or turned off. */
-  store: { state: 'loaded'; store: TimingStore } | { state: 'missing' } | { state: 'disabled' };
+  store:
+    | { state: 'loaded'; store: TimingStore }
+    | { state: 'missing'; explicit?: boolean }
+    | { state: 'disabled' };
   /** @default 'mean' */
   estimator?: Estimator;
   /** The stability option's previous plan. */
@@ -42,10 +47,11 @@ export interface MatchStats {
  * ({@link describeDiagnostic} is the neutral wording).
  */
 export type PlanDiagnostic =
-  /** No test files at all. */
-  | { kind: 'no-files' }
-  /** No store at its path: every file was planned by estimate (normal on a first run). */
-  | { kind: 'no-store'; files: number; estimateMs: number }
+  /**
+   * No store at its path: every file was planned by estimate. Normal on a first run at the default path;
+   * at a path the user named (`explicit`) it is probably a mistake, and front ends warn loudly.
+   */
+  | { kind: 'no-store'; files: number; estimateMs: number; explicit: boolean }
   /** Some files have no recorded duration and were planned by estimate. */
   | { kind: 'unknown-files'; count: number; files: number; estimateMs: number }
   /** Few store entries match the units: the store's keys are probably rooted elsewhere. */
@@ -105,9 +111,18 @@ export function planRun(input: PlanRunInput): RunPlan {
   let files = 0;
   for (const shard of plan.shards) files += shard.files.length;
   const match: MatchStats = { files, timed: files - plan.unknownFiles.length, entries: store?.files.size ?? 0 };
-  if (files === 0) diagnostics.push({ kind: 'no-files' });
-  else if (input.store.state === 'missing') {
-    diagnostics.push({ kind: 'no-store', files, estimateMs: plan.unknownEstimateMs });
+  if (files === 0) {
+    // Nothing to run at all is never a green build: a glob typo, a wrong root, an empty list.
+    const from = input.fileSource ? ` (from ${input.fileSource})` : '';
+    throw new ShardwiseError('NO_TEST_FILES', `no test files found${from}`, { hint: { kind: 'patterns' } });
+  }
+  if (input.store.state === 'missing') {
+    diagnostics.push({
+      kind: 'no-store',
+      files,
+      estimateMs: plan.unknownEstimateMs,
+      explicit: input.store.explicit === true,
+    });
   } else if (store && isLowMatch(match)) {
     diagnostics.push({
       kind: 'low-match',
@@ -240,9 +255,10 @@ function pinnedPlan(
 /** The neutral wording of a diagnostic; front ends may say more in their own terms. */
 export function describeDiagnostic(d: PlanDiagnostic, storeName: string): string {
   switch (d.kind) {
-    case 'no-files':
-      return 'no test files found; every shard is empty';
     case 'no-store':
+      if (d.explicit) {
+        return `no timing store at ${storeName}, the path you named; planned ${d.files} files by estimate (${seconds(d.estimateMs)} each). If the store should be there, check the path or restore it before this step`;
+      }
       return `no timing store at ${storeName}; planned ${d.files} files by estimate (${seconds(d.estimateMs)} each). That is normal on a first run; \`shard merge\` creates it`;
     case 'unknown-files':
       return `${d.count} of ${d.files} file(s) have no timing in ${storeName}; planned at ${seconds(d.estimateMs)} each`;

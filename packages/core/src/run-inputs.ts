@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readError } from './errors.js';
+import { readError, ShardwiseError } from './errors.js';
 import { parsePlan, parsePlanText, type PlanFile } from './plan-file.js';
 import type { PlanRunInput } from './plan-run.js';
 import type { Settings } from './settings.js';
@@ -28,16 +28,47 @@ export async function readRunInputs(settings: Settings, cwd: string = process.cw
         : readPlanFile(settings.previous.path, cwd, settings.previous.source),
     settings.plan === undefined ? undefined : readPlanFile(settings.plan.path, cwd, settings.plan.source),
   ]);
+  if (settings.timings && store === undefined) await checkMissingStore(settings, cwd);
   return {
     store:
       settings.timings === undefined
         ? { state: 'disabled' }
         : store === undefined
-          ? { state: 'missing' }
+          ? { state: 'missing', explicit: settings.timings.explicit }
           : { state: 'loaded', store },
     previous,
-    pinned: pinned && settings.plan ? { plan: pinned, source: displayPath(settings.plan.path, cwd) } : undefined,
+    pinned:
+      pinned && settings.plan
+        ? { plan: pinned, source: `${settings.plan.source} ${displayPath(settings.plan.path, cwd)}` }
+        : undefined,
   };
+}
+
+/**
+ * A store that is not there. At an explicit path whose folder does not exist, it is a mistake (a typo, a
+ * cache that was never restored): an error. With `requireTimings`, any missing store is an error. Else it
+ * is a first run, planned by estimate (loudly, when the path was explicit: see `planRun`'s diagnostics).
+ */
+async function checkMissingStore(settings: Settings, cwd: string): Promise<void> {
+  const { path: file, explicit, source } = settings.timings!;
+  const name = displayPath(file, cwd);
+  const where = explicit ? `${source} ${name}` : name;
+  if (explicit) {
+    const folder = path.dirname(file);
+    const stat = await fs.stat(folder).catch(() => undefined);
+    if (!stat?.isDirectory()) {
+      throw new ShardwiseError('NOT_FOUND', `${where}: the folder ${displayPath(folder, cwd)} does not exist`, {
+        file,
+        hint: { kind: 'text', text: 'check the path, or restore the store (a CI cache or artifact) before this step' },
+      });
+    }
+  }
+  if (settings.requireTimings) {
+    throw new ShardwiseError('NOT_FOUND', `${where}: no timing store, and one is required`, {
+      file,
+      hint: { kind: 'text', text: 'restore the store before this step, or create it with `shard merge` or `shard import`' },
+    });
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ export const SETTINGS_ENV = {
   previous: 'SHARDWISE_PREVIOUS',
   plan: 'SHARDWISE_PLAN',
   record: 'SHARDWISE_RECORD',
+  requireTimings: 'SHARDWISE_REQUIRE_TIMINGS',
 } as const;
 
 type SettingKey = keyof typeof SETTINGS_ENV;
@@ -30,6 +31,8 @@ export interface SettingValues {
   /** A pinned plan's path: run exactly its shards, never re-plan. */
   plan?: string;
   record?: boolean | string;
+  /** A missing store is an error, not a plan by estimate. */
+  requireTimings?: boolean | string;
 }
 
 /** One layer of values: where relative paths in it are based, and how to name a key in messages. */
@@ -65,6 +68,8 @@ export interface Settings {
   /** The pinned plan's path. */
   plan: { path: string; source: string } | undefined;
   record: boolean;
+  /** A missing store is an error (`--require-timings`, `SHARDWISE_REQUIRE_TIMINGS=1`). */
+  requireTimings: boolean;
   /** `DEBUG=shardwise` (or `shardwise*`, `*`): front ends print their internals. */
   debug: boolean;
 }
@@ -132,7 +137,20 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
   const rec = pick('record');
   const record = rec === undefined ? true : toBoolean(rec.value, rec.name);
 
-  return { root, timings, reportsDir, estimator, previous, plan, record, debug: isDebugEnabled(env) };
+  const req = pick('requireTimings');
+  const requireTimings = req === undefined ? false : toBoolean(req.value, req.name);
+
+  return {
+    root,
+    timings,
+    reportsDir,
+    estimator,
+    previous,
+    plan,
+    record,
+    requireTimings,
+    debug: isDebugEnabled(env),
+  };
 }
 
 /** `DEBUG=shardwise`, `DEBUG=shardwise*` or `DEBUG=*` turn on debug output, as with the `debug` package. */

@@ -29,7 +29,6 @@ describe('planRun', () => {
   });
 
   it.each([
-    { name: 'no files', files: [], st: TIMED, shard: { index: 1, count: 2 }, kinds: ['no-files'] },
     { name: 'no store', files: FILES, st: { state: 'missing' } as const, shard: undefined, kinds: ['no-store'] },
     { name: 'store off', files: FILES, st: { state: 'disabled' } as const, shard: undefined, kinds: [] },
     {
@@ -52,6 +51,17 @@ describe('planRun', () => {
     expect(run.diagnostics.map((d) => d.kind)).toEqual(kinds);
   });
 
+  it('refuses no files at all: nothing to run is never a green build', () => {
+    expect(() =>
+      planRun({ files: [], fileSource: 'the default test patterns in /repo', shardCount: 2, store: TIMED }),
+    ).toThrow(expect.objectContaining({ code: 'NO_TEST_FILES', message: 'no test files found (from the default test patterns in /repo)' }));
+  });
+
+  it('a missing store at a path the user named is flagged explicit', () => {
+    const run = planRun({ files: FILES, shardCount: 2, store: { state: 'missing', explicit: true } });
+    expect(run.diagnostics).toMatchObject([{ kind: 'no-store', explicit: true }]);
+  });
+
   it('names the store key that matches a file under another root', () => {
     const run = planRun({ files: FILES, shardCount: 2, store: store({ 'pkg/a.test.ts': 1 }) });
     expect(run.diagnostics[0]).toMatchObject({ kind: 'low-match', example: { key: 'pkg/a.test.ts', file: 'a.test.ts' } });
@@ -66,7 +76,7 @@ describe('planRun', () => {
   it('every shard of every job: each file exactly once, whatever the order and spelling (property)', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.stringMatching(/^[a-z]{1,6}\.test\.ts$/), { minLength: 0, maxLength: 30 }),
+        fc.uniqueArray(fc.stringMatching(/^[a-z]{1,6}\.test\.ts$/), { minLength: 1, maxLength: 30 }),
         fc.integer({ min: 1, max: 6 }),
         (files, count) => {
           const seen: string[] = [];

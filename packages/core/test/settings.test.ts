@@ -20,6 +20,7 @@ describe('resolveSettings', () => {
       previous: undefined,
       plan: undefined,
       record: true,
+      requireTimings: false,
       debug: false,
     });
   });

@@ -195,7 +195,7 @@ export class ShardwiseSequencer extends TestSequencer {
 
   #record(tests: Array<Test>, results: AggregatedResult): void {
     const state = this.#loaded;
-    if (state === undefined || !state.options.record || this.#isWatching()) return;
+    if (state === undefined || !state.options.record || this.#isWatching() || tests.length === 0) return;
     try {
       const plan = this.#plan ?? this.#unshardedPlan(tests, state);
       const report = createReport({

@@ -35,6 +35,7 @@ describe('resolveOptions', () => {
       previous: undefined,
       plan: undefined,
       record: true,
+      requireTimings: false,
       debug: false,
     });
   });
@@ -64,6 +65,7 @@ describe('resolveOptions', () => {
       previous: { path: path.resolve('/cwd', 'plan.json'), source: 'SHARDWISE_PREVIOUS' },
       plan: undefined,
       record: true,
+      requireTimings: false,
       debug: false,
     });
   });

@@ -16,6 +16,7 @@ describe('shardwise() options', () => {
       previous: undefined,
       plan: undefined,
       record: true,
+      requireTimings: false,
       debug: false,
     });
   });

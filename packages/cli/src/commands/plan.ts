@@ -6,7 +6,9 @@ import {
   planJson,
   planLpt,
   planRun,
+  serializePlanFile,
   sizeShards,
+  writeFileAtomic,
   type RunPlan,
   type Plan,
   type Settings,
@@ -40,6 +42,8 @@ interface PlanInput {
   overheadMs: number;
   json: boolean;
   compare: boolean;
+  /** Where to write the pinned plan. */
+  out: string | undefined;
 }
 
 function parsePlanInput(ctx: Context, values: OptionValues): PlanInput {
@@ -68,6 +72,7 @@ function parsePlanInput(ctx: Context, values: OptionValues): PlanInput {
     overheadMs,
     json: Boolean(values.json),
     compare: Boolean(values.compare),
+    out: values.out === undefined ? undefined : path.resolve(ctx.io.cwd, values.out),
   };
 }
 
@@ -98,6 +103,13 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
     }
   }
   const { plan } = planned.run;
+  if (input.out) {
+    await writeFileAtomic(input.out, serializePlanFile(plan));
+    const name = displayPath(input.out, ctx.io.cwd);
+    ctx.note(
+      `Pinned plan ${plan.fingerprint.slice(0, 8)} written to ${name}: every job runs its shard of it with --plan ${name} (or SHARDWISE_PLAN=${name}), re-runs included.`,
+    );
+  }
   if (input.json) ctx.io.stdout.write(JSON.stringify(planJson(plan)) + '\n');
   else {
     const lines = describePlan(ctx, planned);
