@@ -3,7 +3,7 @@ import type { XMLParser as XMLParserClass } from 'fast-xml-parser';
 import { ShardwiseError } from './errors.js';
 import { normalizePath } from './paths.js';
 import type { FileStatus, ReportedFile, RunReport } from './report-format.js';
-import { REPORT_FORMAT } from './report-format.js';
+import { MAX_DURATION_MS, REPORT_FORMAT } from './report-format.js';
 import type { TestStatus, TestTiming } from './store.js';
 
 type Node = Record<string, unknown>;
@@ -29,6 +29,7 @@ const PATH_LIKE = /[/\\]|\.(?:[cm]?[jt]sx?|rb|py|go|java|php|cs)$/;
  */
 export function importJUnit(xml: string, options: { root?: string; source?: string } = {}): RunReport {
   const source = options.source ?? 'JUnit report';
+  currentSource = source;
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
     throw new ShardwiseError(
       'XML_UNSAFE',
@@ -48,7 +49,7 @@ export function importJUnit(xml: string, options: { root?: string; source?: stri
     });
     doc = parser.parse(xml, true) as Node;
   } catch (error) {
-    throw new ShardwiseError('REPORT_SYNTAX', `${source}: invalid XML ${describeXmlError(error)}`, {
+    throw new ShardwiseError('REPORT_SYNTAX', `${source}: invalid XML ${describeXmlError(error, xml)}`, {
       cause: error,
     });
   }
@@ -68,7 +69,7 @@ export function importJUnit(xml: string, options: { root?: string; source?: stri
       if (key === undefined) continue;
       caseKeys.add(key);
       const entry = entryFor(files, key);
-      const ms = seconds(attr(tc, 'time'));
+      const ms = seconds(attr(tc, 'time'), () => `<testcase name=${JSON.stringify(attr(tc, 'name') ?? '')}>`);
       entry.caseMs += ms;
       entry.tests.push({ name: testName(tc), durationMs: ms, status: caseStatus(tc) });
     }
@@ -78,7 +79,10 @@ export function importJUnit(xml: string, options: { root?: string; source?: stri
     // suite's time is already part of its parent's.
     const timeKey = caseKeys.size === 1 ? [...caseKeys][0] : cases.length === 0 ? suiteKey : undefined;
     if (timeKey !== undefined && timeKey !== inherited) {
-      entryFor(files, timeKey).suiteMs += seconds(attr(suite, 'time'));
+      entryFor(files, timeKey).suiteMs += seconds(
+        attr(suite, 'time'),
+        () => `<testsuite name=${JSON.stringify(attr(suite, 'name') ?? '')}>`,
+      );
     }
     for (const child of asArray(suite['testsuite'])) visitSuite(child, suiteKey);
   };
@@ -102,13 +106,26 @@ export function importJUnit(xml: string, options: { root?: string; source?: stri
 }
 
 /** fast-xml-parser's validator throws `message:line:column`; say it as `at line L, column C: message`. */
-function describeXmlError(error: unknown): string {
+function describeXmlError(error: unknown, xml: string): string {
   const text = String((error as Error)?.message ?? error).split('\n')[0]!;
   const m = /^(.*?)\.?:(\d+|undefined):(\d+|undefined)$/.exec(text);
-  if (!m) return `(${text})`;
+  const cut = looksTruncated(xml) ? ' (the file looks truncated)' : '';
+  if (!m) return `(${text})${cut}`;
   const [, message, line, column] = m;
-  if (line === 'undefined') return `(${message})`;
-  return `at line ${line}${column === 'undefined' ? '' : `, column ${column}`}: ${message}`;
+  if (line === 'undefined') return `(${message})${cut}`;
+  return `at line ${line}${column === 'undefined' ? '' : `, column ${column}`}: ${message}${cut}`;
+}
+
+/**
+ * Whether the document stops before its root element closes: a writer cut off (a killed job, a full disk)
+ * leaves exactly that, whatever error the parser reports first.
+ */
+function looksTruncated(xml: string): boolean {
+  const body = xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, '').trim();
+  const root = /^<([A-Za-z_][\w.-]*)/.exec(body);
+  if (!root) return body === '';
+  // Closed by its end tag, or a lone empty root (`<testsuites/>`).
+  return !body.endsWith(`</${root[1]}>`) && !/^<[^<>]*\/>$/.test(body);
 }
 
 /**
@@ -142,10 +159,27 @@ function asArray(value: unknown): Node[] {
   return value !== null && typeof value === 'object' ? [value as Node] : [];
 }
 
-function seconds(text: string | undefined): number {
-  const value = Number((text ?? '0').replaceAll(',', ''));
-  return Number.isFinite(value) && value > 0 ? Math.round(value * 1000) : 0;
+/**
+ * A `time` attribute (seconds) in ms. Missing is 0; anything that is not a duration (`-5`, `abc`, more
+ * than 7 days) is an error naming the element, never a stored 0.
+ */
+function seconds(text: string | undefined, where: () => string): number {
+  if (text === undefined) return 0;
+  const trimmed = text.trim().replaceAll(',', '');
+  const value = trimmed === '' ? NaN : Number(trimmed);
+  const ms = Math.round(value * 1000);
+  if (!Number.isFinite(value) || value < 0 || ms > MAX_DURATION_MS) {
+    throw new ShardwiseError(
+      'REPORT_SCHEMA',
+      `${currentSource}: ${where()}: time=${JSON.stringify(text)} is not a duration (expected seconds from 0 to 604800, i.e. 7 days)`,
+      { file: currentSource },
+    );
+  }
+  return ms;
 }
+
+/** The report being imported, for errors raised deep in the walk (imports are synchronous, one at a time). */
+let currentSource = 'JUnit report';
 
 function caseStatus(tc: Node): TestStatus {
   if ('failure' in tc || 'error' in tc) return 'failed';

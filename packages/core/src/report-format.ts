@@ -5,6 +5,12 @@
 import type { ShardSpec } from './shard-spec.js';
 import type { TestTiming } from './store.js';
 
+/**
+ * The longest duration shardwise accepts for one file or test: 7 days. Anything longer is a unit mistake
+ * (microseconds as ms, a clock jump), and storing it would plan that file alone on a shard forever.
+ */
+export const MAX_DURATION_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** The marker in every report file, so `shard merge` can tell its input from other JSON. */
 export const REPORT_FORMAT = 'shardwise-report';
 

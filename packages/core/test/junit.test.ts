@@ -71,12 +71,23 @@ describe('importJUnit', () => {
     { name: 'integer seconds', time: '3', ms: 3000 },
     { name: 'thousands separator', time: '1,234.5', ms: 1_234_500 },
     { name: 'missing', time: undefined, ms: 0 },
-    { name: 'negative', time: '-1', ms: 0 },
-    { name: 'not a number', time: 'abc', ms: 0 },
+    { name: 'seven days exactly', time: '604800', ms: 604_800_000 },
   ])('time: $name', ({ time, ms }) => {
     const t = time === undefined ? '' : ` time="${time}"`;
     const xml = `<testsuite name="x"><testcase name="t" file="a.test.ts"${t}/></testsuite>`;
     expect(summary(xml)).toEqual([{ file: 'a.test.ts', ms, status: 'passed' }]);
+  });
+
+  it.each([
+    { name: 'negative', time: '-5' },
+    { name: 'not a number', time: 'abc' },
+    { name: 'more than 7 days', time: '604801' },
+  ])('time: $name is an error naming the file and the element, never a stored 0', ({ time }) => {
+    const error = junitError(`<testsuite name="x"><testcase name="t" file="a.test.ts" time="${time}"/></testsuite>`);
+    expect(error.code).toBe('REPORT_SCHEMA');
+    expect(error.message).toBe(
+      `junit.xml: <testcase name="t">: time=${JSON.stringify(time)} is not a duration (expected seconds from 0 to 604800, i.e. 7 days)`,
+    );
   });
 
   it.each([
@@ -128,18 +139,33 @@ describe('importJUnit', () => {
       name: 'an unclosed tag',
       xml: '<testsuites><testsuite name="a"><testcase></testsuite>',
       message: 'junit.xml: invalid XML at line 1, column 43: Expected closing tag',
+      // The root never closes, as when a writer is cut off.
+      truncated: true,
     },
     { name: 'not XML', xml: 'not xml at all', message: 'junit.xml: invalid XML at line 1, column 1:' },
-    { name: 'an empty file', xml: '', message: 'junit.xml: invalid XML' },
+    { name: 'an empty file', xml: '', message: 'junit.xml: invalid XML', truncated: true },
+    {
+      name: 'a mismatched tag inside a closed root',
+      xml: '<testsuites><testsuite name="a"><testcase></testsuite></testsuites>',
+      message: 'junit.xml: invalid XML',
+    },
     {
       name: 'truncated',
       xml: '<testsuites>\n  <testsuite name="a">\n    <testcase name="x" time="1',
       message: 'junit.xml: invalid XML at line 3',
+      truncated: true,
     },
-  ])('invalid XML: $name', ({ xml, message }) => {
+    {
+      name: 'cut after a complete test case',
+      xml: '<testsuites><testsuite name="a"><testcase name="x" time="1"/>',
+      message: 'junit.xml: invalid XML',
+      truncated: true,
+    },
+  ])('invalid XML: $name', ({ xml, message, truncated }: { xml: string; message: string; truncated?: boolean }) => {
     const error = junitError(xml);
     expect(error.code).toBe('REPORT_SYNTAX');
     expect(error.message).toContain(message);
+    expect(error.message.endsWith('(the file looks truncated)')).toBe(truncated === true);
     expect(error.message).not.toContain('\n');
   });
 
