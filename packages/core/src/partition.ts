@@ -308,6 +308,9 @@ function lookUpDurations(keys: readonly string[], out: Float64Array, durations: 
   }
 }
 
+/** Runs of equal durations up to this long are put in path order by insertion sort. */
+const SHORT_RUN = 32;
+
 /**
  * Indices sorted by duration descending, then path by code units, and whether any path occurs twice.
  * A packed numeric key (duration, index) sorted as a typed array is several times faster than a comparator
@@ -348,13 +351,29 @@ function orderByDurationThenPath(
   for (let lo = 0; lo < n;) {
     const d = dur[order[lo]!];
     let hi = lo + 1;
-    let sorted = true;
-    for (; hi < n && dur[order[hi]!] === d; hi++) {
-      if (sorted) {
-        const c = byPath(order[hi - 1]!, order[hi]!);
-        if (c > 0) sorted = false;
-        else if (c === 0) duplicates = true;
+    while (hi < n && dur[order[hi]!] === d) hi++;
+    if (hi - lo <= SHORT_RUN) {
+      // Most runs hold a handful of files: an insertion sort in place, with no comparator calls (they
+      // dominate a cold first call); an already sorted run costs one comparison per file.
+      for (let i = lo + 1; i < hi; i++) {
+        const v = order[i]!;
+        const p = paths[v]!;
+        let j = i - 1;
+        while (j >= lo && paths[order[j]!]! > p) {
+          order[j + 1] = order[j]!;
+          j--;
+        }
+        order[j + 1] = v;
+        if (j >= lo && paths[order[j]!] === p) duplicates = true;
       }
+      lo = hi;
+      continue;
+    }
+    let sorted = true;
+    for (let i = lo + 1; i < hi && sorted; i++) {
+      const c = byPath(order[i - 1]!, order[i]!);
+      if (c > 0) sorted = false;
+      else if (c === 0) duplicates = true;
     }
     if (!sorted) {
       const run = order.subarray(lo, hi).sort(byPath);

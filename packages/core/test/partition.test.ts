@@ -116,6 +116,26 @@ describe('partition: invariants', () => {
     );
   });
 
+  it.each([
+    ['short runs of equal durations', 3],
+    ['runs longer than the insertion-sort limit', 40],
+  ])('orders %s by path, duplicates folded, whatever the input order', (_, runLength) => {
+    const names = Array.from(
+      { length: 400 },
+      (_, i) => `src/d${i % 7}/f${String(i).padStart(3, '0')}.test.ts`,
+    );
+    const durations = new Map(names.map((name, i) => [name, 1000 + Math.floor(i / runLength)]));
+    const sorted = [...names].sort();
+    // A fixed scramble with every tenth file written twice.
+    const scrambled = names.map((_, i) => names[(i * 37) % names.length]!);
+    for (let i = 0; i < names.length; i += 10) scrambled.push(names[i]!);
+    for (const k of [1, 3, 16]) {
+      expect(partition(scrambled, { shardCount: k, durations })).toEqual(
+        partition(sorted, { shardCount: k, durations }),
+      );
+    }
+  });
+
   it('changes the fingerprint when an input changes, and not otherwise', () => {
     fc.assert(
       fc.property(suiteArb, kArb, fc.nat(), (suite, k, pick) => {
