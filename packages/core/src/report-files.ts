@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import pLimit from 'p-limit';
 import { readError } from './errors.js';
 
 /**
@@ -11,6 +10,8 @@ export async function readFilesWith<T>(
   parse: (text: string, file: string) => T,
   options: { concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<T[]> {
+  // Loaded here, not at import: only `shard merge` and `shard import` read many files.
+  const { default: pLimit } = await import('p-limit');
   const limit = pLimit(options.concurrency ?? 16);
   let done = 0;
   return Promise.all(
