@@ -1,6 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readError, resolveSettings, ShardwiseError, type Settings, type SettingValues } from '@shardwise/core';
+import {
+  readError,
+  resolveSettings,
+  ShardwiseError,
+  type Settings,
+  type SettingValues,
+} from '@shardwise/core';
 import type { Context } from './context.js';
 import type { OptionValues } from './options.js';
 import { usageError } from './options.js';
@@ -116,4 +122,3 @@ async function readListFile(file: string): Promise<string> {
     throw readError(`--files-from ${file}`, error, 'file list');
   }
 }
-

@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { EXIT_CODES, exitCodeOf, formatError, isDebugEnabled, isShardwiseError, type Hint } from '@shardwise/core/light';
+import { inspect } from 'node:util';
+import {
+  EXIT_CODES,
+  exitCodeOf,
+  formatError,
+  isDebugEnabled,
+  isShardwiseError,
+  type Hint,
+} from '@shardwise/core/light';
 import { createContext, type Context } from './context.js';
 import { processIo, type CliIo } from './io.js';
 import { helpText, parseCommandLine, type CommandLine, type CommandName } from './options.js';
@@ -59,9 +67,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 function reportError(ctx: Context, error: unknown, command: CommandName | undefined): number {
   const { err, io } = ctx;
   if (isShardwiseError(error)) {
-    io.stderr.write(`${err.red(err.bold('error'))} ${formatError(error, (hint) => cliHint(hint, command))}\n`);
-    if (ctx.verbose && error.cause)
-      io.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
+    io.stderr.write(
+      `${err.red(err.bold('error'))} ${formatError(error, (hint) => cliHint(hint, command))}\n`,
+    );
+    if (ctx.verbose && error.cause) io.stderr.write(`${inspect(error.cause)}\n`);
     return exitCodeOf(error);
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -45,11 +45,13 @@ export const OPTIONS = {
   plan: {
     type: 'string',
     value: 'PLAN.json',
-    description: 'Run exactly this pinned plan (`shard plan --out`), never re-plan (default: $SHARDWISE_PLAN)',
+    description:
+      'Run exactly this pinned plan (`shard plan --out`), never re-plan (default: $SHARDWISE_PLAN)',
   },
   'require-timings': {
     type: 'boolean',
-    description: 'Fail when the store is missing instead of planning by estimate (also SHARDWISE_REQUIRE_TIMINGS=1)',
+    description:
+      'Fail when the store is missing instead of planning by estimate (also SHARDWISE_REQUIRE_TIMINGS=1)',
   },
   'skip-invalid': {
     type: 'boolean',
@@ -80,7 +82,8 @@ export const OPTIONS = {
   out: {
     type: 'string',
     value: 'PATH',
-    description: 'plan: write the pinned plan here; merge, import: write the store here instead of over --timings',
+    description:
+      'plan: write the pinned plan here; merge, import: write the store here instead of over --timings',
   },
   'no-prune': { type: 'boolean', description: 'Keep entries of files that no longer exist' },
   smoothing: {
@@ -161,7 +164,17 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   merge: {
     summary: 'Fold shard reports into the store and prove every planned file ran exactly once',
     usage: 'shard merge [--timings STORE] [--out PATH] [REPORT|DIR...]',
-    options: ['timings', 'root', 'out', 'no-prune', 'smoothing', 'threshold', 'skip-invalid', 'json', ...COMMON],
+    options: [
+      'timings',
+      'root',
+      'out',
+      'no-prune',
+      'smoothing',
+      'threshold',
+      'skip-invalid',
+      'json',
+      ...COMMON,
+    ],
     positionals:
       'REPORT|DIR...  report files or directories of them (default: .shardwise/reports in the root)',
     examples: ['shard merge --timings shard-timings.json .shardwise/reports', 'shard merge reports/*.json'],
@@ -206,7 +219,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     arg !== undefined &&
     !arg.includes('=') &&
     Object.entries(OPTIONS).some(
-      ([name, o]) => o.type === 'string' && (arg === `--${name}` || ('short' in o && arg === `-${o.short}`)),
+      ([name, o]: [string, OptionSpec]) =>
+        o.type === 'string' && (arg === `--${name}` || (o.short !== undefined && arg === `-${o.short}`)),
     );
   const first = head.findIndex((arg, i) => !arg.startsWith('-') && !takesValue(head[i - 1]));
   const named = first === -1 ? undefined : head[first];
@@ -236,7 +250,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   }
   return {
     command,
-    values: parsed.values as OptionValues,
+    values: parsed.values,
     positionals: parsed.positionals,
     rest,
   };

@@ -38,7 +38,9 @@ export async function planFromInputs(
   ctx.debug(
     `store ${settings.timings?.path ?? '(off)'}: ${inputs.store.state === 'loaded' ? `${inputs.store.store.files.size} entries` : inputs.store.state}`,
   );
-  ctx.debug(`partition ${listed.files.length} files into ${'spec' in shard ? shard.spec.count : shard.count} shards`);
+  ctx.debug(
+    `partition ${listed.files.length} files into ${'spec' in shard ? shard.spec.count : shard.count} shards`,
+  );
   const run = planRun({
     files: listed.files,
     fileSource: `${listed.source} in ${settings.root}`,
@@ -100,7 +102,8 @@ export async function planShard(
   settings: Settings,
 ): Promise<{ spec: ShardSpec; planned: Planned; files: string[] }> {
   const shard = requireShard(ctx, command, values.shard);
-  if (shard.source !== '--shard') ctx.note(`shard ${shard.spec.index}/${shard.spec.count} from ${shard.source}`);
+  if (shard.source !== '--shard')
+    ctx.note(`shard ${shard.spec.index}/${shard.spec.count} from ${shard.source}`);
   const planned = await planFromInputs(ctx, values, globs, settings, { spec: shard.spec });
   reportDiagnostics(ctx, planned);
   return { spec: shard.spec, planned, files: planned.run.units };

@@ -139,7 +139,9 @@ describe('shard plan', () => {
       env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
     });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^::warning title=shardwise::only 0 of 6 test files have a time in shard-timings\.json \(3 entries\)/m);
+    expect(result.stderr).toMatch(
+      /^::warning title=shardwise::only 0 of 6 test files have a time in shard-timings\.json \(3 entries\)/m,
+    );
     expect(result.stderr).toContain('the store has "elsewhere/a.test.ts" where the file is "a.test.ts"');
     const markdown = await fs.readFile(summary, 'utf8');
     expect(markdown).toContain('| Shard | Files | Predicted |');

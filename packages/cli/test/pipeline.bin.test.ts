@@ -19,7 +19,13 @@ const suite = () =>
   });
 
 /** What a shard job's plugin writes: the plan it ran under and the files it ran, with their times. */
-async function writeShardReport(dir: string, plan: Plan, index: number, files: string[], msOf: (f: string) => number) {
+async function writeShardReport(
+  dir: string,
+  plan: Plan,
+  index: number,
+  files: string[],
+  msOf: (f: string) => number,
+) {
   const report = createReport({
     runner: 'jest',
     shard: { index, count: plan.shardCount },
@@ -42,7 +48,9 @@ describe('a pinned plan', () => {
     const pinned = await runBin(['plan', '--shards', '3', '--out', 'plan.json'], { cwd: dir });
     expect(pinned.code).toBe(0);
     expect(pinned.stderr).toContain('Pinned plan');
-    const planText = JSON.parse(await fs.readFile(path.join(dir, 'plan.json'), 'utf8')) as Plan & { format: string };
+    const planText = JSON.parse(await fs.readFile(path.join(dir, 'plan.json'), 'utf8')) as Plan & {
+      format: string;
+    };
     expect(planText.format).toBe('shardwise-plan');
 
     // Attempt 1: every shard job runs its files of the pinned plan.
@@ -66,35 +74,53 @@ describe('a pinned plan', () => {
     expect(lines(replanned.stdout).sort()).not.toEqual([...attempt1[1]!].sort());
 
     // "Re-run failed jobs": shard 2 restores the updated store, but runs its original files.
-    const rerun = await runBin(['files', '--shard', '2/3'], { cwd: dir, env: { SHARDWISE_PLAN: 'plan.json' } });
+    const rerun = await runBin(['files', '--shard', '2/3'], {
+      cwd: dir,
+      env: { SHARDWISE_PLAN: 'plan.json' },
+    });
     expect(rerun.code).toBe(0);
     expect(lines(rerun.stdout)).toEqual(attempt1[1]);
     await writeShardReport(dir, plan, 2, lines(rerun.stdout), real);
     const again = await runBin(['merge', 'reports'], { cwd: dir });
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('Coverage verified: all 9 planned files ran exactly once across 3 shard(s)');
+    expect(again.stdout).toContain(
+      'Coverage verified: all 9 planned files ran exactly once across 3 shard(s)',
+    );
   });
 
   it.each([
-    { name: 'a planned file is gone', change: (dir: string) => fs.rm(path.join(dir, FILES[0]!)), says: `1 planned file(s) not found (${FILES[0]})` },
+    {
+      name: 'a planned file is gone',
+      change: (dir: string) => fs.rm(path.join(dir, FILES[0]!)),
+      says: `1 planned file(s) not found (${FILES[0]})`,
+    },
     {
       name: 'a new test file',
       change: (dir: string) => fs.writeFile(path.join(dir, 'tests/new.test.ts'), ''),
       says: '1 test file(s) not in the plan (tests/new.test.ts)',
     },
-  ])('no longer matching the files ($name) is exit 2 naming them, never a silent re-plan', async ({ change, says }) => {
-    const dir = await suite();
-    expect((await runBin(['plan', '--shards', '3', '--out', 'plan.json'], { cwd: dir })).code).toBe(0);
-    await change(dir);
-    for (const args of [['files', '--shard', '1/3'], ['run', '--shard', '1/3'], ['plan', '--shards', '3']]) {
-      const extra = args[0] === 'run' ? ['--', process.execPath, '-e', ''] : [];
-      const r = await runBin([...args, '--plan', 'plan.json', ...extra], { cwd: dir });
-      expect(r.code).toBe(2);
-      expect(lines(r.stderr)).toHaveLength(1);
-      expect(r.stderr).toContain(`--plan plan.json: the pinned plan does not match the test files: ${says}`);
-      expect(r.stderr).toContain('plan again');
-    }
-  });
+  ])(
+    'no longer matching the files ($name) is exit 2 naming them, never a silent re-plan',
+    async ({ change, says }) => {
+      const dir = await suite();
+      expect((await runBin(['plan', '--shards', '3', '--out', 'plan.json'], { cwd: dir })).code).toBe(0);
+      await change(dir);
+      for (const args of [
+        ['files', '--shard', '1/3'],
+        ['run', '--shard', '1/3'],
+        ['plan', '--shards', '3'],
+      ]) {
+        const extra = args[0] === 'run' ? ['--', process.execPath, '-e', ''] : [];
+        const r = await runBin([...args, '--plan', 'plan.json', ...extra], { cwd: dir });
+        expect(r.code).toBe(2);
+        expect(lines(r.stderr)).toHaveLength(1);
+        expect(r.stderr).toContain(
+          `--plan plan.json: the pinned plan does not match the test files: ${says}`,
+        );
+        expect(r.stderr).toContain('plan again');
+      }
+    },
+  );
 
   it('another shard count than the pinned plan is exit 2', async () => {
     const dir = await suite();
@@ -107,13 +133,25 @@ describe('a pinned plan', () => {
 
 describe('nothing goes green by mistake', () => {
   it.each([
-    { name: 'a glob typo', args: ['tests/**/*.tset.ts'], says: 'no test files found (from tests/**/*.tset.ts in' },
-    { name: 'an empty --files-from', args: ['--files-from', 'empty.txt'], says: 'no test files found (from empty.txt in' },
+    {
+      name: 'a glob typo',
+      args: ['tests/**/*.tset.ts'],
+      says: 'no test files found (from tests/**/*.tset.ts in',
+    },
+    {
+      name: 'an empty --files-from',
+      args: ['--files-from', 'empty.txt'],
+      says: 'no test files found (from empty.txt in',
+    },
     { name: 'a --root that does not exist', args: ['--root', 'nope'], says: 'nope: no such directory' },
   ])('$name: exit 2, one line', async ({ args, says }) => {
     const dir = await suite();
     await fs.writeFile(path.join(dir, 'empty.txt'), '\n');
-    for (const command of [['files', '--shard', '1/2'], ['plan', '--shards', '2'], ['run', '--shard', '1/2']]) {
+    for (const command of [
+      ['files', '--shard', '1/2'],
+      ['plan', '--shards', '2'],
+      ['run', '--shard', '1/2'],
+    ]) {
       const extra = command[0] === 'run' ? ['--', process.execPath, '-e', 'process.exit(0)'] : [];
       const r = await runBin([...command, ...args, ...extra], { cwd: dir });
       expect(r.code).toBe(2);
@@ -124,10 +162,15 @@ describe('nothing goes green by mistake', () => {
 
   it('an explicit --timings whose folder does not exist is exit 2', async () => {
     const dir = await suite();
-    for (const how of [{ args: ['--timings', 'cache/t.json'] }, { args: [], env: { SHARDWISE_TIMINGS: 'cache/t.json' } }]) {
+    for (const how of [
+      { args: ['--timings', 'cache/t.json'] },
+      { args: [], env: { SHARDWISE_TIMINGS: 'cache/t.json' } },
+    ]) {
       const r = await runBin(['files', '--shard', '1/2', ...how.args], { cwd: dir, env: how.env ?? {} });
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/^error (--timings|SHARDWISE_TIMINGS) cache\/t\.json: the folder cache does not exist; /);
+      expect(r.stderr).toMatch(
+        /^error (--timings|SHARDWISE_TIMINGS) cache\/t\.json: the folder cache does not exist; /,
+      );
     }
   });
 
@@ -139,9 +182,17 @@ describe('nothing goes green by mistake', () => {
       env: { GITHUB_ACTIONS: 'true' },
     });
     expect(warned.code).toBe(0);
-    expect(warned.stderr).toMatch(/^::warning title=shardwise::No timing store at cache\/t\.json, the path you named/m);
-    for (const how of [{ args: ['--require-timings'], env: {} as Record<string, string> }, { args: [], env: { SHARDWISE_REQUIRE_TIMINGS: '1' } }]) {
-      const r = await runBin(['files', '--shard', '1/2', '--timings', 'cache/t.json', ...how.args], { cwd: dir, env: how.env });
+    expect(warned.stderr).toMatch(
+      /^::warning title=shardwise::No timing store at cache\/t\.json, the path you named/m,
+    );
+    for (const how of [
+      { args: ['--require-timings'], env: {} as Record<string, string> },
+      { args: [], env: { SHARDWISE_REQUIRE_TIMINGS: '1' } },
+    ]) {
+      const r = await runBin(['files', '--shard', '1/2', '--timings', 'cache/t.json', ...how.args], {
+        cwd: dir,
+        env: how.env,
+      });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('cache/t.json: no timing store, and one is required');
     }

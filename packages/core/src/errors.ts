@@ -152,7 +152,16 @@ export function formatError(error: ShardwiseError, render?: HintRenderer): strin
 }
 
 /** Node's error codes that mean the machine, not the input, failed. */
-const ENVIRONMENT_ERRNOS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'EIO', 'EMFILE', 'ENFILE']);
+const ENVIRONMENT_ERRNOS = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOSPC',
+  'EDQUOT',
+  'EIO',
+  'EMFILE',
+  'ENFILE',
+]);
 
 /**
  * A read failure as a ShardwiseError: a missing path is the user's input (`NOT_FOUND`), a directory

@@ -1,11 +1,6 @@
 // Everything the light entry has (no dependencies), then what needs zod or the XML parser.
 export * from './light.js';
-export {
-  readError,
-  writeError,
-  type ShardwiseErrorOptions,
-  type FailureKind,
-} from './errors.js';
+export { readError, writeError, type ShardwiseErrorOptions, type FailureKind } from './errors.js';
 export { parseShardSpec, makeShardSpec, type ShardSpec } from './shard-spec.js';
 export { estimateUnknownMs, DEFAULT_UNKNOWN_MS } from './estimate.js';
 export type { ResolveSettingsInput } from './settings.js';
@@ -23,10 +18,24 @@ export {
   type PlanDiagnostic,
   type MatchStats,
 } from './plan-run.js';
-export { parsePlan, parsePlanText, serializePlanFile, planJson, PLAN_FORMAT, type PlanFile } from './plan-file.js';
+export {
+  parsePlan,
+  parsePlanText,
+  serializePlanFile,
+  planJson,
+  PLAN_FORMAT,
+  type PlanFile,
+} from './plan-file.js';
 export { readRunInputs, readPlanFile, displayPath, type RunInputs } from './run-inputs.js';
 export { sizeShards, type Sizing } from './sizing.js';
-export { STORE_VERSION, emptyStore, parseStore, serializeStore, durationsOf, type FileTiming } from './store.js';
+export {
+  STORE_VERSION,
+  emptyStore,
+  parseStore,
+  serializeStore,
+  durationsOf,
+  type FileTiming,
+} from './store.js';
 export { readStoreFile, writeStoreFile } from './store-file.js';
 export { parseReport } from './report.js';
 export { reportPlanOf } from './report-build.js';

@@ -51,6 +51,8 @@ export function syntaxErrorOffset(text: string): number | undefined {
     while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
   };
   const fail = (): never => {
+    // The offset itself is thrown: a cheap non-local exit from the recursive descent, caught just below.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw i;
   };
   const literal = (word: string) => {
@@ -180,6 +182,8 @@ export function describeIssue(
         : undefined;
   }
   const where = formatPath(path) || '(top level)';
+  // JSON.stringify gives undefined only for a function or a symbol, which String prints well.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   const shown = got === undefined ? 'nothing' : truncate(JSON.stringify(got) ?? String(got));
   // zod's own messages ("Invalid input: expected array, received undefined") are reworded to match ours;
   // what was received is shown as `got …` below.

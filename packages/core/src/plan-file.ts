@@ -32,7 +32,11 @@ const planShape = z.looseObject({
 });
 const reportShape = z.looseObject({
   format: z.literal(REPORT_FORMAT),
-  plan: z.looseObject({ fingerprint: z.string().min(1), shardCount: z.number().int().min(1), shards: z.array(files) }),
+  plan: z.looseObject({
+    fingerprint: z.string().min(1),
+    shardCount: z.number().int().min(1),
+    shards: z.array(files),
+  }),
 });
 
 /**
@@ -43,8 +47,15 @@ const reportShape = z.looseObject({
  */
 export function parsePlan(value: unknown, source: string): PlanFile {
   const invalid = (why: string) =>
-    new ShardwiseError('PLAN_INVALID', `${source}: not a plan (${why})`, { file: source, hint: { kind: 'plan' } });
-  if (value !== null && typeof value === 'object' && (value as { format?: unknown }).format === REPORT_FORMAT) {
+    new ShardwiseError('PLAN_INVALID', `${source}: not a plan (${why})`, {
+      file: source,
+      hint: { kind: 'plan' },
+    });
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    (value as { format?: unknown }).format === REPORT_FORMAT
+  ) {
     const report = reportShape.safeParse(value);
     if (!report.success) {
       throw invalid(
@@ -55,7 +66,12 @@ export function parsePlan(value: unknown, source: string): PlanFile {
     }
     const plan = report.data.plan;
     checkCount(plan.shardCount, plan.shards.length, source);
-    return { fingerprint: plan.fingerprint, shardCount: plan.shardCount, shards: plan.shards, estimatedMs: undefined };
+    return {
+      fingerprint: plan.fingerprint,
+      shardCount: plan.shardCount,
+      shards: plan.shards,
+      estimatedMs: undefined,
+    };
   }
   const result = planShape.safeParse(value);
   if (!result.success) throw invalid(describeIssue(result.error, value));
@@ -67,7 +83,7 @@ export function parsePlan(value: unknown, source: string): PlanFile {
     fingerprint: plan.fingerprint,
     shardCount,
     shards: plan.shards.map((s) => s.files),
-    estimatedMs: estimated.every((ms) => ms !== undefined) ? (estimated as number[]) : undefined,
+    estimatedMs: estimated.every((ms) => ms !== undefined) ? estimated : undefined,
   };
 }
 
@@ -109,7 +125,10 @@ export function serializePlanFile(plan: Plan): string {
 }
 
 /** What `shard plan --json` prints. */
-export type PlanJson = Pick<Plan, 'shardCount' | 'fingerprint' | 'totalMs' | 'makespanMs' | 'lowerBoundMs' | 'unknownFiles'> & {
+export type PlanJson = Pick<
+  Plan,
+  'shardCount' | 'fingerprint' | 'totalMs' | 'makespanMs' | 'lowerBoundMs' | 'unknownFiles'
+> & {
   shards: Pick<Plan['shards'][number], 'index' | 'estimatedMs' | 'files'>[];
 };
 

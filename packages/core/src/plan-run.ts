@@ -55,7 +55,12 @@ export type PlanDiagnostic =
   /** Some files have no recorded duration and were planned by estimate. */
   | { kind: 'unknown-files'; count: number; files: number; estimateMs: number }
   /** Few store entries match the units: the store's keys are probably rooted elsewhere. */
-  | { kind: 'low-match'; match: MatchStats; example: { key: string; file: string } | undefined; sample: string }
+  | {
+      kind: 'low-match';
+      match: MatchStats;
+      example: { key: string; file: string } | undefined;
+      sample: string;
+    }
   /** This job's shard got no file (more shards than files, or the plan left it empty). */
   | { kind: 'empty-shard'; shard: ShardSpec; files: number }
   /** The previous plan has another shard count, so it was not used. */
@@ -110,7 +115,11 @@ export function planRun(input: PlanRunInput): RunPlan {
 
   let files = 0;
   for (const shard of plan.shards) files += shard.files.length;
-  const match: MatchStats = { files, timed: files - plan.unknownFiles.length, entries: store?.files.size ?? 0 };
+  const match: MatchStats = {
+    files,
+    timed: files - plan.unknownFiles.length,
+    entries: store?.files.size ?? 0,
+  };
   if (files === 0) {
     // Nothing to run at all is never a green build: a glob typo, a wrong root, an empty list.
     const from = input.fileSource ? ` (from ${input.fileSource})` : '';
@@ -265,7 +274,9 @@ export function describeDiagnostic(d: PlanDiagnostic, storeName: string): string
     case 'low-match':
       return (
         `only ${d.match.timed} of ${d.match.files} test files have a time in ${storeName} (${d.match.entries} entries): are its keys relative to the same root?` +
-        (d.example ? ` E.g. the store has "${d.example.key}" where the file is "${d.example.file}".` : ` A store key: ${JSON.stringify(d.sample)}.`)
+        (d.example
+          ? ` E.g. the store has "${d.example.key}" where the file is "${d.example.file}".`
+          : ` A store key: ${JSON.stringify(d.sample)}.`)
       );
     case 'empty-shard':
       return `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} test file(s) for ${d.shard.count} shards); nothing to run`;
@@ -282,7 +293,8 @@ export function describeDiagnostic(d: PlanDiagnostic, storeName: string): string
  */
 export function describeShard(run: RunPlan): string {
   const { plan, shard } = run;
-  if (!shard) return `${run.match.files} file(s) in ${plan.shardCount} shard(s) (plan ${plan.fingerprint.slice(0, 8)})`;
+  if (!shard)
+    return `${run.match.files} file(s) in ${plan.shardCount} shard(s) (plan ${plan.fingerprint.slice(0, 8)})`;
   const mine = plan.shards[shard.index - 1]!;
   const unknown = plan.unknownFiles.length > 0 ? `, ${plan.unknownFiles.length} estimated` : '';
   const pinned = run.pinned ? `, pinned by ${run.pinned}` : '';

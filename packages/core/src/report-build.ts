@@ -4,7 +4,13 @@
  */
 import { compareCodeUnits } from './paths.js';
 import type { Plan } from './plan.js';
-import { REPORT_FORMAT, type FileStatus, type ReportedFile, type ReportPlan, type RunReport } from './report-format.js';
+import {
+  REPORT_FORMAT,
+  type FileStatus,
+  type ReportedFile,
+  type ReportPlan,
+  type RunReport,
+} from './report-format.js';
 import type { ShardSpec } from './shard-spec.js';
 import type { TestStatus } from './store.js';
 
@@ -39,7 +45,8 @@ export interface ReportInput {
 export function createReport(input: ReportInput): RunReport {
   const byKey = new Map<string, ReportedFile>();
   for (const raw of input.files) {
-    const entry = input.testsFiltered && raw.status === 'passed' ? { ...raw, status: 'skipped' as const } : raw;
+    const entry =
+      input.testsFiltered && raw.status === 'passed' ? { ...raw, status: 'skipped' as const } : raw;
     const seen = byKey.get(entry.file);
     byKey.set(entry.file, seen ? combine(seen, entry) : entry);
   }
@@ -98,7 +105,10 @@ export function combine(a: ReportedFile, b: ReportedFile): ReportedFile {
  * (a crashed worker, a file that could not even load) says nothing about its duration, so it is
  * `interrupted` and merge never uses it; a skipped file's time (setup and import) is still its cost.
  */
-export function fileStatusOf(outcome: 'passed' | 'failed' | 'skipped' | 'unfinished', timed: boolean): FileStatus {
+export function fileStatusOf(
+  outcome: 'passed' | 'failed' | 'skipped' | 'unfinished',
+  timed: boolean,
+): FileStatus {
   if (outcome === 'unfinished') return 'interrupted';
   if (!timed && outcome !== 'skipped') return 'interrupted';
   return outcome;

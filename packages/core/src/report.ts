@@ -48,5 +48,5 @@ export function parseReport(text: string, source = 'report'): RunReport {
       { file: source, hint: { kind: 'report' } },
     );
   }
-  return result.data as RunReport;
+  return result.data;
 }

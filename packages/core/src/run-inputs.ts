@@ -57,16 +57,26 @@ async function checkMissingStore(settings: Settings, cwd: string): Promise<void>
     const folder = path.dirname(file);
     const stat = await fs.stat(folder).catch(() => undefined);
     if (!stat?.isDirectory()) {
-      throw new ShardwiseError('NOT_FOUND', `${where}: the folder ${displayPath(folder, cwd)} does not exist`, {
-        file,
-        hint: { kind: 'text', text: 'check the path, or restore the store (a CI cache or artifact) before this step' },
-      });
+      throw new ShardwiseError(
+        'NOT_FOUND',
+        `${where}: the folder ${displayPath(folder, cwd)} does not exist`,
+        {
+          file,
+          hint: {
+            kind: 'text',
+            text: 'check the path, or restore the store (a CI cache or artifact) before this step',
+          },
+        },
+      );
     }
   }
   if (settings.requireTimings) {
     throw new ShardwiseError('NOT_FOUND', `${where}: no timing store, and one is required`, {
       file,
-      hint: { kind: 'text', text: 'restore the store before this step, or create it with `shard merge` or `shard import`' },
+      hint: {
+        kind: 'text',
+        text: 'restore the store before this step, or create it with `shard merge` or `shard import`',
+      },
     });
   }
 }
@@ -75,7 +85,11 @@ async function checkMissingStore(settings: Settings, cwd: string): Promise<void>
  * Reads and validates a plan file (`shard plan --json`/`--out` output or a shardwise report). `option`
  * names the setting that named the file (`--previous`, `SHARDWISE_PLAN`), for messages.
  */
-export async function readPlanFile(file: string, cwd: string = process.cwd(), option?: string): Promise<PlanFile> {
+export async function readPlanFile(
+  file: string,
+  cwd: string = process.cwd(),
+  option?: string,
+): Promise<PlanFile> {
   const name = option ? `${option} ${displayPath(file, cwd)}` : displayPath(file, cwd);
   let text: string;
   try {

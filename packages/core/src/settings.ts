@@ -25,7 +25,8 @@ export interface SettingValues {
   /** The store path; `false` turns the store off (plan by estimate). */
   timings?: string | false;
   reportsDir?: string;
-  estimator?: Estimator | string;
+  /** `mean`, `median`, `p90`, a number of ms as text, or `{ fixedMs }`. */
+  estimator?: string | { fixedMs: number };
   /** The stability option: a previous plan's path, or the plan itself (parsed when planning). */
   previous?: string | object;
   /** A pinned plan's path: run exactly its shards, never re-plan. */
@@ -97,7 +98,7 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
     const flag = flags?.values[key];
     if (flag !== undefined) return { value: flag, base: flags!.base, name: flags!.name(key) };
     const e = fromEnv(key);
-    if (e !== undefined) return { value: e as NonNullable<SettingValues[K]>, base: cwd, name: SETTINGS_ENV[key] };
+    if (e !== undefined) return { value: e, base: cwd, name: SETTINGS_ENV[key] };
     const c = config?.values[key];
     if (c !== undefined) return { value: c, base: config!.base, name: config!.name(key) };
     return undefined;

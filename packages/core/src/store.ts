@@ -149,7 +149,7 @@ export function parseStore(text: string, source = 'timing store'): TimingStore {
           options,
         );
       }
-      timing = entry.data as FileTiming;
+      timing = entry.data;
     }
     // Empty, a backslash, a leading '/' or a drive letter, in one native scan.
     if (NOT_RELATIVE_POSIX.test(key)) {

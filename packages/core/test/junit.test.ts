@@ -83,7 +83,9 @@ describe('importJUnit', () => {
     { name: 'not a number', time: 'abc' },
     { name: 'more than 7 days', time: '604801' },
   ])('time: $name is an error naming the file and the element, never a stored 0', ({ time }) => {
-    const error = junitError(`<testsuite name="x"><testcase name="t" file="a.test.ts" time="${time}"/></testsuite>`);
+    const error = junitError(
+      `<testsuite name="x"><testcase name="t" file="a.test.ts" time="${time}"/></testsuite>`,
+    );
     expect(error.code).toBe('REPORT_SCHEMA');
     expect(error.message).toBe(
       `junit.xml: <testcase name="t">: time=${JSON.stringify(time)} is not a duration (expected seconds from 0 to 604800, i.e. 7 days)`,
@@ -161,13 +163,16 @@ describe('importJUnit', () => {
       message: 'junit.xml: invalid XML',
       truncated: true,
     },
-  ])('invalid XML: $name', ({ xml, message, truncated }: { xml: string; message: string; truncated?: boolean }) => {
-    const error = junitError(xml);
-    expect(error.code).toBe('REPORT_SYNTAX');
-    expect(error.message).toContain(message);
-    expect(error.message.endsWith('(the file looks truncated)')).toBe(truncated === true);
-    expect(error.message).not.toContain('\n');
-  });
+  ])(
+    'invalid XML: $name',
+    ({ xml, message, truncated }: { xml: string; message: string; truncated?: boolean }) => {
+      const error = junitError(xml);
+      expect(error.code).toBe('REPORT_SYNTAX');
+      expect(error.message).toContain(message);
+      expect(error.message.endsWith('(the file looks truncated)')).toBe(truncated === true);
+      expect(error.message).not.toContain('\n');
+    },
+  );
 
   it('other XML is not a JUnit report', () => {
     const error = junitError('<?xml version="1.0"?><coverage line-rate="1"/>');

@@ -5,7 +5,14 @@ describe('parsePlan', () => {
   it.each([
     {
       name: '`shard plan --json` output',
-      value: { shardCount: 2, fingerprint: 'f1', shards: [{ index: 1, estimatedMs: 5, files: ['a'] }, { index: 2, estimatedMs: 3, files: ['b'] }] },
+      value: {
+        shardCount: 2,
+        fingerprint: 'f1',
+        shards: [
+          { index: 1, estimatedMs: 5, files: ['a'] },
+          { index: 2, estimatedMs: 3, files: ['b'] },
+        ],
+      },
       want: { fingerprint: 'f1', shardCount: 2, shards: [['a'], ['b']], estimatedMs: [5, 3] },
     },
     {
@@ -15,7 +22,13 @@ describe('parsePlan', () => {
     },
     {
       name: 'a shardwise report',
-      value: { format: 'shardwise-report', version: 1, runner: 'jest', files: [], plan: { fingerprint: 'f2', shardCount: 1, shards: [['a']] } },
+      value: {
+        format: 'shardwise-report',
+        version: 1,
+        runner: 'jest',
+        files: [],
+        plan: { fingerprint: 'f2', shardCount: 1, shards: [['a']] },
+      },
       want: { fingerprint: 'f2', shardCount: 1, shards: [['a']], estimatedMs: undefined },
     },
   ])('reads $name', ({ value, want }) => {
@@ -25,8 +38,16 @@ describe('parsePlan', () => {
   it.each([
     { name: 'not JSON', text: '{', error: /^p\.json: invalid JSON at line 1, column 2/ },
     { name: 'no shards', text: '{"files":[]}', error: /^p\.json: not a plan \(shards: / },
-    { name: 'a path that is not a string', text: '{"shards":[{"files":[1]}]}', error: /^p\.json: not a plan \(shards\[0\]\.files\[0\]/ },
-    { name: 'a count that disagrees', text: '{"shardCount":3,"shards":[{"files":[]}]}', error: /shardCount is 3 but 1 shards are listed/ },
+    {
+      name: 'a path that is not a string',
+      text: '{"shards":[{"files":[1]}]}',
+      error: /^p\.json: not a plan \(shards\[0\]\.files\[0\]/,
+    },
+    {
+      name: 'a count that disagrees',
+      text: '{"shardCount":3,"shards":[{"files":[]}]}',
+      error: /shardCount is 3 but 1 shards are listed/,
+    },
     {
       name: 'an unsharded report',
       text: '{"format":"shardwise-report","version":1,"runner":"jest","files":[]}',
@@ -34,6 +55,8 @@ describe('parsePlan', () => {
     },
   ])('refuses $name in one line, code PLAN_INVALID', ({ text, error }) => {
     expect(() => parsePlanText(text, 'p.json')).toThrow(error);
-    expect(() => parsePlanText(text, 'p.json')).toThrow(expect.objectContaining({ code: 'PLAN_INVALID', hint: { kind: 'plan' } }));
+    expect(() => parsePlanText(text, 'p.json')).toThrow(
+      expect.objectContaining({ code: 'PLAN_INVALID', hint: { kind: 'plan' } }),
+    );
   });
 });

@@ -3,14 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { partition } from '../src/partition.js';
 import { parsePlan } from '../src/plan-file.js';
 import { isLowMatch, planRun, type PlanRunInput } from '../src/plan-run.js';
-import type { TimingStore } from '../src/store.js';
 
 const store = (durations: Record<string, number>): PlanRunInput['store'] => ({
   state: 'loaded',
   store: {
     version: 1,
     files: new Map(Object.entries(durations).map(([k, d]) => [k, { durationMs: d, samples: 1 }])),
-  } as TimingStore,
+  },
 });
 const FILES = ['a.test.ts', 'b.test.ts', 'c.test.ts', 'd.test.ts'];
 const TIMED = store({ 'a.test.ts': 4000, 'b.test.ts': 3000, 'c.test.ts': 2000, 'd.test.ts': 1000 });
@@ -29,7 +28,13 @@ describe('planRun', () => {
   });
 
   it.each([
-    { name: 'no store', files: FILES, st: { state: 'missing' } as const, shard: undefined, kinds: ['no-store'] },
+    {
+      name: 'no store',
+      files: FILES,
+      st: { state: 'missing' } as const,
+      shard: undefined,
+      kinds: ['no-store'],
+    },
     { name: 'store off', files: FILES, st: { state: 'disabled' } as const, shard: undefined, kinds: [] },
     {
       name: 'some files untimed',
@@ -45,7 +50,13 @@ describe('planRun', () => {
       shard: undefined,
       kinds: ['low-match'],
     },
-    { name: 'an empty shard', files: ['a.test.ts'], st: TIMED, shard: { index: 2, count: 2 }, kinds: ['empty-shard'] },
+    {
+      name: 'an empty shard',
+      files: ['a.test.ts'],
+      st: TIMED,
+      shard: { index: 2, count: 2 },
+      kinds: ['empty-shard'],
+    },
   ])('diagnoses $name', ({ files, st, shard, kinds }) => {
     const run = planRun({ files, store: st, ...(shard ? { shard } : { shardCount: 2 }) });
     expect(run.diagnostics.map((d) => d.kind)).toEqual(kinds);
@@ -54,7 +65,12 @@ describe('planRun', () => {
   it('refuses no files at all: nothing to run is never a green build', () => {
     expect(() =>
       planRun({ files: [], fileSource: 'the default test patterns in /repo', shardCount: 2, store: TIMED }),
-    ).toThrow(expect.objectContaining({ code: 'NO_TEST_FILES', message: 'no test files found (from the default test patterns in /repo)' }));
+    ).toThrow(
+      expect.objectContaining({
+        code: 'NO_TEST_FILES',
+        message: 'no test files found (from the default test patterns in /repo)',
+      }),
+    );
   });
 
   it('a missing store at a path the user named is flagged explicit', () => {
@@ -64,7 +80,10 @@ describe('planRun', () => {
 
   it('names the store key that matches a file under another root', () => {
     const run = planRun({ files: FILES, shardCount: 2, store: store({ 'pkg/a.test.ts': 1 }) });
-    expect(run.diagnostics[0]).toMatchObject({ kind: 'low-match', example: { key: 'pkg/a.test.ts', file: 'a.test.ts' } });
+    expect(run.diagnostics[0]).toMatchObject({
+      kind: 'low-match',
+      example: { key: 'pkg/a.test.ts', file: 'a.test.ts' },
+    });
   });
 
   it('says when a previous plan of another shard count is not used', () => {
@@ -82,7 +101,9 @@ describe('planRun', () => {
           const seen: string[] = [];
           for (let index = 1; index <= count; index++) {
             const spelled = [...files].reverse().map((f, i) => (i % 2 ? `./${f}` : f));
-            seen.push(...planRun({ files: spelled, shard: { index, count }, store: { state: 'missing' } }).units);
+            seen.push(
+              ...planRun({ files: spelled, shard: { index, count }, store: { state: 'missing' } }).units,
+            );
           }
           expect(seen.sort()).toEqual([...files].sort());
         },
@@ -109,7 +130,11 @@ describe('planRun with a pinned plan', () => {
 
   it.each([
     { name: 'a file gone', files: FILES.slice(1), error: /1 planned file\(s\) not found \(a\.test\.ts\)/ },
-    { name: 'a new file', files: [...FILES, 'z.test.ts'], error: /1 test file\(s\) not in the plan \(z\.test\.ts\)/ },
+    {
+      name: 'a new file',
+      files: [...FILES, 'z.test.ts'],
+      error: /1 test file\(s\) not in the plan \(z\.test\.ts\)/,
+    },
   ])('refuses $name, naming it', ({ files, error }) => {
     expect(() => planRun({ files, shard: { index: 1, count: 2 }, store: TIMED, pinned })).toThrow(error);
   });

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { combine, createReport, fileStatusOf, testStatusOf } from '../src/report-build.js';
 import type { FileStatus, ReportedFile } from '../src/report-format.js';
 
-const entry = (status: FileStatus, durationMs = 100): ReportedFile => ({ file: 'a.test.ts', durationMs, status });
+const entry = (status: FileStatus, durationMs = 100): ReportedFile => ({
+  file: 'a.test.ts',
+  durationMs,
+  status,
+});
 
 describe('combine', () => {
   // One table, one ranking for every runner: passed beats skipped beats failed (the status decides
@@ -59,7 +63,7 @@ describe('createReport', () => {
   });
 
   it('a test-name filter makes passing files skipped (their times are not the files’ times)', () => {
-    const report = createReport({ ...base, testsFiltered: true, files: [entry('passed'), ] });
+    const report = createReport({ ...base, testsFiltered: true, files: [entry('passed')] });
     expect(report.files[0]!.status).toBe('skipped');
   });
 });

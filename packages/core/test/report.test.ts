@@ -36,8 +36,7 @@ describe('reports', () => {
       name: 'another JSON file',
       text: '{"version":1,"files":{}}',
       code: 'REPORT_SCHEMA',
-      message:
-        'r.json: not a shardwise report (format: expected "shardwise-report", got nothing)',
+      message: 'r.json: not a shardwise report (format: expected "shardwise-report", got nothing)',
     },
     {
       name: 'a negative duration',

@@ -26,10 +26,34 @@ describe('resolveSettings', () => {
   });
 
   it.each([
-    { name: 'env over config', flags: undefined, env: 'e.json', config: 'c.json', want: path.join(cwd, 'e.json') },
-    { name: 'flags over env', flags: 'f.json', env: 'e.json', config: undefined, want: path.join(cwd, 'f.json') },
-    { name: 'config alone, against its base', flags: undefined, env: undefined, config: 'c.json', want: path.join(root, 'cfg', 'c.json') },
-    { name: 'a blank env value is unset', flags: undefined, env: '  ', config: undefined, want: path.join(root, 'shard-timings.json') },
+    {
+      name: 'env over config',
+      flags: undefined,
+      env: 'e.json',
+      config: 'c.json',
+      want: path.join(cwd, 'e.json'),
+    },
+    {
+      name: 'flags over env',
+      flags: 'f.json',
+      env: 'e.json',
+      config: undefined,
+      want: path.join(cwd, 'f.json'),
+    },
+    {
+      name: 'config alone, against its base',
+      flags: undefined,
+      env: undefined,
+      config: 'c.json',
+      want: path.join(root, 'cfg', 'c.json'),
+    },
+    {
+      name: 'a blank env value is unset',
+      flags: undefined,
+      env: '  ',
+      config: undefined,
+      want: path.join(root, 'shard-timings.json'),
+    },
   ])('timings: $name', ({ flags, env, config, want }) => {
     const settings = resolveSettings({
       root,
@@ -53,29 +77,44 @@ describe('resolveSettings', () => {
   });
 
   it('timings: false turns the store off', () => {
-    expect(resolveSettings({ root, cwd, env: {}, flags: source({ timings: false }, cwd, '--') }).timings).toBe(
-      undefined,
-    );
+    expect(
+      resolveSettings({ root, cwd, env: {}, flags: source({ timings: false }, cwd, '--') }).timings,
+    ).toBe(undefined);
   });
 
   it('keeps an inline previous plan for planning to validate', () => {
     const plan = { shards: [{ files: ['a'] }] };
-    expect(resolveSettings({ root, cwd, env: {}, config: source({ previous: plan }, root, 'o.') }).previous).toEqual({
+    expect(
+      resolveSettings({ root, cwd, env: {}, config: source({ previous: plan }, root, 'o.') }).previous,
+    ).toEqual({
       value: plan,
       source: 'o.previous',
     });
   });
 
   it.each([
-    { name: 'estimator', env: { SHARDWISE_ESTIMATOR: 'fast' }, error: /^SHARDWISE_ESTIMATOR: expected mean, median, p90/ },
-    { name: 'record', env: { SHARDWISE_RECORD: 'maybe' }, error: /^SHARDWISE_RECORD: expected 1\/true or 0\/false, got "maybe"$/ },
+    {
+      name: 'estimator',
+      env: { SHARDWISE_ESTIMATOR: 'fast' },
+      error: /^SHARDWISE_ESTIMATOR: expected mean, median, p90/,
+    },
+    {
+      name: 'record',
+      env: { SHARDWISE_RECORD: 'maybe' },
+      error: /^SHARDWISE_RECORD: expected 1\/true or 0\/false, got "maybe"$/,
+    },
   ])('rejects an invalid $name, naming the variable', ({ env, error }) => {
     expect(() => resolveSettings({ root, cwd, env })).toThrow(error);
   });
 
   it('names the config key of a bad path', () => {
     expect(() =>
-      resolveSettings({ root, cwd, env: {}, config: source({ timings: 3 as unknown as string }, root, 'cfg.') }),
+      resolveSettings({
+        root,
+        cwd,
+        env: {},
+        config: source({ timings: 3 as unknown as string }, root, 'cfg.'),
+      }),
     ).toThrow(/^cfg\.timings: expected a path, got 3$/);
   });
 });

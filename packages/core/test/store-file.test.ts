@@ -50,7 +50,10 @@ describe('readStoreFile / writeStoreFile', () => {
   });
 
   it('reports a directory in the way as an input error, with the store hint', async () => {
-    await expect(readStoreFile(dir)).rejects.toMatchObject({ code: 'INVALID_OPTION', hint: { kind: 'store' } });
+    await expect(readStoreFile(dir)).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      hint: { kind: 'store' },
+    });
   });
 });
 

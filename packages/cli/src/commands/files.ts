@@ -16,7 +16,9 @@ export async function filesCommand(ctx: Context, { values, positionals }: Comman
     ctx.io.stdout.write(values.null ? files.join('\0') + '\0' : files.join('\n') + '\n');
   }
   if (files.length === 0 && planned.run.match.files > 0) {
-    ctx.note(`shard ${spec.index}/${spec.count} is empty: ${planned.run.match.files} file(s) fill fewer shards`);
+    ctx.note(
+      `shard ${spec.index}/${spec.count} is empty: ${planned.run.match.files} file(s) fill fewer shards`,
+    );
   }
   return 0;
 }

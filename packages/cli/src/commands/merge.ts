@@ -21,7 +21,7 @@ import {
 import type { Context } from '../context.js';
 import { formatMs, markdownTable, table } from '../format.js';
 import { cliSettings, storePathOf } from '../inputs.js';
-import { parseNonNegative, usageError, type CommandLine, type OptionValues } from '../options.js';
+import { parseNonNegative, usageError, type CommandLine } from '../options.js';
 import { expandInputs, parseSmoothing } from '../reports.js';
 import { appendStepSummary } from '../summary.js';
 
@@ -40,7 +40,7 @@ function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): Me
   const smoothing = parseSmoothing(values.smoothing);
   const threshold =
     values.threshold === undefined ? undefined : parseNonNegative(values.threshold, '--threshold');
-  const settings = cliSettings(values as OptionValues, ctx);
+  const settings = cliSettings(values, ctx);
   const storePath = storePathOf(settings);
   return {
     storePath,
@@ -64,7 +64,9 @@ function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): Me
 export async function mergeCommand(ctx: Context, line: CommandLine): Promise<number> {
   const input = parseMergeInput(ctx, line);
   const [reports, base] = await Promise.all([readReports(ctx, input), readStoreFile(input.storePath)]);
-  ctx.debug(`${reports.length} report(s); store ${input.storePath}: ${base ? `${base.files.size} entries` : 'missing'}`);
+  ctx.debug(
+    `${reports.length} report(s); store ${input.storePath}: ${base ? `${base.files.size} entries` : 'missing'}`,
+  );
   const coverage = checkCoverage(reports);
   const result = mergeReports(base, reports, input.options);
   const write = result.changed || input.out !== input.storePath || base === undefined;
@@ -73,9 +75,14 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   const problems = describeCoverage(coverage);
   const written = write ? input.out : null;
   if (input.json) ctx.io.stdout.write(mergeJson(reports, result, written, coverage, problems, shards) + '\n');
-  else ctx.io.stdout.write(mergeText(ctx, reports, result, displayPath(input.out, ctx.io.cwd), write, coverage, shards));
+  else
+    ctx.io.stdout.write(
+      mergeText(ctx, reports, result, displayPath(input.out, ctx.io.cwd), write, coverage, shards),
+    );
   if (!coverage.checked) {
-    ctx.note('The reports carry no plan, so coverage was not verified (imports and unsharded runs have none).');
+    ctx.note(
+      'The reports carry no plan, so coverage was not verified (imports and unsharded runs have none).',
+    );
   }
   for (const line of problems) reportProblem(ctx, line);
   await appendStepSummary(ctx, mergeMarkdown(coverage, shards, problems));
@@ -152,11 +159,16 @@ function mergeText(
   if (coverage.checked && coverage.ok) {
     const planned = shards.reduce((sum, s) => sum + s.planned, 0);
     lines.push(
-      c.green(`Coverage verified: all ${planned} planned files ran exactly once across ${coverage.shardCount} shard(s)`),
+      c.green(
+        `Coverage verified: all ${planned} planned files ran exactly once across ${coverage.shardCount} shard(s)`,
+      ),
     );
   }
   if (shards.length > 0) {
-    const rows = [['Shard', 'Planned', 'Ran', 'Predicted', 'Actual'], ...shards.map((s) => shardCells(s, coverage))];
+    const rows = [
+      ['Shard', 'Planned', 'Ran', 'Predicted', 'Actual'],
+      ...shards.map((s) => shardCells(s, coverage)),
+    ];
     lines.push('', ...table(rows, 'rrrrr', (r, _c, t) => (r === 0 ? c.bold(t) : t)).map((l) => `  ${l}`));
   }
   return lines.join('\n') + '\n';
@@ -181,7 +193,11 @@ function reportProblem(ctx: Context, line: string): void {
   else ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('error'))} ${line}\n`);
 }
 
-function mergeMarkdown(coverage: CoverageResult, shards: readonly ShardRow[], problems: readonly string[]): string {
+function mergeMarkdown(
+  coverage: CoverageResult,
+  shards: readonly ShardRow[],
+  problems: readonly string[],
+): string {
   const parts = ['### shardwise merge'];
   if (!coverage.checked) parts.push('', 'The reports carry no plan: coverage not verified.');
   else if (coverage.ok) parts.push('', '✅ Every planned test file ran exactly once.');
@@ -189,7 +205,11 @@ function mergeMarkdown(coverage: CoverageResult, shards: readonly ShardRow[], pr
   if (shards.length > 0) {
     parts.push(
       '',
-      markdownTable(['Shard', 'Planned files', 'Ran', 'Predicted', 'Actual'], shards.map((s) => shardCells(s)), 'rrrrr'),
+      markdownTable(
+        ['Shard', 'Planned files', 'Ran', 'Predicted', 'Actual'],
+        shards.map((s) => shardCells(s)),
+        'rrrrr',
+      ),
       '',
       'Predicted: from the store before this merge. Actual: sum of the file times each shard reported.',
     );

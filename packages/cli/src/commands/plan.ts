@@ -133,7 +133,7 @@ function replan(planned: Planned, shardCount: number): RunPlan {
 
 function durationsOfInputs(planned: Planned): Map<string, number> {
   const { store } = planned.inputs;
-  return store.state === 'loaded' ? durationsOf(store.store) : new Map();
+  return store.state === 'loaded' ? durationsOf(store.store) : new Map<string, number>();
 }
 
 function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[] {

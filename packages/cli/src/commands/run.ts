@@ -46,7 +46,7 @@ function spawnForwarding(ctx: Context, command: string, args: string[], cwd: str
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd,
-      env: io.env as NodeJS.ProcessEnv,
+      env: io.env,
       stdio: inherit ? 'inherit' : ['inherit', 'pipe', 'pipe'],
     });
     if (!inherit) {
