@@ -54,8 +54,9 @@ export interface MergeResult {
  * Folds run reports into a store. Pure and deterministic: the same store and reports, in any order, give
  * the same result byte for byte. Reports are applied in a canonical order (end time, plan, shard, content).
  *
- * A failed file never replaces a good duration (a failing test often stops early), an interrupted or
- * skipped one never counts, and a file seen only in failed runs is marked `provisional` until it passes.
+ * A failed or skipped file never replaces a good duration (a failing test often stops early; a skipped
+ * file paid only its setup), an interrupted one never counts, and a file seen only failing or skipped is
+ * marked `provisional` until it passes.
  *
  * @example
  * const { store, changed } = mergeReports(previous, reports);
@@ -157,9 +158,11 @@ function applySample(
   const lastSeen = day !== undefined && !(old?.lastSeen && old.lastSeen > day) ? day : old?.lastSeen;
   const seen = lastSeen ? { lastSeen } : {};
   const tests = sample.tests && sample.tests.length > 0 ? { tests: sample.tests } : {};
-  if (sample.status === 'interrupted' || sample.status === 'skipped') return old;
-  if (sample.status === 'failed') {
-    // A failed file may have stopped early: use it only while nothing better is known, keeping the longest.
+  if (sample.status === 'interrupted') return old;
+  if (sample.status === 'failed' || sample.status === 'skipped') {
+    // A failed file may have stopped early, and a file whose tests were all skipped paid only its setup and
+    // import: both are real costs, used only while nothing better is known (so a file that is always
+    // skipped stops being planned at the mean), keeping the longest; the first pass replaces them.
     if (old && !old.provisional) return old;
     if (old && old.durationMs >= ms) return old;
     return { durationMs: ms, samples: 1, provisional: true, ...seen };

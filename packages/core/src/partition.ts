@@ -279,33 +279,40 @@ function prepare(
 }
 
 /**
- * Fills `out[i]` with the recorded duration of `keys[i]`, or -1;
- * order, while its string is at hand); rejects a value that is not integer ms.
+ * Fills `out[i]` with the recorded duration of `keys[i]`, or -1; rejects a value that is not integer ms.
+ * One loop per kind of map, and the common value (a whole number below 2^32) recognised by `d >>> 0 === d`
+ * without a call: on a cold first call every operation per file counts.
  */
 function lookUpDurations(keys: readonly string[], out: Float64Array, durations: Durations | undefined): void {
   if (durations === undefined) {
     out.fill(-1);
     return;
   }
-  const isMap = durations instanceof Map;
+  if (durations instanceof Map) {
+    const map = durations as ReadonlyMap<string, number>;
+    for (let i = 0; i < keys.length; i++) {
+      const d = map.get(keys[i]!);
+      out[i] = d !== undefined && d >>> 0 === d ? d : checkedDuration(keys[i]!, d);
+    }
+    return;
+  }
   const record = durations as Readonly<Record<string, number>>;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     // Object.hasOwn: a file named `__proto__` or `constructor` must not read the prototype.
-    const d = isMap
-      ? (durations as ReadonlyMap<string, number>).get(key)
-      : Object.hasOwn(record, key)
-        ? record[key]
-        : undefined;
-    if (d === undefined) out[i] = -1;
-    else if (Number.isSafeInteger(d) && d >= 0) out[i] = d;
-    else {
-      throw new ShardwiseError(
-        'INVALID_OPTION',
-        `durations[${JSON.stringify(key)}]: expected a non-negative integer (ms), got ${String(d)}`,
-      );
-    }
+    const d = Object.hasOwn(record, key) ? record[key] : undefined;
+    out[i] = d !== undefined && d >>> 0 === d ? d : checkedDuration(key, d);
   }
+}
+
+/** The slow path of {@link lookUpDurations}: -1 for no duration, the value if it is integer ms, else an error. */
+function checkedDuration(key: string, d: number | undefined): number {
+  if (d === undefined) return -1;
+  if (Number.isSafeInteger(d) && d >= 0) return d;
+  throw new ShardwiseError(
+    'INVALID_OPTION',
+    `durations[${JSON.stringify(key)}]: expected a non-negative integer (ms), got ${String(d)}`,
+  );
 }
 
 /** Runs of equal durations up to this long are put in path order by insertion sort. */

@@ -26,7 +26,7 @@ export interface ReportInput {
   partial: boolean;
   /**
    * A test-name filter (`-t`) ran only some tests of each file: their times are not the files' times, so
-   * no file counts as a full measurement.
+   * passed and skipped files are reported `interrupted` (never a measurement); failures stay failures.
    */
   testsFiltered: boolean;
   /** When the run ended (ISO 8601). */
@@ -45,8 +45,8 @@ export interface ReportInput {
 export function createReport(input: ReportInput): RunReport {
   const byKey = new Map<string, ReportedFile>();
   for (const raw of input.files) {
-    const entry =
-      input.testsFiltered && raw.status === 'passed' ? { ...raw, status: 'skipped' as const } : raw;
+    const filtered = input.testsFiltered && (raw.status === 'passed' || raw.status === 'skipped');
+    const entry = filtered ? { ...raw, status: 'interrupted' as const } : raw;
     const seen = byKey.get(entry.file);
     byKey.set(entry.file, seen ? combine(seen, entry) : entry);
   }

@@ -177,13 +177,25 @@ describe('mergeReports: bad samples', () => {
     expect(result.changed).toBe(false);
   });
 
-  it.each([
-    { name: 'interrupted', status: 'interrupted' as const },
-    { name: 'skipped', status: 'skipped' as const },
-  ])('$name adds nothing for an unknown file', ({ status }) => {
-    const result = mergeReports(undefined, [report([{ file: 'n.test.ts', durationMs: 5, status }])]);
+  it('interrupted adds nothing for an unknown file', () => {
+    const result = mergeReports(undefined, [
+      report([{ file: 'n.test.ts', durationMs: 5, status: 'interrupted' }]),
+    ]);
     expect(result.store.files.size).toBe(0);
     expect(result.added).toEqual([]);
+  });
+
+  it('a file whose tests are all skipped still costs its setup: a provisional entry, replaced by the first pass', () => {
+    const skipped = mergeReports(undefined, [
+      report([{ file: 'n.test.ts', durationMs: 700, status: 'skipped' }]),
+    ]);
+    expect(skipped.store.files.get('n.test.ts')).toMatchObject({ durationMs: 700, provisional: true });
+    expect(skipped.added).toEqual(['n.test.ts']);
+    const passed = mergeReports(skipped.store, [
+      report([{ file: 'n.test.ts', durationMs: 2000, status: 'passed' }]),
+    ]);
+    expect(passed.store.files.get('n.test.ts')).toMatchObject({ durationMs: 2000, samples: 1 });
+    expect(passed.store.files.get('n.test.ts')!.provisional).toBeUndefined();
   });
 
   it('a file seen only failing gets a provisional entry (the longest failed run), replaced by the first pass', () => {

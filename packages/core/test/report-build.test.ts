@@ -62,9 +62,13 @@ describe('createReport', () => {
     expect(Object.keys(report)).toEqual(['format', 'version', 'runner', 'createdAt', 'files']);
   });
 
-  it('a test-name filter makes passing files skipped (their times are not the files’ times)', () => {
-    const report = createReport({ ...base, testsFiltered: true, files: [entry('passed')] });
-    expect(report.files[0]!.status).toBe('skipped');
+  it.each([
+    ['passed', 'interrupted'],
+    ['skipped', 'interrupted'],
+    ['failed', 'failed'],
+  ] as const)('a test-name filter: %s → %s (their times are not the files’ times)', (status, want) => {
+    const report = createReport({ ...base, testsFiltered: true, files: [entry(status)] });
+    expect(report.files[0]!.status).toBe(want);
   });
 });
 

@@ -141,8 +141,8 @@ describe('jestFiles → createReport', () => {
     });
   });
 
-  it('with -t, passing files are reported skipped, so their partial times never reach the store', () => {
-    expect(report([result()], true).files[0]!.status).toBe('skipped');
+  it('with -t, passing files are reported interrupted, so their partial times never reach the store', () => {
+    expect(report([result()], true).files[0]!.status).toBe('interrupted');
   });
 
   it('folds a file passed in one project and skipped in another into one passed unit (its time is real)', () => {
