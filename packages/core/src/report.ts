@@ -1,7 +1,7 @@
 import { ShardwiseError } from './errors.js';
 import { describeIssue, loadZod, parseJson } from './json-text.js';
-import { REPORT_FORMAT, type RunReport } from './report-format.js';
-import { timingSchemas } from './store.js';
+import { MAX_DURATION_MS, REPORT_FORMAT, type RunReport } from './report-format.js';
+import { rejectNewerVersion, timingSchemas } from './store.js';
 
 // Built on first use, so that importing the core does not load zod (see loadZod).
 let schema: ReturnType<typeof buildReportSchema> | undefined;
@@ -26,7 +26,7 @@ function buildReportSchema() {
     files: z.array(
       z.looseObject({
         file: z.string().min(1),
-        durationMs: nonNegativeInt,
+        durationMs: nonNegativeInt.max(MAX_DURATION_MS, `expected at most ${MAX_DURATION_MS} ms (7 days)`),
         status: z.enum(['passed', 'failed', 'skipped', 'interrupted']),
         tests: z.array(testTimingSchema).optional(),
       }),
@@ -39,6 +39,10 @@ export function parseReport(text: string, source = 'report'): RunReport {
   const parsed = parseJson(text);
   if (!parsed.ok) {
     throw new ShardwiseError('REPORT_SYNTAX', `${source}: invalid JSON at ${parsed.error}`, { file: source });
+  }
+  const value = parsed.value as { format?: unknown; version?: unknown } | null;
+  if (value !== null && typeof value === 'object' && value.format === REPORT_FORMAT) {
+    rejectNewerVersion(value.version, 1, source, 'REPORT_SCHEMA');
   }
   const result = (schema ??= buildReportSchema()).safeParse(parsed.value);
   if (!result.success) {

@@ -1,6 +1,7 @@
 import type * as Zod from 'zod';
 import { ShardwiseError } from './errors.js';
 import { describeIssue, loadZod, parseJson } from './json-text.js';
+import { MAX_DURATION_MS } from './report-format.js';
 
 /** The store format version this release reads and writes. */
 export const STORE_VERSION = 1;
@@ -60,21 +61,22 @@ function buildSchemas(z: typeof Zod.z) {
     .number({ error: 'expected a positive integer' })
     .int('expected a positive integer')
     .min(1, 'expected a positive integer');
+  const duration = nonNegativeInt.max(MAX_DURATION_MS, `expected at most ${MAX_DURATION_MS} ms (7 days)`);
   const statusSchema = z.enum(['passed', 'failed', 'skipped'], {
     error: 'expected "passed", "failed" or "skipped"',
   });
 
   const testTiming = z.looseObject({
     name: z.string({ error: 'expected a string' }),
-    durationMs: nonNegativeInt,
+    durationMs: duration,
     status: statusSchema,
   });
 
   // Loose objects: fields added by a newer shardwise survive a rewrite by an older one.
   const fileTiming = z.looseObject({
-    durationMs: nonNegativeInt,
+    durationMs: duration,
     samples: positiveInt,
-    recentMs: z.array(nonNegativeInt).optional(),
+    recentMs: z.array(duration).optional(),
     provisional: z.boolean({ error: 'expected true or false' }).optional(),
     lastSeen: z
       .string()
@@ -119,6 +121,7 @@ export function parseStore(text: string, source = 'timing store'): TimingStore {
   // The common store, `{ version: 1, files: { … } }`, is recognised by hand; anything else goes to the
   // schema, which accepts or words the error exactly as it always has.
   const value = parsed.value as Record<string, unknown>;
+  if (isPlainObject(value)) rejectNewerVersion(value.version, STORE_VERSION, source, 'STORE_SCHEMA');
   let entries: Record<string, unknown>;
   if (isPlainObject(value) && value.version === STORE_VERSION && isPlainObject(value.files)) {
     entries = value.files;
@@ -164,6 +167,25 @@ export function parseStore(text: string, source = 'timing store'): TimingStore {
   return { version: STORE_VERSION, files };
 }
 
+/**
+ * A file written by a newer shardwise (a higher format version) cannot be read by this one: say so, and that
+ * upgrading is the fix, rather than calling the file broken.
+ */
+export function rejectNewerVersion(
+  version: unknown,
+  known: number,
+  source: string,
+  code: 'STORE_SCHEMA' | 'REPORT_SCHEMA',
+): void {
+  if (typeof version === 'number' && Number.isInteger(version) && version > known) {
+    throw new ShardwiseError(
+      code,
+      `${source}: format version ${version}, written by a newer shardwise (this one reads version ${known})`,
+      { file: source, hint: { kind: 'upgrade' } },
+    );
+  }
+}
+
 const NOT_RELATIVE_POSIX = /^$|\\|^\/|^[A-Za-z]:/;
 
 /**
@@ -182,6 +204,7 @@ function isPlainEntry(value: unknown): value is FileTiming {
   return (
     Number.isSafeInteger(v.durationMs) &&
     (v.durationMs as number) >= 0 &&
+    (v.durationMs as number) <= MAX_DURATION_MS &&
     Number.isSafeInteger(v.samples) &&
     (v.samples as number) >= 1 &&
     (v.lastSeen === undefined ||

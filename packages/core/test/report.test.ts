@@ -77,3 +77,17 @@ describe('reports', () => {
     expect(reportFileName(...args)).toBe(expected);
   });
 });
+
+describe('parseReport: versions and limits', () => {
+  it('a report from a newer shardwise says to upgrade', () => {
+    expect(() =>
+      parseReport('{"format":"shardwise-report","version":2,"runner":"jest","files":[]}', 'r.json'),
+    ).toThrow('r.json: format version 2, written by a newer shardwise (this one reads version 1)');
+  });
+
+  it('a duration above 7 days is refused', () => {
+    const text =
+      '{"format":"shardwise-report","version":1,"runner":"jest","files":[{"file":"a","durationMs":604800001,"status":"passed"}]}';
+    expect(() => parseReport(text, 'r.json')).toThrow(/expected at most 604800000 ms \(7 days\)/);
+  });
+});

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   durationsOf,
   emptyStore,
+  formatError,
   parseStore,
   serializeStore,
   ShardwiseError,
@@ -265,7 +266,7 @@ describe('parseStore: errors', () => {
   });
 
   it.each([
-    { name: 'another version', text: '{"version":2,"files":{}}', message: 'version: expected 1' },
+    { name: 'an older or odd version', text: '{"version":0,"files":{}}', message: 'version: expected 1' },
     { name: 'no version', text: '{"files":{}}', message: 'version: expected 1' },
     {
       name: 'no files',
@@ -278,5 +279,26 @@ describe('parseStore: errors', () => {
     const error = storeError(text);
     expect(error.code).toBe('STORE_SCHEMA');
     expect(error.message).toContain(message);
+  });
+});
+
+describe('parseStore: limits and versions', () => {
+  it('a duration above 7 days is refused, naming the file and the entry', () => {
+    const text = JSON.stringify({
+      version: 1,
+      files: { 'a.test.ts': { durationMs: 604_800_001, samples: 1 } },
+    });
+    expect(() => parseStore(text, 'shard-timings.json')).toThrow(
+      'shard-timings.json: files."a.test.ts".durationMs: expected at most 604800000 ms (7 days), got 604800001',
+    );
+  });
+
+  it('a store from a newer shardwise says to upgrade, not that the file is broken', () => {
+    const error = storeError('{"version":2,"files":{}}');
+    expect(error.code).toBe('STORE_SCHEMA');
+    expect(error.message).toBe(
+      'shard-timings.json: format version 2, written by a newer shardwise (this one reads version 1)',
+    );
+    expect(formatError(error)).toContain('upgrade @shardwise/*');
   });
 });
