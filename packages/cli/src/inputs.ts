@@ -83,7 +83,7 @@ export async function listFiles(
       );
     }
     const text = from === '-' ? await ctx.io.readStdin() : await readListFile(path.resolve(ctx.io.cwd, from));
-    const files = splitLines(text);
+    const files = splitLines(text, `--files-from ${from === '-' ? '-' : from}`);
     ctx.debug(`--files-from ${from}: ${files.length} paths`);
     return { files, source: from === '-' ? 'standard input' : from };
   }
@@ -101,8 +101,26 @@ export async function listFiles(
   return { files, source: globs.length > 0 ? globs.join(' ') : 'the default test patterns' };
 }
 
-/** One path per line; CRLF and blank lines tolerated (surrounding spaces are kept: they can be real). */
-export function splitLines(text: string): string[] {
+/**
+ * One path per line; CRLF and blank lines tolerated (surrounding spaces are kept: they can be real). A
+ * NUL, another control character or bytes that are not UTF-8 mean a binary file was passed by mistake:
+ * an error naming the line, never a plan of garbage names.
+ */
+export function splitLines(text: string, source = 'file list'): string[] {
+  const binary = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/.exec(text);
+  if (binary) {
+    const line = text.slice(0, binary.index).split('\n').length;
+    const what =
+      binary[0] === '\u0000'
+        ? 'a NUL byte'
+        : binary[0] === '\ufffd'
+          ? 'bytes that are not UTF-8'
+          : 'a control character';
+    throw new ShardwiseError(
+      'INVALID_OPTION',
+      `${source}: line ${line} holds ${what}; expected text, one test file path per line (is it a binary file?)`,
+    );
+  }
   const lines = text.split('\n');
   const files: string[] = [];
   for (let line of lines) {

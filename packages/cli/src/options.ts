@@ -222,6 +222,13 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       ([name, o]: [string, OptionSpec]) =>
         o.type === 'string' && (arg === `--${name}` || (o.short !== undefined && arg === `-${o.short}`)),
     );
+  // A value that starts with "-" and a digit (`--shard -1/3`, `--threshold -0.1`) is a value, not an
+  // option: join it, so the option's own check says what is wrong with it.
+  for (let i = head.length - 2; i >= 0; i--) {
+    if (takesValue(head[i]) && head[i]!.startsWith('--') && /^-\d/.test(head[i + 1]!)) {
+      head.splice(i, 2, `${head[i]}=${head[i + 1]}`);
+    }
+  }
   const first = head.findIndex((arg, i) => !arg.startsWith('-') && !takesValue(head[i - 1]));
   const named = first === -1 ? undefined : head[first];
   let command: CommandName | undefined;

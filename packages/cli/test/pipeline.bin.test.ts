@@ -198,3 +198,34 @@ describe('nothing goes green by mistake', () => {
     }
   });
 });
+
+describe('bad input says what and where', () => {
+  it.each([
+    { name: 'a NUL byte', text: 'tests/t0.test.ts\n\u0000\u0001junk\n', says: 'line 2 holds a NUL byte' },
+    {
+      name: 'bytes that are not UTF-8',
+      bytes: Buffer.from([0x61, 0x0a, 0xff, 0xfe, 0x0a]),
+      says: 'line 2 holds bytes that are not UTF-8',
+    },
+  ])('--files-from with $name is exit 2 naming the line', async ({ text, bytes, says }) => {
+    const dir = await suite();
+    await fs.writeFile(path.join(dir, 'list.txt'), bytes ?? text!);
+    const r = await runBin(['files', '--shard', '1/2', '--files-from', 'list.txt'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `error --files-from list.txt: ${says}; expected text, one test file path per line (is it a binary file?)\n`,
+    );
+  });
+
+  it.each(['-1/3', '-0', '-2/-3'])('--shard %s says the value is invalid', async (value) => {
+    const dir = await suite();
+    const r = await runBin(['files', '--shard', value], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(1);
+    if (value.startsWith('--')) expect(r.stderr).toContain('unknown option');
+    else
+      expect(r.stderr).toContain(
+        `--shard: expected I/N with whole numbers and 1 ≤ I ≤ N (e.g. 2/4), got "${value}"`,
+      );
+  });
+});

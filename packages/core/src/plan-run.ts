@@ -125,6 +125,24 @@ export function planRun(input: PlanRunInput): RunPlan {
     const from = input.fileSource ? ` (from ${input.fileSource})` : '';
     throw new ShardwiseError('NO_TEST_FILES', `no test files found${from}`, { hint: { kind: 'patterns' } });
   }
+  // A pinned plan is not planned here, so what the store holds says nothing about it.
+  if (!input.pinned) diagnoseStore(input, plan, match, store, diagnostics);
+  const units = input.shard ? plan.shards[input.shard.index - 1]!.files : [];
+  if (input.shard && units.length === 0 && files > 0) {
+    diagnostics.push({ kind: 'empty-shard', shard: input.shard, files });
+  }
+  return { plan, shard: input.shard, units, pinned: input.pinned?.source, match, diagnostics };
+}
+
+/** What the store means for a fresh plan: none yet, rooted elsewhere, or some files untimed. */
+function diagnoseStore(
+  input: PlanRunInput,
+  plan: Plan,
+  match: MatchStats,
+  store: TimingStore | undefined,
+  diagnostics: PlanDiagnostic[],
+): void {
+  const files = match.files;
   if (input.store.state === 'missing') {
     diagnostics.push({
       kind: 'no-store',
@@ -147,11 +165,6 @@ export function planRun(input: PlanRunInput): RunPlan {
       estimateMs: plan.unknownEstimateMs,
     });
   }
-  const units = input.shard ? plan.shards[input.shard.index - 1]!.files : [];
-  if (input.shard && units.length === 0 && files > 0) {
-    diagnostics.push({ kind: 'empty-shard', shard: input.shard, files });
-  }
-  return { plan, shard: input.shard, units, pinned: input.pinned?.source, match, diagnostics };
 }
 
 /**

@@ -139,6 +139,11 @@ describe('planRun with a pinned plan', () => {
     expect(() => planRun({ files, shard: { index: 1, count: 2 }, store: TIMED, pinned })).toThrow(error);
   });
 
+  it('says nothing about a missing store: nothing was planned from it', () => {
+    const run = planRun({ files: FILES, shard: { index: 1, count: 2 }, store: { state: 'missing' }, pinned });
+    expect(run.diagnostics).toEqual([]);
+  });
+
   it('refuses another shard count', () => {
     expect(() => planRun({ files: FILES, shard: { index: 1, count: 3 }, store: TIMED, pinned })).toThrow(
       /the pinned plan has 2 shards, this job runs 3/,

@@ -156,6 +156,13 @@ function mergeText(
       `${result.pruned.length} pruned, ${result.kept.length} kept` +
       (written ? '' : c.dim(' (no duration moved past the threshold: store left as is)')),
   ];
+  if (result.kept.length > 0) {
+    lines.push(
+      c.dim(
+        `  kept: ${result.kept.length} file(s) failed, were skipped or were cut short, so their recorded durations stay as they were`,
+      ),
+    );
+  }
   if (coverage.checked && coverage.ok) {
     const planned = shards.reduce((sum, s) => sum + s.planned, 0);
     lines.push(
