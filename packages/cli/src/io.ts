@@ -1,4 +1,4 @@
-import { ShardwiseError } from '@shardwise/core';
+import { ShardwiseError } from '@shardwise/core/light';
 
 /** Where a command writes: `process.stdout` / `process.stderr`, or a collector in tests. */
 export interface OutputStream {

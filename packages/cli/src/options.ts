@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ShardwiseError } from '@shardwise/core';
+import { ShardwiseError } from '@shardwise/core/light';
 
 /** One command-line option: its type, an optional one-letter alias and the text `--help` shows. */
 export interface OptionSpec {

@@ -99,8 +99,13 @@ describe('argument handling (in-process)', () => {
       message: 'pass one or the other',
     },
     {
-      name: 'value that looks like an option',
+      name: 'a negative value',
       argv: ['plan', '--shards', '-2', ...LIST],
+      message: 'Expected --shards to be a whole number from 1 and up, got "-2"',
+    },
+    {
+      name: 'value that looks like an option',
+      argv: ['plan', '--shards', '-x', ...LIST],
       message: 'write a value that starts with "-" as --shards=-VALUE',
     },
   ])('$name → exit 2, one line', async ({ argv, message }) => {

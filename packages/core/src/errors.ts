@@ -126,7 +126,7 @@ export function describeHint(hint: Hint): string {
     case 'store':
       return 'fix it, or delete it to plan by estimate';
     case 'upgrade':
-      return 'it was written by a newer shardwise; upgrade @shardwise/*';
+      return 'upgrade @shardwise/* to read it';
     case 'plan':
       return 'pass the output of `shard plan --json` or a shardwise report';
     case 'replan':

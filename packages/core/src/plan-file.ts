@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { ShardwiseError } from './errors.js';
-import { describeIssue, parseJson } from './json-text.js';
+import { describeIssue, loadZod, parseJson } from './json-text.js';
 import type { Plan } from './plan.js';
 import { REPORT_FORMAT } from './report-format.js';
 
@@ -21,23 +20,30 @@ export interface PlanFile {
   estimatedMs: number[] | undefined;
 }
 
-const files = z.array(z.string().min(1, 'expected a non-empty path'));
-const planShape = z.looseObject({
-  format: z.literal(PLAN_FORMAT).optional(),
-  fingerprint: z.string().min(1).optional(),
-  shardCount: z.number().int().min(1).optional(),
-  shards: z
-    .array(z.looseObject({ files, estimatedMs: z.number().int().min(0).optional() }))
-    .min(1, 'expected at least one shard'),
-});
-const reportShape = z.looseObject({
-  format: z.literal(REPORT_FORMAT),
-  plan: z.looseObject({
-    fingerprint: z.string().min(1),
-    shardCount: z.number().int().min(1),
-    shards: z.array(files),
-  }),
-});
+/** The schemas, built on first use so that importing the core does not load zod (see loadZod). */
+let schemas: ReturnType<typeof buildSchemas> | undefined;
+
+function buildSchemas() {
+  const z = loadZod();
+  const files = z.array(z.string().min(1, 'expected a non-empty path'));
+  const planShape = z.looseObject({
+    format: z.literal(PLAN_FORMAT).optional(),
+    fingerprint: z.string().min(1).optional(),
+    shardCount: z.number().int().min(1).optional(),
+    shards: z
+      .array(z.looseObject({ files, estimatedMs: z.number().int().min(0).optional() }))
+      .min(1, 'expected at least one shard'),
+  });
+  const reportShape = z.looseObject({
+    format: z.literal(REPORT_FORMAT),
+    plan: z.looseObject({
+      fingerprint: z.string().min(1),
+      shardCount: z.number().int().min(1),
+      shards: z.array(files),
+    }),
+  });
+  return { planShape, reportShape };
+}
 
 /**
  * Validates a plan given as parsed JSON. `source` names it in errors (a file, an option).
@@ -56,7 +62,7 @@ export function parsePlan(value: unknown, source: string): PlanFile {
     typeof value === 'object' &&
     (value as { format?: unknown }).format === REPORT_FORMAT
   ) {
-    const report = reportShape.safeParse(value);
+    const report = (schemas ??= buildSchemas()).reportShape.safeParse(value);
     if (!report.success) {
       throw invalid(
         (value as { plan?: unknown }).plan === undefined
@@ -73,7 +79,7 @@ export function parsePlan(value: unknown, source: string): PlanFile {
       estimatedMs: undefined,
     };
   }
-  const result = planShape.safeParse(value);
+  const result = (schemas ??= buildSchemas()).planShape.safeParse(value);
   if (!result.success) throw invalid(describeIssue(result.error, value));
   const plan = result.data;
   const shardCount = plan.shardCount ?? plan.shards.length;

@@ -20,7 +20,9 @@ export interface RunInputs {
  */
 export async function readRunInputs(settings: Settings, cwd: string = process.cwd()): Promise<RunInputs> {
   const [store, previous, pinned] = await Promise.all([
-    settings.timings === undefined ? undefined : readStoreFile(settings.timings.path),
+    settings.timings === undefined
+      ? undefined
+      : readStoreFile(settings.timings.path, displayPath(settings.timings.path, cwd)),
     settings.previous === undefined
       ? undefined
       : 'value' in settings.previous

@@ -5,17 +5,17 @@ import { writeFileAtomic } from './write-file.js';
 
 /**
  * Reads and validates a store file. A missing file is normal on a first run and gives `undefined`; an
- * unreadable or invalid one throws a {@link ShardwiseError} naming the file.
+ * unreadable or invalid one throws a {@link ShardwiseError} naming the file as `name` (default: `file`).
  */
-export async function readStoreFile(file: string): Promise<TimingStore | undefined> {
+export async function readStoreFile(file: string, name: string = file): Promise<TimingStore | undefined> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw readError(file, error, 'timing store', 'INVALID_OPTION', { kind: 'store' });
+    throw readError(name, error, 'timing store', 'INVALID_OPTION', { kind: 'store' });
   }
-  return parseStore(text, file);
+  return parseStore(text, name);
 }
 
 /** Serializes a store and writes it atomically. */

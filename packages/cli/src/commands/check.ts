@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { compareCodeUnits, isLowMatch, normalizePath, readStoreFile, splitUnitKey } from '@shardwise/core';
+import {
+  compareCodeUnits,
+  displayPath,
+  isLowMatch,
+  normalizePath,
+  readStoreFile,
+  splitUnitKey,
+} from '@shardwise/core';
 import type { Context } from '../context.js';
 import { formatPercent } from '../format.js';
 import { cliSettings, listFiles, storePathOf } from '../inputs.js';
@@ -17,7 +24,7 @@ export async function checkCommand(ctx: Context, { values, positionals }: Comman
   const { root } = settings;
   const storePath = storePathOf(settings);
   const [store, listed] = await Promise.all([
-    readStoreFile(storePath),
+    readStoreFile(storePath, displayPath(storePath, ctx.io.cwd)),
     listFiles(values, positionals, root, ctx),
   ]);
   const name = path.relative(ctx.io.cwd, storePath) || storePath;

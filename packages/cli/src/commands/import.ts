@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+  displayPath,
   importJUnit,
   importRunnerJson,
   mergeReports,
@@ -50,7 +51,7 @@ export async function importCommand(ctx: Context, { values, positionals }: Comma
   } finally {
     progress?.stop();
   }
-  const base = await readStoreFile(storePath);
+  const base = await readStoreFile(storePath, displayPath(storePath, ctx.io.cwd));
   const result = mergeReports(base, reports, { prune: false, ...(smoothing ? { smoothing } : {}) });
   const measured = new Set(reports.flatMap((r) => r.files.map((f) => f.file))).size;
   if (measured === 0) {

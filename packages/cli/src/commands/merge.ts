@@ -63,7 +63,10 @@ function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): Me
  */
 export async function mergeCommand(ctx: Context, line: CommandLine): Promise<number> {
   const input = parseMergeInput(ctx, line);
-  const [reports, base] = await Promise.all([readReports(ctx, input), readStoreFile(input.storePath)]);
+  const [reports, base] = await Promise.all([
+    readReports(ctx, input),
+    readStoreFile(input.storePath, displayPath(input.storePath, ctx.io.cwd)),
+  ]);
   ctx.debug(
     `${reports.length} report(s); store ${input.storePath}: ${base ? `${base.files.size} entries` : 'missing'}`,
   );
