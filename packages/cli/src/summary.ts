@@ -24,6 +24,13 @@ export function planMarkdown(plan: Plan, title: string, current?: number): strin
     const mark = s.index === current ? ' ← this job' : '';
     return [`${s.index}/${plan.shardCount}${mark}`, String(s.files.length), formatMs(s.estimatedMs)];
   });
+  if (plan.shardCount > plan.shards.length) {
+    // The shards past the files hold nothing: one row for all of them.
+    const first = plan.shards.length + 1;
+    const mark = current !== undefined && current >= first ? ' ← this job' : '';
+    const range = first === plan.shardCount ? String(first) : `${first}–${plan.shardCount}`;
+    rows.push([`${range}/${plan.shardCount}${mark}`, '0', formatMs(0)]);
+  }
   const slack = plan.lowerBoundMs > 0 ? plan.makespanMs / plan.lowerBoundMs - 1 : 0;
   return [
     `### ${title}`,

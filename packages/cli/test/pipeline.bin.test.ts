@@ -229,3 +229,28 @@ describe('bad input says what and where', () => {
       );
   });
 });
+
+describe('huge shard counts', () => {
+  it('--shard I/100000000 answers as fast as the files allow, and empty shards collapse into one row', async () => {
+    const dir = await suite();
+    const first = await runBin(['files', '--shard', '1/100000000'], { cwd: dir });
+    expect(first.code).toBe(0);
+    // The longest file alone.
+    expect(lines(first.stdout)).toEqual(['tests/t8.test.ts']);
+    const last = await runBin(['files', '--shard', '100000000/100000000'], { cwd: dir });
+    expect(last).toMatchObject({ code: 0, stdout: '' });
+    expect(last.stderr).toContain('shard 100000000/100000000 is empty');
+    const plan = await runBin(['plan', '--shards', '100000000'], { cwd: dir });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/^\s+10–100000000\s+0\s+0ms\s*$/m);
+    expect(plan.stdout).toContain('Empty shards   99999991: 10–100000000');
+    const json = JSON.parse(
+      (await runBin(['plan', '--shards', '100000000', '--json'], { cwd: dir })).stdout,
+    ) as {
+      shardCount: number;
+      shards: unknown[];
+    };
+    expect(json.shardCount).toBe(100000000);
+    expect(json.shards).toHaveLength(9);
+  });
+});

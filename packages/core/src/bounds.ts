@@ -8,6 +8,8 @@ export function lowerBound(desc: Float64Array, prefix: Float64Array, k: number):
   const n = desc.length;
   if (n === 0) return 0;
   const total = prefix[n]!;
+  // A shard per file or more: the longest file alone, and nothing can beat it.
+  if (k >= n) return desc[0]!;
   // Average load and the largest file: the classic bound.
   let lb = Math.max(Math.ceil(total / k), desc[0]!);
   // Pigeonhole on the largest files: among the jk+1 largest, some shard holds j+1 of them, at least the

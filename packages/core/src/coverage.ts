@@ -71,8 +71,10 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
   }
 
   const missingShards: CoverageResult['missingShards'] = [];
-  for (let index = 1; index <= shardCount; index++) {
-    if (!reported.has(index))
+  // Only shards that hold files must report: an empty shard has nothing to prove, and a plan with more
+  // shards than files does not list the empty ones (see `Plan.shards`).
+  for (let index = 1; index <= plan.shards.length; index++) {
+    if (!reported.has(index) && plan.shards[index - 1]!.length > 0)
       missingShards.push({ index, files: [...(plan.shards[index - 1] ?? [])].sort(compareCodeUnits) });
   }
   const notRun: CoverageResult['notRun'] = [];

@@ -7,7 +7,14 @@ export type { ResolveSettingsInput } from './settings.js';
 export { partition, type PartitionOptions, type Durations } from './partition.js';
 export { lpt as planLpt, hashSplit } from './baselines.js';
 export { lowerBound } from './bounds.js';
-export { ALGORITHM_VERSION, type Plan, type PlannedShard, type PreviousPlan } from './plan.js';
+export {
+  ALGORITHM_VERSION,
+  shardOf,
+  emptyShardCount,
+  type Plan,
+  type PlannedShard,
+  type PreviousPlan,
+} from './plan.js';
 export {
   planRun,
   isLowMatch,

@@ -77,8 +77,10 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
     previousDigest(previous),
   ]);
 
-  let schedule = solve(t, k, lb, seed, lpt);
-  if (previous) {
+  // More shards than files: one file per shard is optimal, and the shards past the files stay unlisted.
+  const listed = Math.max(1, Math.min(k, n));
+  let schedule = solve(t, listed, lb, seed, lpt);
+  if (previous && listed === k) {
     const rankOf = new Map<string, number>();
     for (let pos = 0; pos < n; pos++) rankOf.set(keys[pos]!, pos);
     const warm = solve(t, k, lb, seed, (s) => warmStart(s, previous, rankOf, options.root));
@@ -88,7 +90,7 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   // Each shard's files in position order, which is the order of its member list (kept sorted): one pass
   // over the assignment instead of a lookup closure per file.
   const lists: string[][] = [];
-  for (let s = 0; s < k; s++) lists.push([]);
+  for (let s = 0; s < listed; s++) lists.push([]);
   const where = schedule.where;
   for (let pos = 0; pos < n; pos++) lists[where[pos]!]!.push(keys[pos]!);
   const shards = lists.map((files, s) => ({ index: s + 1, estimatedMs: schedule.load[s]!, files }));

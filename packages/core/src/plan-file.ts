@@ -105,8 +105,9 @@ export function parsePlanText(text: string, source: string): PlanFile {
   return parsePlan(parsed.value, source);
 }
 
+/** A plan lists at most `shardCount` shards (the ones past the listed are empty: see `Plan.shards`). */
 function checkCount(shardCount: number, listed: number, source: string): void {
-  if (shardCount !== listed) {
+  if (listed > shardCount) {
     throw new ShardwiseError(
       'PLAN_INVALID',
       `${source}: shardCount is ${shardCount} but ${listed} shards are listed`,

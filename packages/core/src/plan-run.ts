@@ -3,7 +3,7 @@ import { estimateUnknownMs, type Estimator } from './estimate.js';
 import { partition } from './partition.js';
 import { compareCodeUnits, normalizePath, splitUnitKey } from './paths.js';
 import type { PlanFile } from './plan-file.js';
-import type { Plan } from './plan.js';
+import { shardOf, type Plan } from './plan.js';
 import type { ShardSpec } from './shard-spec.js';
 import { durationsOf, type TimingStore } from './store.js';
 
@@ -127,7 +127,7 @@ export function planRun(input: PlanRunInput): RunPlan {
   }
   // A pinned plan is not planned here, so what the store holds says nothing about it.
   if (!input.pinned) diagnoseStore(input, plan, match, store, diagnostics);
-  const units = input.shard ? plan.shards[input.shard.index - 1]!.files : [];
+  const units = input.shard ? shardOf(plan, input.shard.index).files : [];
   if (input.shard && units.length === 0 && files > 0) {
     diagnostics.push({ kind: 'empty-shard', shard: input.shard, files });
   }
@@ -308,7 +308,7 @@ export function describeShard(run: RunPlan): string {
   const { plan, shard } = run;
   if (!shard)
     return `${run.match.files} file(s) in ${plan.shardCount} shard(s) (plan ${plan.fingerprint.slice(0, 8)})`;
-  const mine = plan.shards[shard.index - 1]!;
+  const mine = shardOf(plan, shard.index);
   const unknown = plan.unknownFiles.length > 0 ? `, ${plan.unknownFiles.length} estimated` : '';
   const pinned = run.pinned ? `, pinned by ${run.pinned}` : '';
   return (

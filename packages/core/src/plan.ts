@@ -26,8 +26,14 @@ export interface Plan {
   unknownFiles: string[];
   /** The duration assumed for each unknown file, ms. */
   unknownEstimateMs: number;
-  /** 1-based indices of shards with no files (when there are more shards than files). */
+  /** 1-based indices of the listed shards that hold no file (see {@link Plan.shards}). */
   emptyShards: number[];
+  /**
+   * The shards in index order, up to the last one that can hold a file: all `shardCount` of them when there
+   * are at least as many files as shards; with more shards than files, one shard per file, and every shard
+   * past `shards.length` is empty (so `--shard 1/100000000` costs what the files cost, not the shards).
+   * Read a shard with {@link shardOf}.
+   */
   shards: PlannedShard[];
 }
 
@@ -38,3 +44,13 @@ export interface PreviousPlan {
 
 /** The identity of the algorithm; part of every fingerprint, so plans from different versions never match. */
 export const ALGORITHM_VERSION = 'shardwise-partition/1';
+
+/** Shard `index` (1-based) of a plan: a listed one, or an empty one past the listed shards. */
+export function shardOf(plan: Pick<Plan, 'shards'>, index: number): PlannedShard {
+  return plan.shards[index - 1] ?? { index, estimatedMs: 0, files: [] };
+}
+
+/** How many shards of a plan hold no file, listed or past the listed ones. */
+export function emptyShardCount(plan: Pick<Plan, 'shardCount' | 'shards' | 'emptyShards'>): number {
+  return plan.emptyShards.length + plan.shardCount - plan.shards.length;
+}

@@ -45,8 +45,8 @@ describe('parsePlan', () => {
     },
     {
       name: 'a count that disagrees',
-      text: '{"shardCount":3,"shards":[{"files":[]}]}',
-      error: /shardCount is 3 but 1 shards are listed/,
+      text: '{"shardCount":1,"shards":[{"files":[]},{"files":[]}]}',
+      error: /shardCount is 1 but 2 shards are listed/,
     },
     {
       name: 'an unsharded report',

@@ -1,6 +1,7 @@
 import {
   displayPath,
   durationsOf,
+  emptyShardCount,
   hashSplit,
   isLowMatch,
   planJson,
@@ -121,6 +122,12 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
   return 0;
 }
 
+/** The shards past the listed ones, e.g. `4–100000000` (or `4` alone). */
+function unlistedRange(plan: Plan): string {
+  const first = plan.shards.length + 1;
+  return first === plan.shardCount ? String(first) : `${first}–${plan.shardCount}`;
+}
+
 /** The same files and inputs planned for another shard count (the files are already normalized). */
 function replan(planned: Planned, shardCount: number): RunPlan {
   return planRun({
@@ -149,6 +156,8 @@ function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[
       formatMs(s.estimatedMs),
       bar(s.estimatedMs, plan.makespanMs),
     ]),
+    // The shards past the files hold nothing: one row for all of them, however many.
+    ...(plan.shardCount > plan.shards.length ? [[unlistedRange(plan), '0', formatMs(0), '']] : []),
   ];
   const slowest = plan.shards.find((s) => s.estimatedMs === plan.makespanMs && s.files.length > 0)?.index;
   const shardTable = table(rows, 'rrrl', (r, col, text) =>
@@ -168,7 +177,12 @@ function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[
       'Slowest shard',
       `${formatMs(plan.makespanMs)}  (lower bound ${formatMs(plan.lowerBoundMs)}: ${slack === 0 ? 'optimal' : `${formatPercent(slack)} above`})`,
     ],
-    ['Imbalance', `${formatPercent(imbalance)}  (slowest shard over the mean of ${formatMs(mean)})`],
+    [
+      'Imbalance',
+      plan.shardCount > plan.shards.length
+        ? 'none possible: more shards than files, one file each'
+        : `${formatPercent(imbalance)}  (slowest shard over the mean of ${formatMs(mean)})`,
+    ],
     ['Total', formatMs(plan.totalMs)],
     [
       'No timing',
@@ -185,8 +199,13 @@ function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[
           : 'ignored (--no-timings)',
     ],
   ];
-  if (plan.emptyShards.length > 0) {
-    facts.push(['Empty shards', `${plan.emptyShards.join(', ')} (more shards than files; they run nothing)`]);
+  const empty = emptyShardCount(plan);
+  if (empty > 0) {
+    const which = [
+      ...plan.emptyShards.map(String),
+      ...(plan.shardCount > plan.shards.length ? [unlistedRange(plan)] : []),
+    ];
+    facts.push(['Empty shards', `${empty}: ${which.join(', ')} (more shards than files; they run nothing)`]);
   }
   const width = Math.max(...facts.map(([k]) => k.length));
   return [
