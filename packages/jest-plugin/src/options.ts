@@ -66,9 +66,13 @@ function readConfigFile(file: string): SettingValues {
     });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ShardwiseError('INVALID_OPTION', `${file}: expected an object such as {"timings": "ci/timings.json"}`, {
-      file,
-    });
+    throw new ShardwiseError(
+      'INVALID_OPTION',
+      `${file}: expected an object such as {"timings": "ci/timings.json"}`,
+      {
+        file,
+      },
+    );
   }
   for (const key of Object.keys(value)) {
     if (!(KEYS as readonly string[]).includes(key)) {
@@ -81,9 +85,13 @@ function readConfigFile(file: string): SettingValues {
   }
   const record = (value as { record?: unknown }).record;
   if (record !== undefined && typeof record !== 'boolean') {
-    throw new ShardwiseError('INVALID_OPTION', `${file}: "record": expected true or false, got ${JSON.stringify(record)}`, {
-      file,
-    });
+    throw new ShardwiseError(
+      'INVALID_OPTION',
+      `${file}: "record": expected true or false, got ${JSON.stringify(record)}`,
+      {
+        file,
+      },
+    );
   }
-  return value as SettingValues;
+  return value;
 }

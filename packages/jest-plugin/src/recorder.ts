@@ -1,9 +1,4 @@
-import {
-  fileStatusOf,
-  testStatusOf,
-  type ReportedFile,
-  type TestTiming,
-} from '@shardwise/core/light';
+import { fileStatusOf, testStatusOf, type ReportedFile, type TestTiming } from '@shardwise/core/light';
 import type { AggregatedResult, AssertionResult, TestResult } from './jest-types.js';
 
 /**

@@ -17,6 +17,7 @@ import {
   reportFileName,
   serializeReport,
   unitKey,
+  warningLine,
   writeFileAtomicSync,
   type PlanDiagnostic,
   type Plan,
@@ -25,6 +26,7 @@ import {
 } from '@shardwise/core';
 import type {
   AggregatedResult,
+  BaseSequencerModule,
   GlobalConfig,
   SequencerOptions,
   ShardOptions,
@@ -34,12 +36,7 @@ import type {
 import { resolveOptions, type ShardwiseJestOptions } from './options.js';
 import { jestFiles } from './recorder.js';
 
-// The CommonJS build through `require`: `{ default: TestSequencer }` in Jest 29 and 30 alike, which is also
-// what the type declarations describe (an ESM `import` of Jest 30's package yields the class itself).
-const require = createRequire(import.meta.url);
-const { default: TestSequencer } = require('@jest/test-sequencer') as typeof import('@jest/test-sequencer', {
-  with: { 'resolution-mode': 'require' },
-});
+const { default: TestSequencer } = loadBaseSequencer();
 
 const DEBUG = isDebugEnabled(process.env);
 
@@ -90,6 +87,8 @@ export class ShardwiseSequencer extends TestSequencer {
     const start = performance.now();
     try {
       return await this.#shardTests(tests, options);
+    } catch (error) {
+      throw userFacing(error);
     } finally {
       this.#spent('shard', start);
     }
@@ -111,7 +110,10 @@ export class ShardwiseSequencer extends TestSequencer {
     this.#shard = shard;
     for (const d of run.diagnostics) {
       const line = this.#describe(d, state);
-      if (line) notice(line);
+      // A store missing at a path the user named is probably a mistake: a CI annotation, not a notice.
+      if (line && d.kind === 'no-store' && d.explicit)
+        process.stderr.write(`${warningLine(line, process.env)}\n`);
+      else if (line) notice(line);
     }
     if (run.units.length > 0) notice(describeShard(run));
     return run.units.flatMap((key) => byKey.get(key) ?? []);
@@ -122,6 +124,7 @@ export class ShardwiseSequencer extends TestSequencer {
     const store = state.options.timings ? displayPath(state.options.timings.path) : '';
     switch (d.kind) {
       case 'no-store':
+        if (d.explicit) return describeDiagnostic(d, store);
         return `no timing store at ${store}; planning by estimate. Run the suite, then \`npx shard merge --timings ${store} ${displayPath(state.options.reportsDir)}\` to create it`;
       case 'low-match':
         return `${describeDiagnostic(d, store)} Keys are POSIX paths relative to ${state.root}${state.multiProject ? ', prefixed "<displayName>|"' : ''}.`;
@@ -137,8 +140,9 @@ export class ShardwiseSequencer extends TestSequencer {
   }
 
   /**
-   * Orders the files to run longest first by the store, so Jest's workers finish together, and sets each
-   * `test.duration` to its recorded time. Without a store it keeps Jest's own order.
+   * Orders the files to run longest first by the store, so Jest's workers finish together. Each
+   * `test.duration` is what Jest's own sequencer sets (from Jest's cache), never a time from the store: Jest
+   * decides from those whether to run in band, and shardwise must not change how tests execute.
    */
   override async sort(tests: Array<Test>): Promise<Array<Test>> {
     const start = performance.now();
@@ -151,9 +155,10 @@ export class ShardwiseSequencer extends TestSequencer {
 
   async #sortTests(tests: Array<Test>): Promise<Array<Test>> {
     const state = await this.#load(tests);
-    if (state.durations === undefined) return super.sort(tests);
+    const native = await super.sort(tests);
+    if (state.durations === undefined) return native;
     const durations = state.durations;
-    const keyed = tests.map((test) => ({ test, key: keyOf(test, state) }));
+    const keyed = native.map((test) => ({ test, key: keyOf(test, state) }));
     const known: number[] = [];
     for (const { key } of keyed) {
       const d = durations.get(key);
@@ -161,12 +166,7 @@ export class ShardwiseSequencer extends TestSequencer {
     }
     const estimate = estimateUnknownMs(known, state.options.estimator);
     const time = new Map<Test, number>();
-    for (const { test, key } of keyed) {
-      const d = durations.get(key);
-      // Only recorded times: Jest runs small suites of fast files in band based on them.
-      if (d !== undefined) test.duration = d;
-      time.set(test, d ?? estimate);
-    }
+    for (const { test, key } of keyed) time.set(test, durations.get(key) ?? estimate);
     return keyed
       .sort(
         (a, b) =>
@@ -270,6 +270,8 @@ export class ShardwiseSequencer extends TestSequencer {
 
   /** Whether Jest narrowed the file list (so the plan covers part of the suite). */
   #isPartial(): boolean {
+    // Jest 29's `testPathPattern` is not in Jest 30's types (tsc needs the cast; typescript-eslint misreads it).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     const g = this.#globalConfig as
       (GlobalConfig & { testPathPattern?: string; testPathPatterns?: { patterns?: string[] } }) | undefined;
     if (!g) return false;
@@ -301,7 +303,7 @@ function keyOf(test: Test, state: RunState): string {
 function displayNameOf(displayName: unknown): string | undefined {
   if (typeof displayName === 'string') return displayName;
   if (displayName && typeof displayName === 'object' && 'name' in displayName) {
-    const name = (displayName as { name: unknown }).name;
+    const name = displayName.name;
     return typeof name === 'string' ? name : undefined;
   }
   return undefined;
@@ -364,3 +366,17 @@ function notice(message: string): void {
   process.stderr.write(`shardwise: ${message}\n`);
 }
 
+/**
+ * Jest's own base sequencer, from the Jest that is running: the `@jest/test-sequencer` its `jest-config`
+ * resolves (what Jest uses when no sequencer is configured), so a project on Jest 29 or 30.2 gets its own
+ * version, not a second copy. Outside a Jest run (a test importing this module), the peer dependency.
+ * The CommonJS build through `require`: `{ default: TestSequencer }` in Jest 29 and 30 alike.
+ */
+function loadBaseSequencer(): BaseSequencerModule {
+  const require = createRequire(import.meta.url);
+  const jestConfig = Object.keys(require.cache).find((file) =>
+    /[\\/]jest-config[\\/]build[\\/]index\.js$/.test(file),
+  );
+  const from = jestConfig ? createRequire(jestConfig) : require;
+  return from('@jest/test-sequencer') as BaseSequencerModule;
+}

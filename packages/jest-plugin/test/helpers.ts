@@ -3,15 +3,19 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseReport, type RunReport } from '@shardwise/core';
+import { parseReport, serializeStore, STORE_VERSION, type RunReport } from '@shardwise/core';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const jestBin = path.join(repo, 'node_modules', 'jest', 'bin', 'jest.js');
+/** Jest 29, installed beside Jest 30 by the root devDependency `"jest29": "npm:jest@^29"`. */
+const jest29Bin = path.join(repo, 'node_modules', 'jest29', 'bin', 'jest.js');
 const cliBin = path.join(repo, 'packages', 'cli', 'dist', 'bin.js');
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 export interface Result {
   code: number | null;
+  /** The spawned process: Jest's main process. */
+  pid: number | undefined;
   stdout: string;
   stderr: string;
 }
@@ -44,23 +48,46 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 function run(
   args: string[],
-  options: { env?: Record<string, string>; input?: string } = {},
+  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
 ): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: repo, env: cleanEnv(options.env ?? {}) });
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd ?? repo,
+      env: cleanEnv(options.env ?? {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => resolve({ code, pid: child.pid, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });
 }
 
-/** The real Jest, as CI runs it, on the fixture copied to `dir`. */
-export function jest(dir: string, args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return run([jestBin, '--rootDir', dir, '--config', path.join(dir, 'jest.config.json'), ...args], { env });
+/**
+ * The real Jest, as CI runs it, in the fixture copied to `dir` (Jest 30, or Jest 29 with `version: 29`).
+ * Relative paths in `env` are relative to `dir`.
+ */
+export function jest(
+  dir: string,
+  args: string[],
+  env: Record<string, string> = {},
+  version: 29 | 30 = 30,
+): Promise<Result> {
+  const bin = version === 29 ? jest29Bin : jestBin;
+  return run([bin, '--rootDir', dir, '--config', path.join(dir, 'jest.config.json'), ...args], {
+    env,
+    cwd: dir,
+  });
+}
+
+/** Writes a timing store with these durations (ms) by key. */
+export async function writeStore(file: string, durations: Record<string, number>): Promise<void> {
+  const files = new Map(
+    Object.entries(durations).map(([key, durationMs]) => [key, { durationMs, samples: 1 }]),
+  );
+  await fs.writeFile(file, serializeStore({ version: STORE_VERSION, files }));
 }
 
 /** The built `shard` CLI. */

@@ -137,7 +137,11 @@ describe('jestFiles → createReport', () => {
     expect(r).toMatchObject({
       runner: 'jest',
       shard: { index: 2, count: 3 },
-      plan: { fingerprint: plan.fingerprint, shardCount: 3, shards: [['tests/b.test.js'], ['tests/a.test.js'], []] },
+      plan: {
+        fingerprint: plan.fingerprint,
+        shardCount: 3,
+        shards: [['tests/b.test.js'], ['tests/a.test.js'], []],
+      },
     });
   });
 

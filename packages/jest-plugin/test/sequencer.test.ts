@@ -210,7 +210,7 @@ describe('robustness', () => {
         });
         expect(r.code, r.stderr).toBe(0);
         expect(r.stderr).toMatch(
-          /^shardwise: no timing store at .*no-such-store\.json; planning by estimate/m,
+          /^shardwise: warning: no timing store at .*no-such-store\.json, the path you named; planned 18 files by estimate/m,
         );
         return filesRun(json, dir);
       }),
