@@ -27,7 +27,7 @@ export interface ShardwiseVitestOptions {
    * milliseconds (as text), or `{ fixedMs }`.
    * @default 'mean'
    */
-  estimator?: Estimator | string;
+  estimator?: Estimator | (string & Record<never, never>);
   /**
    * The stability option: a previous plan to start from, so that small drifts in duration move few files
    * between shards. A path to a shardwise report (`.shardwise/reports/*.json`) or to `shard plan --json`

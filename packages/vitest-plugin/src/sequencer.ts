@@ -1,5 +1,5 @@
 import type { RunPlan } from '@shardwise/core';
-import { formatError, isShardwiseError } from '@shardwise/core/light';
+import { warningLine } from '@shardwise/core/light';
 import {
   BaseSequencer,
   type TestSequencerConstructor,
@@ -7,7 +7,7 @@ import {
   type Vitest,
 } from 'vitest/node';
 import { loadCore } from './load-core.js';
-import { keyOf, notice, type RunState } from './run-state.js';
+import { exitOnUserError, keyOf, notice, type RunState } from './run-state.js';
 
 /**
  * Builds the sequencer class Vitest instantiates (`sequence.sequencer` takes a class, so the run state is
@@ -25,7 +25,7 @@ export function createSequencer(state: RunState): TestSequencerConstructor {
         return await planShard(this.ctx, state, specs, { index: shard.index, count: shard.count });
       } catch (error) {
         state.planningFailed = true;
-        throw readable(error);
+        return exitOnUserError(error);
       }
     }
 
@@ -94,8 +94,13 @@ async function announce(vitest: Vitest, state: RunState, run: RunPlan): Promise<
           ? describeDiagnostic(d, store)
           : `shard ${d.shard.index}/${d.shard.count} has no files (${d.files} files for ${d.shard.count} shards); add --passWithNoTests so that empty shards pass`,
       );
+    } else if (d.kind === 'no-store' && d.explicit) {
+      // A store missing at a path the user named is probably a mistake: a CI annotation, not a notice.
+      process.stderr.write(`${warningLine(describeDiagnostic(d, store), process.env)}\n`);
     } else if (d.kind === 'no-store') {
-      notice(`${describeDiagnostic(d, store).replace('`shard merge` creates it', 'record timings with a full run and `shard merge`')}`);
+      notice(
+        `${describeDiagnostic(d, store).replace('`shard merge` creates it', 'record timings with a full run and `shard merge`')}`,
+      );
     } else notice(describeDiagnostic(d, store));
   }
   if (run.units.length > 0) notice(describeShard(run));
@@ -115,16 +120,4 @@ function isPartial(vitest: Vitest): boolean {
     (config.related && config.related.length > 0) ||
     (config.project && config.project.length > 0),
   );
-}
-
-/**
- * Vitest prints an error thrown by `shard()` as an unhandled error with its stack, its own properties and
- * its cause. For a user error all of that is noise: keep the one line (what, where, how to fix).
- */
-function readable(error: unknown): unknown {
-  if (!isShardwiseError(error)) return error;
-  const clean = new Error(`shardwise: ${formatError(error)}`);
-  clean.name = 'ShardwiseError';
-  clean.stack = `${clean.name}: ${clean.message}`;
-  return clean;
 }

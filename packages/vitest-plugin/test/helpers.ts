@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunReport, ReportedFile } from '@shardwise/core';
+import { serializeStore, STORE_VERSION, type RunReport, type ReportedFile } from '@shardwise/core';
 
 export const repo = path.resolve(import.meta.dirname, '../../..');
 const vitestBin = path.join(repo, 'node_modules/vitest/vitest.mjs');
@@ -74,9 +74,11 @@ export function ok(result: Result): Result {
   return result;
 }
 
-/** The reports in `<dir>/.shardwise/reports`, by file name. */
-export async function readReports(dir: string): Promise<Map<string, RunReport>> {
-  const reportsDir = path.join(dir, '.shardwise/reports');
+/** The reports in `<dir>/.shardwise/reports` (or `reportsDir`), by file name. */
+export async function readReports(
+  dir: string,
+  reportsDir: string = path.join(dir, '.shardwise/reports'),
+): Promise<Map<string, RunReport>> {
   const names = (await fs.readdir(reportsDir).catch(() => [] as string[]))
     .filter((n) => n.endsWith('.json'))
     .sort();
@@ -117,4 +119,17 @@ export async function filesRun(dir: string, jsonFile: string): Promise<string[]>
     .slice()
     .sort((a, b) => a.startTime - b.startTime)
     .map((r) => path.relative(dir, r.name).split(path.sep).join('/'));
+}
+
+/** Writes a timing store with these durations (ms) by key. */
+export async function writeStore(file: string, durations: Record<string, number>): Promise<void> {
+  const files = new Map(
+    Object.entries(durations).map(([key, durationMs]) => [key, { durationMs, samples: 1 }]),
+  );
+  await fs.writeFile(file, serializeStore({ version: STORE_VERSION, files }));
+}
+
+/** The non-empty lines of a stream. */
+export function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '');
 }

@@ -29,7 +29,9 @@ describe('shardwise() options', () => {
       previous: { path: path.join(root, 'ci/plan.json') },
     });
     const cwd = path.resolve('/cwd');
-    expect(resolve(root, { SHARDWISE_TIMINGS: '/abs/t.json', SHARDWISE_REPORTS_DIR: 'r' }, cwd)).toMatchObject({
+    expect(
+      resolve(root, { SHARDWISE_TIMINGS: '/abs/t.json', SHARDWISE_REPORTS_DIR: 'r' }, cwd),
+    ).toMatchObject({
       timings: { path: path.resolve('/abs/t.json') },
       // Relative to the current directory, as in the CLI and the Jest plugin (not the Vitest root).
       reportsDir: path.join(cwd, 'r'),
@@ -62,8 +64,16 @@ describe('shardwise() options', () => {
     ['an empty path', { timings: '' }, /shardwise\(\{ timings \}\): expected a non-empty path, got ""/],
     ['an unknown estimator', { estimator: 'avg' }, /estimator.*expected mean, median, p90 .*got "avg"/],
     ['a negative fixed estimate', { estimator: { fixedMs: -1 } }, /shardwise\(\{ estimator \}\)/],
-    ['the former name of previous', { stability: 'plan.json' }, /shardwise\(\{ stability \}\): renamed; write shardwise\(\{ previous \}\)/],
-    ['a previous plan that is neither', { previous: 3 }, /shardwise\(\{ previous \}\): expected a file path or a plan/],
+    [
+      'the former name of previous',
+      { stability: 'plan.json' },
+      /shardwise\(\{ stability \}\): renamed; write shardwise\(\{ previous \}\)/,
+    ],
+    [
+      'a previous plan that is neither',
+      { previous: 3 },
+      /shardwise\(\{ previous \}\): expected a file path or a plan/,
+    ],
     ['not an object', 'fast', /shardwise\(\): expected an object of options, got "fast"/],
   ])('rejects %s with one line naming the option', (_, options, message) => {
     expect(() => validateOptions(options as ShardwiseVitestOptions)).toThrow(message);
