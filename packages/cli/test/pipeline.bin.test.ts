@@ -254,3 +254,74 @@ describe('huge shard counts', () => {
     expect(json.shards).toHaveLength(9);
   });
 });
+
+describe('merge and import over imperfect artifacts', () => {
+  /** A pinned 3-shard plan with every shard's report written, as the jobs would. */
+  async function threeShards() {
+    const dir = await suite();
+    await runBin(['plan', '--shards', '3', '--out', 'plan.json'], { cwd: dir });
+    const plan = JSON.parse(await fs.readFile(path.join(dir, 'plan.json'), 'utf8')) as Plan;
+    for (const i of [1, 2, 3]) {
+      await writeShardReport(dir, plan, i, plan.shards[i - 1]!.files, (f) => DURATIONS[f]!);
+    }
+    return { dir, plan };
+  }
+
+  it('a local unsharded report among the shards is named and left out, never "run by 2 shards"', async () => {
+    const { dir, plan } = await threeShards();
+    const full = createReport({
+      runner: 'jest',
+      shard: undefined,
+      plan: {
+        ...plan,
+        shardCount: 1,
+        fingerprint: 'f'.repeat(16),
+        shards: [{ index: 1, estimatedMs: 0, files: FILES }],
+      },
+      partial: false,
+      testsFiltered: false,
+      createdAt: new Date().toISOString(),
+      files: FILES.map((file) => ({ file, durationMs: 5, status: 'passed' as const })),
+    });
+    await fs.writeFile(path.join(dir, 'reports', 'jest-full.json'), serializeReport(full));
+    const r = await runBin(['merge', 'reports'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Coverage verified');
+    expect(r.stderr).toContain('reports/jest-full.json is the report of an unsharded run');
+    expect(r.stderr).not.toContain('run by 2 shards');
+  });
+
+  it('one unreadable report: the merge names it; --skip-invalid merges the rest and counts its shard missing', async () => {
+    const { dir, plan } = await threeShards();
+    await fs.writeFile(
+      path.join(dir, 'reports', 'jest-shard-2.json'),
+      '{"format":"shardwise-report","version":1,',
+    );
+    const failed = await runBin(['merge', 'reports'], { cwd: dir });
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/^error reports\/jest-shard-2\.json: invalid JSON at line 1/);
+    const skipped = await runBin(['merge', '--skip-invalid', 'reports'], { cwd: dir });
+    expect(skipped.code).toBe(1);
+    expect(skipped.stderr).toContain('--skip-invalid: left out 1 invalid report(s)');
+    expect(skipped.stderr).toContain('skipped: reports/jest-shard-2.json: invalid JSON');
+    expect(skipped.stderr).toContain(
+      `shard 2/3 sent no report; its ${plan.shards[1]!.files.length} planned file(s) are unverified`,
+    );
+  });
+
+  it('import of JUnit that names no test file exits 2 with the fix for that runner', async () => {
+    const dir = await suite();
+    // What `node --test --test-reporter=junit` writes: no file attribute anywhere.
+    await fs.writeFile(
+      path.join(dir, 'node.xml'),
+      '<?xml version="1.0"?><testsuites><testsuite name="math"><testcase name="adds" time="0.1"/></testsuite></testsuites>',
+    );
+    const r = await runBin(['import', 'junit', 'node.xml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toContain(
+      'shard import junit: 1 report(s) read, but the JUnit reports name no test files',
+    );
+    expect(r.stderr).toContain('node --test --test-reporter=junit` writes no file attribute');
+  });
+});

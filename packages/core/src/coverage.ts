@@ -22,6 +22,21 @@ export interface CoverageResult {
 }
 
 /**
+ * Among reports of a sharded run, the reports of unsharded runs (a local `jest` that wrote `jest-full.json`
+ * into the same folder): they ran every file, so counted with the shards every file would have run twice.
+ * Returns them apart; when no report is sharded, an unsharded run is the run, and nothing is set apart.
+ */
+export function splitUnsharded<R extends Pick<RunReport, 'shard' | 'plan'>>(
+  reports: readonly R[],
+): { sharded: R[]; unsharded: R[] } {
+  if (!reports.some((r) => r.shard !== undefined)) return { sharded: [...reports], unsharded: [] };
+  return {
+    sharded: reports.filter((r) => r.shard !== undefined || r.plan === undefined),
+    unsharded: reports.filter((r) => r.shard === undefined && r.plan !== undefined),
+  };
+}
+
+/**
  * Proves that a sharded run ran every planned test file exactly once: all shards reported, under one plan,
  * and each planned file appears in exactly one shard's report.
  */

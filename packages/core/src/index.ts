@@ -47,7 +47,7 @@ export { readStoreFile, writeStoreFile } from './store-file.js';
 export { parseReport } from './report.js';
 export { reportPlanOf } from './report-build.js';
 export { mergeReports, type MergeOptions, type MergeResult, type Smoothing } from './merge.js';
-export { checkCoverage, describeCoverage, type CoverageResult } from './coverage.js';
+export { checkCoverage, describeCoverage, splitUnsharded, type CoverageResult } from './coverage.js';
 export { summarizeShards, type ShardRow } from './shard-summary.js';
 export { importJUnit } from './junit.js';
 export { importRunnerJson } from './runner-json.js';

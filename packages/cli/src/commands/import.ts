@@ -3,8 +3,10 @@ import {
   displayPath,
   importJUnit,
   importRunnerJson,
+  formatError,
   mergeReports,
   readFilesWith,
+  ShardwiseError,
   readStoreFile,
   writeStoreFile,
   type RunReport,
@@ -44,23 +46,26 @@ export async function importCommand(ctx: Context, { values, positionals }: Comma
   const files = inputs.map((i) => i.file);
   const progress = await startProgress(ctx, files.length);
   let reports: RunReport[];
+  const invalid: string[] = [];
   try {
-    reports = await readFilesWith(files, (text, file) => parse(format as Format, text, file, root, ctx), {
+    const read = await readFilesWith(files, (text, file) => parse(format as Format, text, file, root, ctx), {
       onProgress: (done) => progress?.update(done),
+      ...(values['skip-invalid']
+        ? { onInvalid: (_file: string, error: ShardwiseError) => invalid.push(formatError(error)) }
+        : {}),
     });
+    reports = read.filter((r): r is RunReport => r !== undefined);
   } finally {
     progress?.stop();
   }
+  if (invalid.length > 0) {
+    ctx.warn(`--skip-invalid: left out ${invalid.length} invalid report(s)`);
+    for (const line of invalid.sort()) ctx.note(`  skipped: ${line}`);
+  }
+  const measured = new Set(reports.flatMap((r) => r.files.map((f) => f.file))).size;
+  if (measured === 0) throw noTestFiles(format as Format, reports.length);
   const base = await readStoreFile(storePath, displayPath(storePath, ctx.io.cwd));
   const result = mergeReports(base, reports, { prune: false, ...(smoothing ? { smoothing } : {}) });
-  const measured = new Set(reports.flatMap((r) => r.files.map((f) => f.file))).size;
-  if (measured === 0) {
-    ctx.warn(
-      format === 'junit'
-        ? 'the reports name no test files: enable the file attribute (jest-junit `addFileAttribute`, Vitest `junit: { addFileAttribute: true }`)'
-        : 'the reports list no test files',
-    );
-  }
   const write = result.changed || out !== storePath || base === undefined;
   if (write && (base !== undefined || result.store.files.size > 0)) await writeStoreFile(out, result.store);
   ctx.io.stdout.write(
@@ -68,6 +73,18 @@ export async function importCommand(ctx: Context, { values, positionals }: Comma
       `${result.added.length} added, ${result.updated.length} updated, ${result.kept.length} kept\n`,
   );
   return 0;
+}
+
+/**
+ * Reports that name no test file would import nothing and leave the store as it was: an error, with the
+ * fix for the tool that wrote them.
+ */
+function noTestFiles(format: Format, count: number): ShardwiseError {
+  const fix =
+    format === 'junit'
+      ? 'the JUnit reports name no test files: turn on the file attribute (jest-junit `addFileAttribute: "true"`, Vitest `outputFile` with `reporters: [["junit", { addFileAttribute: true }]]`). `node --test --test-reporter=junit` writes no file attribute at all: import from the shardwise plugins\' reports or runner JSON instead'
+      : `the ${format} reports list no test files: pass the output of \`${format === 'jest-json' ? 'jest --json --outputFile=FILE' : 'vitest run --reporter=json --outputFile=FILE'}\` from a run that ran tests`;
+  return new ShardwiseError('NO_TEST_FILES', `shard import ${format}: ${count} report(s) read, but ${fix}`);
 }
 
 function parse(format: Format, text: string, file: string, root: string, ctx: Context): RunReport {

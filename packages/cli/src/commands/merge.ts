@@ -5,11 +5,13 @@ import {
   DEFAULT_REPORTS_DIR,
   describeCoverage,
   displayPath,
+  formatError,
   mergeReports,
   parseReport,
   readFilesWith,
   readStoreFile,
   REPORT_FORMAT,
+  splitUnsharded,
   summarizeShards,
   writeStoreFile,
   type CoverageResult,
@@ -34,6 +36,7 @@ interface MergeInput {
   defaulted: boolean;
   options: MergeOptions;
   json: boolean;
+  skipInvalid: boolean;
 }
 
 function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): MergeInput {
@@ -53,6 +56,7 @@ function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): Me
       ...(smoothing ? { smoothing } : {}),
     },
     json: Boolean(values.json),
+    skipInvalid: Boolean(values['skip-invalid']),
   };
 }
 
@@ -63,10 +67,18 @@ function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): Me
  */
 export async function mergeCommand(ctx: Context, line: CommandLine): Promise<number> {
   const input = parseMergeInput(ctx, line);
-  const [reports, base] = await Promise.all([
+  const [read, base] = await Promise.all([
     readReports(ctx, input),
     readStoreFile(input.storePath, displayPath(input.storePath, ctx.io.cwd)),
   ]);
+  // A local unsharded run's report among the shards' would count every file twice: name it, leave it out.
+  const { sharded, unsharded } = splitUnsharded(read);
+  for (const { file } of unsharded) {
+    ctx.warn(
+      `${displayPath(file, ctx.io.cwd)} is the report of an unsharded run (a local run writes it), not of a shard: left out of this merge. Delete it, or merge only the shard jobs' reports.`,
+    );
+  }
+  const reports = sharded.map((r) => r.report);
   ctx.debug(
     `${reports.length} report(s); store ${input.storePath}: ${base ? `${base.files.size} entries` : 'missing'}`,
   );
@@ -92,8 +104,12 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   return coverage.ok ? 0 : 1;
 }
 
-/** The reports named on the command line; inside a directory, only shardwise reports count. */
-async function readReports(ctx: Context, input: MergeInput): Promise<RunReport[]> {
+/**
+ * The reports named on the command line, with their files; inside a directory, only shardwise reports
+ * count. With --skip-invalid, an unreadable or invalid report is listed and left out (coverage then counts
+ * its shard as missing); without it, it fails the merge, named.
+ */
+async function readReports(ctx: Context, input: MergeInput): Promise<ReadReport[]> {
   if (input.defaulted && !(await fs.stat(input.args[0]!).catch(() => undefined))) {
     throw usageError(
       `shard merge: no reports given and no ${DEFAULT_REPORTS_DIR} in ${path.dirname(path.dirname(input.args[0]!))}; pass report files or directories (e.g. the downloaded artifacts)`,
@@ -102,25 +118,38 @@ async function readReports(ctx: Context, input: MergeInput): Promise<RunReport[]
   const inputs = await expandInputs(input.args, ctx.io.cwd, ['.json']);
   const fromDirectory = new Map(inputs.map((i) => [i.file, i.fromDirectory]));
   const skipped: string[] = [];
+  const invalid: string[] = [];
   const parsed = await readFilesWith(
     inputs.map((i) => i.file),
-    (text, file) => {
+    (text, file): ReadReport | undefined => {
       // Artifact folders can hold other JSON; inside a directory only shardwise reports count.
       if (fromDirectory.get(file) && !text.includes(REPORT_FORMAT)) {
         skipped.push(file);
         return undefined;
       }
-      return parseReport(text, displayPath(file, ctx.io.cwd));
+      const report = parseReport(text, displayPath(file, ctx.io.cwd));
+      return { report, file, shard: report.shard, plan: report.plan };
     },
+    input.skipInvalid ? { onInvalid: (_file, error) => invalid.push(formatError(error)) } : {},
   );
   for (const file of skipped.sort()) ctx.debug(`skipped ${file}: not a shardwise report`);
-  const reports = parsed.filter((r): r is RunReport => r !== undefined);
+  if (invalid.length > 0) {
+    ctx.warn(`--skip-invalid: left out ${invalid.length} invalid report(s); their shards count as missing`);
+    for (const line of invalid.sort()) ctx.note(`  skipped: ${line}`);
+  }
+  const reports = parsed.filter((r): r is ReadReport => r !== undefined);
   if (reports.length === 0) {
     throw usageError(
       `shard merge: no shardwise reports in ${input.args.join(' ')}${skipped.length > 0 ? ` (${skipped.length} other JSON file(s) skipped)` : ''}; did the test jobs run with the shardwise plugin and upload ${DEFAULT_REPORTS_DIR}?`,
     );
   }
   return reports;
+}
+
+/** A report and the file it was read from. */
+interface ReadReport extends Pick<RunReport, 'shard' | 'plan'> {
+  report: RunReport;
+  file: string;
 }
 
 function mergeJson(
