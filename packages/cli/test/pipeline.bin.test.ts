@@ -209,7 +209,7 @@ describe('bad input says what and where', () => {
     },
   ])('--files-from with $name is exit 2 naming the line', async ({ text, bytes, says }) => {
     const dir = await suite();
-    await fs.writeFile(path.join(dir, 'list.txt'), bytes ?? text!);
+    await fs.writeFile(path.join(dir, 'list.txt'), bytes ?? text);
     const r = await runBin(['files', '--shard', '1/2', '--files-from', 'list.txt'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
