@@ -325,3 +325,21 @@ describe('merge and import over imperfect artifacts', () => {
     expect(r.stderr).toContain('node --test --test-reporter=junit` writes no file attribute');
   });
 });
+
+describe('a shard too big for one command line', () => {
+  it('shard run is exit 2 with the xargs pointer, never an internal error', async () => {
+    const dir = await tempDir();
+    const list = Array.from({ length: 60_000 }, (_, i) => `packages/some/long/path/tests/file-${i}.test.ts`);
+    await fs.writeFile(path.join(dir, 'list.txt'), list.join('\n'));
+    const r = await runBin(
+      ['run', '--shard', '1/1', '--files-from', 'list.txt', '--no-timings', '--', process.execPath, '-e', ''],
+      {
+        cwd: dir,
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toContain('shard run: shard 1/1 has 60000 files, too many for one command line');
+    expect(r.stderr).toContain('shard files --shard 1/1 -0 | xargs -0');
+  });
+});

@@ -35,7 +35,23 @@ export async function runCommand(ctx: Context, { values, positionals, rest }: Co
   ctx.debug(
     `spawn ${command} with ${args.length} argument(s) and ${files.length} file(s) in ${settings.root}`,
   );
-  return spawnForwarding(ctx, command, [...args, ...files], settings.root);
+  try {
+    return await spawnForwarding(ctx, command, [...args, ...files], settings.root);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'E2BIG') throw error;
+    // Too many paths for one command line (about 2 MB of arguments on Linux, ~50,000 files).
+    throw new ShardwiseError(
+      'INVALID_OPTION',
+      `shard run: shard ${spec.index}/${spec.count} has ${files.length} files, too many for one command line`,
+      {
+        cause: error,
+        hint: {
+          kind: 'text',
+          text: `pipe them instead: \`shard files --shard ${spec.index}/${spec.count} -0 | xargs -0 ${rest.join(' ')}\`, or shard with the Jest or Vitest plugin, which needs no file list`,
+        },
+      },
+    );
+  }
 }
 
 /** Spawns without a shell and resolves to the child's exit code (128 + signal number when killed). */
