@@ -11,6 +11,7 @@ import {
 } from '@shardwise/core';
 import type { Context } from './context.js';
 import { listFiles } from './inputs.js';
+import { matchHint } from './match-hint.js';
 import type { OptionValues } from './options.js';
 import { requireShard } from './shard-option.js';
 
@@ -63,21 +64,23 @@ export async function planFromInputs(
  * plan that did not fit, and, loudly, a store whose keys mostly miss the current files (the
  * relative-vs-absolute path mistake that makes other tools silently fall back to averages).
  */
-export function reportDiagnostics(ctx: Context, planned: Planned): void {
+export async function reportDiagnostics(ctx: Context, planned: Planned): Promise<void> {
   const store = planned.settings.timings ? displayPath(planned.settings.timings.path, ctx.io.cwd) : '';
   for (const d of planned.run.diagnostics) {
-    const line = cliDiagnostic(d, planned, store);
+    const line =
+      d.kind === 'low-match'
+        ? `${describeDiagnostic(d, store)} ${await matchHint(planned.settings.root, { entries: d.match.entries, projectKeyed: d.projectKeyed, unmatched: d.unmatched })}`
+        : cliDiagnostic(d, store);
     if (line === undefined) continue;
     if (d.kind === 'low-match' || (d.kind === 'no-store' && d.explicit)) ctx.warn(line);
     else ctx.note(line);
   }
 }
 
-function cliDiagnostic(d: PlanDiagnostic, planned: Planned, store: string): string | undefined {
-  switch (d.kind) {
-    case 'low-match':
-      return `${describeDiagnostic(d, store)} Pass --root, or rebuild the store with \`shard merge\`.`;
-    // Shown in the plan's own output (the "No timing" line, the empty-shard note of `files`).
+function cliDiagnostic(d: PlanDiagnostic, store: string): string | undefined {
+  switch (
+    d.kind // Shown in the plan's own output (the "No timing" line, the empty-shard note of `files`).
+  ) {
     case 'unknown-files':
     case 'empty-shard':
       return undefined;
@@ -105,6 +108,6 @@ export async function planShard(
   if (shard.source !== '--shard')
     ctx.note(`shard ${shard.spec.index}/${shard.spec.count} from ${shard.source}`);
   const planned = await planFromInputs(ctx, values, globs, settings, { spec: shard.spec });
-  reportDiagnostics(ctx, planned);
+  await reportDiagnostics(ctx, planned);
   return { spec: shard.spec, planned, files: planned.run.units };
 }

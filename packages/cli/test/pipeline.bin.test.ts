@@ -343,3 +343,49 @@ describe('a shard too big for one command line', () => {
     expect(r.stderr).toContain('shard files --shard 1/1 -0 | xargs -0');
   });
 });
+
+describe('plan and check agree on how the store matches', () => {
+  it('a store keyed by project: the same rate and the same hint, and no entry called stale', async () => {
+    const dir = await suite();
+    await fs.writeFile(
+      path.join(dir, 'shard-timings.json'),
+      storeText(Object.fromEntries(FILES.map((f) => [`unit|${f}`, 1000]))),
+    );
+    const plan = await runBin(['plan', '--shards', '2'], { cwd: dir });
+    const check = await runBin(['check', '--json'], { cwd: dir });
+    const checkText = await runBin(['check'], { cwd: dir });
+    expect(plan.stdout).toContain('0 of 9 entries match a current file');
+    expect(JSON.parse(check.stdout)).toMatchObject({
+      entries: 9,
+      matched: 0,
+      projectKeyed: 9,
+      stale: [],
+      unlisted: [],
+    });
+    for (const r of [plan, checkText]) {
+      expect(r.stderr).toContain('only 0 of 9 test files have a time in shard-timings.json (9 entries)');
+      expect(r.stderr).toContain('The store is keyed by project ("name|path")');
+    }
+  });
+
+  it('files the patterns did not find: the patterns hint, not "pass --root", and never stale', async () => {
+    const dir = await suite();
+    // The runner's include is `spec/**/*.check.js`; the CLI's default patterns find other files.
+    const specs = Array.from({ length: 6 }, (_, i) => `spec/s${i}.check.js`);
+    for (const f of specs) {
+      await fs.mkdir(path.join(dir, 'spec'), { recursive: true });
+      await fs.writeFile(path.join(dir, f), '');
+    }
+    await fs.writeFile(
+      path.join(dir, 'shard-timings.json'),
+      storeText(Object.fromEntries(specs.map((f) => [f, 500]))),
+    );
+    const plan = await runBin(['plan', '--shards', '2'], { cwd: dir });
+    const check = await runBin(['check', '--json'], { cwd: dir });
+    expect(plan.stderr).toContain('the test file patterns did not list them');
+    expect(plan.stderr).not.toContain('--root');
+    expect(JSON.parse(check.stdout)).toMatchObject({ matched: 0, stale: [], unlisted: specs });
+    const listed = await runBin(['check', 'spec/**/*.check.js', '--json'], { cwd: dir });
+    expect(JSON.parse(listed.stdout)).toMatchObject({ matched: 6, stale: [], unlisted: [] });
+  });
+});

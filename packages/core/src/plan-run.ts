@@ -60,6 +60,10 @@ export type PlanDiagnostic =
       match: MatchStats;
       example: { key: string; file: string } | undefined;
       sample: string;
+      /** Store keys `project|path` whose path is a file of the run: a store written for named projects. */
+      projectKeyed: number;
+      /** Store keys that match no unit of the run (a sample of up to 20, for front ends to look into). */
+      unmatched: string[];
     }
   /** This job's shard got no file (more shards than files, or the plan left it empty). */
   | { kind: 'empty-shard'; shard: ShardSpec; files: number }
@@ -156,6 +160,7 @@ function diagnoseStore(
       match,
       example: mismatchExample(plan.unknownFiles, store.files.keys()),
       sample: store.files.keys().next().value ?? '',
+      ...unmatchedKeys(plan, store),
     });
   } else if (plan.unknownFiles.length > 0 && store) {
     diagnostics.push({
@@ -176,6 +181,21 @@ function diagnoseStore(
 export function isLowMatch(match: MatchStats): boolean {
   const comparable = Math.min(match.files, match.entries);
   return comparable > 0 && match.timed * 2 < comparable;
+}
+
+/** Store keys no unit matches: how many are a named project's key for a unit, and a sample of them. */
+function unmatchedKeys(plan: Plan, store: TimingStore): { projectKeyed: number; unmatched: string[] } {
+  const units = new Set<string>();
+  for (const shard of plan.shards) for (const file of shard.files) units.add(file);
+  let projectKeyed = 0;
+  const unmatched: string[] = [];
+  for (const key of store.files.keys()) {
+    if (units.has(key)) continue;
+    const { project, path } = splitUnitKey(key);
+    if (project && units.has(path)) projectKeyed++;
+    else if (unmatched.length < 20) unmatched.push(key);
+  }
+  return { projectKeyed, unmatched };
 }
 
 /** A store key that names the same file as an unknown file under another root, if any. */

@@ -1,5 +1,7 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
+  ShardwiseError,
   compareCodeUnits,
   displayPath,
   isLowMatch,
@@ -11,6 +13,7 @@ import type { Context } from '../context.js';
 import { formatPercent } from '../format.js';
 import { cliSettings, listFiles, storePathOf } from '../inputs.js';
 import type { CommandLine } from '../options.js';
+import { matchHint } from '../match-hint.js';
 
 /** How many names of each list the text output shows (all with --verbose or --json). */
 const SHOWN = 20;
@@ -39,24 +42,56 @@ export async function checkCommand(ctx: Context, { values, positionals }: Comman
     const key = normalizePath(file, root);
     if (key !== '') files.add(key);
   }
-  // A key `project|path` (a named project of several) matches its path.
-  const keyed = new Set<string>();
+  // Matched as planning matches: by exact key (so `check` and `plan` give the same rate). A key
+  // `project|path` (a named project of several) is not stale when its path is a test file; an entry whose
+  // file exists but was not listed is not stale either: the patterns missed it.
+  const byPath = new Set<string>();
   const stale: string[] = [];
+  const unlisted: string[] = [];
+  let matched = 0;
+  let projectKeyed = 0;
   for (const key of store.files.keys()) {
-    const { path: file } = splitUnitKey(key);
-    keyed.add(file);
-    if (!files.has(file)) stale.push(key);
+    const { project, path: file } = splitUnitKey(key);
+    byPath.add(file);
+    if (files.has(key)) matched++;
+    else if (project && files.has(file)) projectKeyed++;
+    else unlisted.push(key);
   }
-  const untimed = [...files].filter((f) => !keyed.has(f));
+  const exists = await Promise.all(
+    unlisted.map((key) =>
+      fs.stat(path.join(root, splitUnitKey(key).path)).then(
+        (st) => st.isFile(),
+        () => false,
+      ),
+    ),
+  );
+  const notListed = unlisted.filter((_, i) => exists[i]);
+  stale.push(...unlisted.filter((_, i) => !exists[i]));
+  const untimed = [...files].filter((f) => !byPath.has(f));
   stale.sort(compareCodeUnits);
+  notListed.sort(compareCodeUnits);
   untimed.sort(compareCodeUnits);
   const entries = store.files.size;
-  const matched = entries - stale.length;
+  if (files.size === 0) {
+    // Every entry would look stale: say what is really wrong.
+    throw new ShardwiseError('NO_TEST_FILES', `no test files found (from ${listed.source} in ${root})`, {
+      hint: { kind: 'patterns' },
+    });
+  }
 
   if (values.json) {
     ctx.io.stdout.write(
-      JSON.stringify({ store: storePath, valid: true, entries, files: files.size, matched, stale, untimed }) +
-        '\n',
+      JSON.stringify({
+        store: storePath,
+        valid: true,
+        entries,
+        files: files.size,
+        matched,
+        projectKeyed,
+        stale,
+        unlisted: notListed,
+        untimed,
+      }) + '\n',
     );
   } else {
     const c = ctx.out;
@@ -76,18 +111,27 @@ export async function checkCommand(ctx: Context, { values, positionals }: Comman
       [
         `${c.green('✓')} ${name} is a valid store (format version 1) with ${entries} entries`,
         `  ${matched} of ${entries} entries (${formatPercent(rate)}) match the ${files.size} test files from ${listed.source}`,
+        ...(projectKeyed > 0
+          ? [`  ${projectKeyed} more are keyed by project ("name|path"): the runner plugins plan with them`]
+          : []),
         ...list(`Stale entries (${stale.length}): no such test file; \`shard merge\` prunes them`, stale),
+        ...list(
+          `Not listed (${notListed.length}): the file exists, but the test file patterns did not find it`,
+          notListed,
+        ),
         ...list(`Files with no timing (${untimed.length}): planned by estimate until they run`, untimed),
       ].join('\n') + '\n',
     );
   }
   if (isLowMatch({ files: files.size, timed: matched, entries })) {
+    const hint = await matchHint(root, {
+      entries,
+      projectKeyed,
+      unmatched: [...notListed, ...stale].slice(0, 20),
+    });
     ctx.warn(
-      `only ${matched} of ${entries} store entries match a current test file: are the store's paths relative to ${root}? Pass --root or rebuild the store.`,
+      `only ${matched} of ${files.size} test files have a time in ${name} (${entries} entries). ${hint}`,
     );
-  }
-  if (files.size === 0 && positionals.length === 0 && values['files-from'] === undefined) {
-    ctx.warn(`no test files found under ${root}; pass --root, file patterns or --files-from`);
   }
   return 0;
 }

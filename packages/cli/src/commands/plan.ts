@@ -89,7 +89,7 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
   let planned = await planFromInputs(ctx, values, positionals, input.settings, {
     count: input.shardCount ?? 1,
   });
-  reportDiagnostics(ctx, planned);
+  await reportDiagnostics(ctx, planned);
   let sizing: Sizing | undefined;
   if (input.maxShards !== undefined) {
     sizing = sizeShards(allFiles(planned.run.plan), {
