@@ -1,3 +1,4 @@
+// @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import { createColors } from 'picocolors';
 import type { CliIo, OutputStream } from './io.js';
 

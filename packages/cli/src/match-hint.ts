@@ -1,3 +1,4 @@
+// @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { splitUnitKey } from '@shardwise/core';

@@ -1,3 +1,4 @@
+// @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import type { ShardSpec } from '@shardwise/core';
 import { resolveShard } from './ci-env.js';
 import type { Context } from './context.js';

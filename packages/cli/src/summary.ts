@@ -1,3 +1,4 @@
+// @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import { promises as fs } from 'node:fs';
 import type { Plan } from '@shardwise/core';
 import type { Context } from './context.js';

@@ -1,3 +1,4 @@
+// @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import { seededRandom } from './rng.js';
 import type { Schedule } from './schedule.js';
 

@@ -1,3 +1,4 @@
+// @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
 

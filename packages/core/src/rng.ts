@@ -1,3 +1,4 @@
+// @internal: not exported from the package entry (index.ts); its shape may change in any release.
 /**
  * mulberry32: a tiny seeded 32-bit PRNG. Integer arithmetic only, so every machine draws the same sequence.
  * Returns a function giving integers in [0, bound).

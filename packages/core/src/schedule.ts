@@ -1,3 +1,4 @@
+// @internal: not exported from the package entry (index.ts); its shape may change in any release.
 /**
  * The mutable working state of the partitioner: which shard holds each file, and each shard's load.
  *
