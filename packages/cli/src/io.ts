@@ -1,4 +1,3 @@
-// @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import { ShardwiseError } from '@shardwise/core/light';
 
 /** Where a command writes: `process.stdout` / `process.stderr`, or a collector in tests. */
