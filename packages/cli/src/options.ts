@@ -139,7 +139,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       'shard plan --shards 4',
       'npx jest --listTests | shard plan --shards 4 --files-from -',
       'shard plan --max-shards 16 --overhead 45',
-      'shard plan --shards 4 --out plan.json   # pin the plan once; jobs run `shard files --plan plan.json`',
+      'shard plan --shards 4 --out plan.json   # pin once; job I runs `shard files --shard I/4 --plan plan.json`',
     ],
   },
   files: {

@@ -340,7 +340,10 @@ describe('a shard too big for one command line', () => {
     expect(r.code).toBe(2);
     expect(lines(r.stderr)).toHaveLength(1);
     expect(r.stderr).toContain('shard run: shard 1/1 has 60000 files, too many for one command line');
-    expect(r.stderr).toContain('shard files --shard 1/1 -0 | xargs -0');
+    // The pointer repeats this job's inputs, so it lists the same shard.
+    expect(r.stderr).toContain(
+      `shard files --shard 1/1 --files-from list.txt --no-timings -0 | xargs -0 ${process.execPath} -e ''`,
+    );
   });
 });
 
@@ -387,5 +390,19 @@ describe('plan and check agree on how the store matches', () => {
     expect(JSON.parse(check.stdout)).toMatchObject({ matched: 0, stale: [], unlisted: specs });
     const listed = await runBin(['check', 'spec/**/*.check.js', '--json'], { cwd: dir });
     expect(JSON.parse(listed.stdout)).toMatchObject({ matched: 6, stale: [], unlisted: [] });
+  });
+});
+
+describe('shard plan names the files it planned by estimate', () => {
+  it('lists untimed files by name (all with --verbose), not only their count', async () => {
+    const dir = await suite();
+    const added = Array.from({ length: 25 }, (_, i) => `tests/new-${String(i).padStart(2, '0')}.test.ts`);
+    for (const f of added) await fs.writeFile(path.join(dir, f), '');
+    const r = await runBin(['plan', '--shards', '2'], { cwd: dir });
+    expect(r.stdout).toContain('Files with no timing (25), planned by estimate:');
+    expect(r.stdout).toContain('  tests/new-00.test.ts');
+    expect(r.stdout).toContain('… and 5 more (--verbose lists all)');
+    const all = await runBin(['plan', '--shards', '2', '--verbose'], { cwd: dir });
+    for (const f of added) expect(all.stdout).toContain(`  ${f}`);
   });
 });

@@ -45,6 +45,7 @@ export {
 } from './store.js';
 export { readStoreFile, writeStoreFile } from './store-file.js';
 export { parseReport } from './report.js';
+export { MAX_DURATION_MS } from './report-format.js';
 export { reportPlanOf } from './report-build.js';
 export { mergeReports, type MergeOptions, type MergeResult, type Smoothing } from './merge.js';
 export { checkCoverage, describeCoverage, splitUnsharded, type CoverageResult } from './coverage.js';

@@ -203,7 +203,7 @@ export class ShardwiseSequencer extends TestSequencer {
         shard: this.#shard,
         plan,
         partial: this.#isPartial(),
-        testsFiltered: Boolean(this.#globalConfig?.testNamePattern),
+        testsFiltered: this.#isTestFiltered(),
         createdAt: new Date().toISOString(),
         files: jestFiles(results, keyLookup(tests, state)),
       });
@@ -266,6 +266,16 @@ export class ShardwiseSequencer extends TestSequencer {
     if (g) return g.watch || g.watchAll;
     // Jest 29 gives the sequencer no config; its watch flags are on the command line.
     return process.argv.some((arg) => /^--watch(All)?(=|$)/.test(arg));
+  }
+
+  /**
+   * Whether `-t`/`--testNamePattern` ran only some tests of each file. The global config Jest hands the
+   * sequencer does not always carry the pattern (Jest 30 applies the CLI's `-t` elsewhere), so the command
+   * line is read too, as for the watch flags.
+   */
+  #isTestFiltered(): boolean {
+    if (this.#globalConfig?.testNamePattern) return true;
+    return process.argv.some((arg) => /^(-t|--testNamePattern|--test-name-pattern)(=|$)/.test(arg));
   }
 
   /** Whether Jest narrowed the file list (so the plan covers part of the suite). */

@@ -226,3 +226,18 @@ describe("the project's own Jest", () => {
     expect(reports.flatMap((r) => r.files.map((f) => f.file)).sort()).toEqual(WORKER_FILES);
   });
 });
+
+describe('a run filtered by test name (-t)', () => {
+  it.each([['-t'], ['--testNamePattern']])(
+    '%s: no file is reported as a full measurement (passed files are interrupted)',
+    async (flag) => {
+      const dir = await copyFixture('workers');
+      const r = await jest(dir, ['--shard=1/2', flag, 'no such test name at all']);
+      expect(r.code, r.stderr).toBe(0);
+      const reports = await readReports(path.join(dir, '.shardwise', 'reports'));
+      const statuses = reports.flatMap((report) => report.files.map((f) => f.status));
+      expect(statuses.length).toBeGreaterThan(0);
+      expect(statuses.every((s) => s === 'interrupted')).toBe(true);
+    },
+  );
+});

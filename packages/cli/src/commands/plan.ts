@@ -215,6 +215,25 @@ function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[
     ...shardTable.map((l) => `  ${l}`),
     '',
     ...facts.map(([k, v]) => `  ${c.dim(k.padEnd(width))}  ${v}`),
+    ...untimedList(ctx, plan),
+  ];
+}
+
+/** How many untimed files `shard plan` names (all with --verbose; `--json` has them all in `unknownFiles`). */
+const UNTIMED_SHOWN = 20;
+
+/** The files planned by estimate, by name: the ones to watch on the first run after they were added. */
+function untimedList(ctx: Context, plan: Plan): string[] {
+  const files = plan.unknownFiles;
+  // With no store at all every file is untimed: the count says it all.
+  if (files.length === 0 || files.length === plan.shards.reduce((n, s) => n + s.files.length, 0)) return [];
+  const shown = ctx.verbose ? files : files.slice(0, UNTIMED_SHOWN);
+  const more = files.length - shown.length;
+  return [
+    '',
+    ctx.out.bold(`Files with no timing (${files.length}), planned by estimate:`),
+    ...shown.map((f) => `  ${f}`),
+    ...(more > 0 ? [ctx.out.dim(`  … and ${more} more (--verbose lists all)`)] : []),
   ];
 }
 

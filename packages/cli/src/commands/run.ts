@@ -14,7 +14,8 @@ const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * No shell is involved, so spaces, quotes and emoji in paths reach the command intact. Standard streams,
  * signals and the exit code are forwarded; an empty shard does not start the command.
  */
-export async function runCommand(ctx: Context, { values, positionals, rest }: CommandLine): Promise<number> {
+export async function runCommand(ctx: Context, line: CommandLine): Promise<number> {
+  const { values, positionals, rest } = line;
   if (rest === undefined || rest.length === 0) {
     throw usageError(
       `shard run needs the command after --, e.g. \`shard run --shard 1/4 -- npx jest\`${positionals.length > 0 ? ` (got ${positionals.join(' ')} before any --)` : ''}`,
@@ -47,11 +48,26 @@ export async function runCommand(ctx: Context, { values, positionals, rest }: Co
         cause: error,
         hint: {
           kind: 'text',
-          text: `pipe them instead: \`shard files --shard ${spec.index}/${spec.count} -0 | xargs -0 ${rest.join(' ')}\`, or shard with the Jest or Vitest plugin, which needs no file list`,
+          text: `pipe them instead: \`shard files ${filesArgs(line)} -0 | xargs -0 ${rest.map(shellQuote).join(' ')}\`, or shard with the Jest or Vitest plugin, which needs no file list`,
         },
       },
     );
   }
+}
+
+/** The arguments of this `shard run` before `--`, as `shard files` takes them (same shard, same inputs). */
+function filesArgs({ values, positionals }: CommandLine): string {
+  const args: string[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (value === true) args.push(`--${name}`);
+    else if (typeof value === 'string') args.push(`--${name}`, value);
+  }
+  return [...args, ...positionals].map(shellQuote).join(' ');
+}
+
+/** An argument as a POSIX shell reads it back: bare when safe, else in single quotes. */
+function shellQuote(arg: string): string {
+  return /^[\w./:=@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
 
 /** Spawns without a shell and resolves to the child's exit code (128 + signal number when killed). */
