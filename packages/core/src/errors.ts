@@ -128,7 +128,7 @@ export function describeHint(hint: Hint): string {
     case 'upgrade':
       return 'upgrade @shardwise/* to read it';
     case 'plan':
-      return 'pass the output of `shard plan --json` or a shardwise report';
+      return 'pass a plan written by `shard plan --out` (or `--json` output, or a shardwise report)';
     case 'replan':
       return 'the plan is out of date: plan again with `shard plan --out`';
     case 'patterns':
