@@ -406,3 +406,41 @@ describe('shard plan names the files it planned by estimate', () => {
     for (const f of added) expect(all.stdout).toContain(`  ${f}`);
   });
 });
+
+describe('messages that say what happened', () => {
+  it('a bad store under merge, import or check never suggests --no-timings, which they reject', async () => {
+    const dir = await suite();
+    await fs.writeFile(path.join(dir, 'shard-timings.json'), '{"version":1,"files":{');
+    await fs.mkdir(path.join(dir, 'reports'));
+    await fs.writeFile(path.join(dir, 'reports', 'r.json'), '{}');
+    for (const args of [['merge', 'reports'], ['check'], ['import', 'jest-json', 'reports/r.json']]) {
+      const r = await runBin(args, { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).not.toContain('--no-timings');
+    }
+    const planning = await runBin(['files', '--shard', '1/2'], { cwd: dir });
+    expect(planning.stderr).toContain('plan without it (--no-timings)');
+  });
+
+  it('merge says what "kept" means', async () => {
+    const dir = await suite();
+    await runBin(['plan', '--shards', '1', '--out', 'plan.json'], { cwd: dir });
+    const plan = JSON.parse(await fs.readFile(path.join(dir, 'plan.json'), 'utf8')) as Plan;
+    const report = createReport({
+      runner: 'jest',
+      shard: { index: 1, count: 1 },
+      plan,
+      partial: false,
+      testsFiltered: false,
+      createdAt: new Date().toISOString(),
+      files: FILES.map((file) => ({ file, durationMs: 1, status: 'failed' as const })),
+    });
+    await fs.mkdir(path.join(dir, 'reports'));
+    await fs.writeFile(path.join(dir, 'reports', 'r.json'), serializeReport(report));
+    const r = await runBin(['merge', 'reports'], { cwd: dir });
+    expect(r.stdout).toContain('9 kept');
+    expect(r.stdout).toContain(
+      'kept: 9 file(s) failed, were skipped or were cut short, so their recorded durations stay as they were',
+    );
+  });
+});
