@@ -365,6 +365,9 @@ describe('examples/ci/github-actions.yml: the jobs around the pinned plan', () =
     // A re-run within GitHub's 30 days still finds the plan and the other shards' reports.
     for (const u of [...uses('plan', 'actions/upload-artifact'), upload]) {
       expect(Number(at(u, 'with', 'retention-days') ?? 90)).toBeGreaterThanOrEqual(30);
+      // "Re-run failed jobs" uploads under the same name in the same run: upload-artifact@v4 refuses a
+      // second artifact of one name (409 Conflict) unless told to replace it.
+      expect(at(u, 'with', 'overwrite')).toBe(true);
     }
   });
 });
