@@ -72,6 +72,7 @@ export function parsePlan(value: unknown, source: string): PlanFile {
     }
     const plan = report.data.plan;
     checkCount(plan.shardCount, plan.shards.length, source);
+    checkUnique(plan.shards, source);
     return {
       fingerprint: plan.fingerprint,
       shardCount: plan.shardCount,
@@ -84,6 +85,10 @@ export function parsePlan(value: unknown, source: string): PlanFile {
   const plan = result.data;
   const shardCount = plan.shardCount ?? plan.shards.length;
   checkCount(shardCount, plan.shards.length, source);
+  checkUnique(
+    plan.shards.map((s) => s.files),
+    source,
+  );
   const estimated = plan.shards.map((s) => s.estimatedMs);
   return {
     fingerprint: plan.fingerprint,
@@ -106,6 +111,24 @@ export function parsePlanText(text: string, source: string): PlanFile {
 }
 
 /** A plan lists at most `shardCount` shards (the ones past the listed are empty: see `Plan.shards`). */
+/** A file listed twice would run twice: a plan that does it was edited by hand or is corrupt. */
+function checkUnique(shards: readonly (readonly string[])[], source: string): void {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < shards.length; i++) {
+    for (const file of shards[i]!) {
+      const first = seen.get(file);
+      if (first !== undefined) {
+        throw new ShardwiseError(
+          'PLAN_INVALID',
+          `${source}: ${JSON.stringify(file)} is listed ${first === i + 1 ? 'twice in' : `in shard ${first} and in`} shard ${i + 1}; a plan runs every file once`,
+          { file: source, hint: { kind: 'plan' } },
+        );
+      }
+      seen.set(file, i + 1);
+    }
+  }
+}
+
 function checkCount(shardCount: number, listed: number, source: string): void {
   if (listed > shardCount) {
     throw new ShardwiseError(

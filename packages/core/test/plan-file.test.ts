@@ -49,6 +49,16 @@ describe('parsePlan', () => {
       error: /shardCount is 1 but 2 shards are listed/,
     },
     {
+      name: 'a file in two shards',
+      text: '{"shards":[{"files":["a"]},{"files":["b","a"]}]}',
+      error: /^p\.json: "a" is listed in shard 1 and in shard 2; a plan runs every file once$/,
+    },
+    {
+      name: 'a file twice in one shard',
+      text: '{"shards":[{"files":["a","a"]}]}',
+      error: /"a" is listed twice in shard 1/,
+    },
+    {
       name: 'an unsharded report',
       text: '{"format":"shardwise-report","version":1,"runner":"jest","files":[]}',
       error: /a report of an unsharded run carries no plan/,
