@@ -49,6 +49,8 @@ export class ShardwiseReporter implements Reporter {
     // A failed plan ran nothing worth reporting. An empty planned shard does report (no files), so that
     // `shard merge` sees every shard accounted for.
     if (state.planningFailed || (!state.planned && testModules.length === 0)) return;
+    // SHARDWISE_RECORD=0 (core's settings): this run writes no report, as with the Jest plugin.
+    if (!state.options.record) return;
     const report = this.#buildReport(testModules, reason);
     const file = path.join(
       state.options.reportsDir,

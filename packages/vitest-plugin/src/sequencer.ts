@@ -62,6 +62,7 @@ async function planShard(
     if (list) list.push(spec);
     else byKey.set(key, [spec]);
   }
+  const started = performance.now();
   const inputs = await readRunInputs(options);
   const run = planRun({
     files: byKey.keys(),
@@ -72,6 +73,12 @@ async function planShard(
     ...(inputs.pinned ? { pinned: inputs.pinned } : {}),
   });
   state.planned = { run, partial: isPartial(vitest) };
+  if (options.debug) {
+    notice(
+      `debug: planned ${run.match.files} files into ${run.plan.shardCount} shards in ${Math.round(performance.now() - started)} ms ` +
+        `(store ${inputs.store.state}, plan ${run.plan.fingerprint}, makespan ${run.plan.makespanMs} ms, lower bound ${run.plan.lowerBoundMs} ms)`,
+    );
+  }
   await announce(vitest, state, run);
 
   const selected: TestSpecification[] = [];

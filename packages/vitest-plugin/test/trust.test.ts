@@ -86,6 +86,16 @@ describe('a pinned plan (SHARDWISE_PLAN)', () => {
   });
 });
 
+describe('settings shared with the other front ends', () => {
+  it('SHARDWISE_RECORD=0 writes no report; DEBUG=shardwise shows the planning internals', async () => {
+    const dir = await copyFixture('basic');
+    ok(await vitest(dir, ['run', '--shard=1/2'], { SHARDWISE_RECORD: '0' }));
+    expect(await readReports(dir)).toEqual(new Map());
+    const debug = ok(await vitest(dir, ['run', '--shard=1/2'], { DEBUG: 'shardwise' }));
+    expect(debug.stderr).toMatch(/^shardwise: debug: planned 15 files into 2 shards in \d+ ms/m);
+  });
+});
+
 describe('every sharded run', () => {
   it('prints one stderr line that shardwise planned it: shard, files, predicted time, plan', async () => {
     const dir = await copyFixture('basic');
