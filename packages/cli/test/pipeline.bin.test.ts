@@ -122,6 +122,23 @@ describe('a pinned plan', () => {
     },
   );
 
+  it('a pinned job needs no store: a missing, required or broken store does not fail it', async () => {
+    const dir = await suite();
+    await runBin(['plan', '--shards', '3', '--out', 'plan.json'], { cwd: dir });
+    const expected = await runBin(['files', '--shard', '2/3', '--plan', 'plan.json'], { cwd: dir });
+    await fs.rm(path.join(dir, 'shard-timings.json'));
+    const required = await runBin(['files', '--shard', '2/3', '--plan', 'plan.json', '--require-timings'], {
+      cwd: dir,
+    });
+    expect(required).toMatchObject({ code: 0, stdout: expected.stdout });
+    await fs.writeFile(path.join(dir, 'shard-timings.json'), '{"version":1,');
+    const broken = await runBin(['files', '--shard', '2/3'], {
+      cwd: dir,
+      env: { SHARDWISE_PLAN: 'plan.json' },
+    });
+    expect(broken).toMatchObject({ code: 0, stdout: expected.stdout, stderr: '' });
+  });
+
   it('another shard count than the pinned plan is exit 2', async () => {
     const dir = await suite();
     await runBin(['plan', '--shards', '3', '--out', 'plan.json'], { cwd: dir });

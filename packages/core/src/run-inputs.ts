@@ -16,13 +16,15 @@ export interface RunInputs {
 /**
  * Reads the store, the previous plan and the pinned plan that the settings name, concurrently. A missing
  * store is a first run (`missing`); a previous or pinned plan that is named but missing is an error, in
- * every front end: two jobs that disagree on whether it exists would plan differently.
+ * every front end: two jobs that disagree on whether it exists would plan differently. With a pinned plan
+ * the store is not read at all (`disabled`).
  */
 export async function readRunInputs(settings: Settings, cwd: string = process.cwd()): Promise<RunInputs> {
+  // A pinned plan is all a shard job needs: its store (absent, stale or broken) is not read, so no store
+  // rule can fail the job of a plan that was made already.
+  const timings = settings.plan === undefined ? settings.timings : undefined;
   const [store, previous, pinned] = await Promise.all([
-    settings.timings === undefined
-      ? undefined
-      : readStoreFile(settings.timings.path, displayPath(settings.timings.path, cwd)),
+    timings === undefined ? undefined : readStoreFile(timings.path, displayPath(timings.path, cwd)),
     settings.previous === undefined
       ? undefined
       : 'value' in settings.previous
@@ -30,13 +32,13 @@ export async function readRunInputs(settings: Settings, cwd: string = process.cw
         : readPlanFile(settings.previous.path, cwd, settings.previous.source),
     settings.plan === undefined ? undefined : readPlanFile(settings.plan.path, cwd, settings.plan.source),
   ]);
-  if (settings.timings && store === undefined) await checkMissingStore(settings, cwd);
+  if (timings && store === undefined) await checkMissingStore(settings, cwd);
   return {
     store:
-      settings.timings === undefined
+      timings === undefined
         ? { state: 'disabled' }
         : store === undefined
-          ? { state: 'missing', explicit: settings.timings.explicit }
+          ? { state: 'missing', explicit: timings.explicit }
           : { state: 'loaded', store },
     previous,
     pinned:

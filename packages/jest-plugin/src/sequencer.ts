@@ -16,6 +16,7 @@ import {
   readRunInputs,
   reportFileName,
   serializeReport,
+  shardOf,
   unitKey,
   warningLine,
   writeFileAtomicSync,
@@ -156,6 +157,15 @@ export class ShardwiseSequencer extends TestSequencer {
   async #sortTests(tests: Array<Test>): Promise<Array<Test>> {
     const state = await this.#load(tests);
     const native = await super.sort(tests);
+    // A sharded run runs its files in the plan's order (longest first when planned), as Vitest does.
+    if (this.#plan && this.#shard) {
+      const rank = new Map(shardOf(this.#plan, this.#shard.index).files.map((key, i) => [key, i]));
+      const at = (test: Test) => rank.get(keyOf(test, state)) ?? Number.MAX_SAFE_INTEGER;
+      return native
+        .map((test, i) => ({ test, at: at(test), i }))
+        .sort((a, b) => a.at - b.at || a.i - b.i)
+        .map(({ test }) => test);
+    }
     if (state.durations === undefined) return native;
     const durations = state.durations;
     const keyed = native.map((test) => ({ test, key: keyOf(test, state) }));
