@@ -120,7 +120,7 @@ export function splitLines(text: string, source = 'file list'): string[] {
           ? 'bytes that are not UTF-8'
           : 'a control character';
     throw new ShardwiseError(
-      'INVALID_OPTION',
+      'FILE_LIST_INVALID',
       `${source}: line ${line} holds ${what}; expected text, one test file path per line (is it a binary file?)`,
     );
   }
@@ -140,6 +140,6 @@ async function readListFile(file: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (error) {
-    throw readError(`--files-from ${file}`, error, 'file list');
+    throw readError(`--files-from ${file}`, error, 'file list', 'FILE_LIST_INVALID');
   }
 }

@@ -45,7 +45,7 @@ export function processIo(): CliIo {
 async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   if ((stream as { isTTY?: boolean }).isTTY) {
     throw new ShardwiseError(
-      'INVALID_OPTION',
+      'FILE_LIST_INVALID',
       '--files-from -: standard input is a terminal; pipe a list into it (e.g. `npx jest --listTests | shard files --files-from - --shard 1/4`)',
     );
   }

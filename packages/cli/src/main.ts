@@ -44,16 +44,16 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     command = line.command;
     if (line.values.version) {
       io.stdout.write(`${version()}\n`);
-      return 0;
+      return EXIT_CODES.ok;
     }
     if (line.values.help) {
       io.stdout.write(helpText(line.command));
-      return 0;
+      return EXIT_CODES.ok;
     }
     if (line.command === undefined) {
       // `shard` alone is a usage error: the help goes to stderr, so nothing reads it as a result.
       io.stderr.write(helpText(undefined));
-      return 2;
+      return EXIT_CODES.input;
     }
     const run = await LOADERS[line.command]();
     ctx.debug(`command ${line.command}`);

@@ -28,6 +28,12 @@ export type ShardwiseErrorCode =
   | 'NO_TEST_FILES'
   /** The command `shard run` was asked to start does not exist. */
   | 'COMMAND_NOT_FOUND'
+  /** The command `shard run` would start has more arguments than one command line holds. */
+  | 'COMMAND_TOO_LONG'
+  /** The command exists but the system refused to start it (permission, resources). */
+  | 'COMMAND_FAILED'
+  /** A list of test files (`--files-from`) is not text, or cannot be read from where it was asked. */
+  | 'FILE_LIST_INVALID'
   /** A file could not be read for a reason outside the user's input (permission, I/O error). */
   | 'READ_FAILED'
   /** A file could not be written (disk full, permission, read-only file system). */
@@ -49,6 +55,9 @@ const KIND: Record<ShardwiseErrorCode, FailureKind> = {
   PLAN_MISMATCH: 'input',
   NO_TEST_FILES: 'input',
   COMMAND_NOT_FOUND: 'input',
+  COMMAND_TOO_LONG: 'input',
+  COMMAND_FAILED: 'environment',
+  FILE_LIST_INVALID: 'input',
   READ_FAILED: 'environment',
   WRITE_FAILED: 'environment',
 };

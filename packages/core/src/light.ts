@@ -10,6 +10,8 @@ export {
   exitCodeOf,
   formatError,
   describeHint,
+  readError,
+  writeError,
   warningLine,
   EXIT_CODES,
   type ShardwiseErrorCode,

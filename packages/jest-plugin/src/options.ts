@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { resolveSettings, ShardwiseError, type Settings, type SettingValues } from '@shardwise/core/light';
+import {
+  readError,
+  resolveSettings,
+  ShardwiseError,
+  type Settings,
+  type SettingValues,
+} from '@shardwise/core/light';
 
 /** The sidecar file, next to the Jest config in the global `rootDir`, that holds the plugin's options. */
 export const CONFIG_FILE = 'shardwise.config.json';
@@ -51,10 +57,7 @@ function readConfigFile(file: string): SettingValues {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new ShardwiseError('INVALID_OPTION', `${file}: cannot read (${(error as Error).message})`, {
-      file,
-      cause: error,
-    });
+    throw readError(file, error, 'config file');
   }
   let value: unknown;
   try {

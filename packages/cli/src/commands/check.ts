@@ -1,3 +1,4 @@
+import { EXIT_CODES } from '@shardwise/core/light';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
@@ -35,7 +36,7 @@ export async function checkCommand(ctx: Context, { values, positionals }: Comman
     ctx.io.stderr.write(
       `${ctx.err.red(ctx.err.bold('error'))} ${name}: no timing store here; create one with \`shard merge\` or \`shard import\`\n`,
     );
-    return 1;
+    return EXIT_CODES.checkFailed;
   }
   const files = new Set<string>();
   for (const file of listed.files) {
@@ -133,5 +134,5 @@ export async function checkCommand(ctx: Context, { values, positionals }: Comman
       `only ${matched} of ${files.size} test files have a time in ${name} (${entries} entries). ${hint}`,
     );
   }
-  return 0;
+  return EXIT_CODES.ok;
 }

@@ -1,3 +1,4 @@
+import { EXIT_CODES } from '@shardwise/core/light';
 import type { Context } from '../context.js';
 import { cliSettings } from '../inputs.js';
 import { usageError, type CommandLine } from '../options.js';
@@ -20,5 +21,5 @@ export async function filesCommand(ctx: Context, { values, positionals }: Comman
       `shard ${spec.index}/${spec.count} is empty: ${planned.run.match.files} file(s) fill fewer shards`,
     );
   }
-  return 0;
+  return EXIT_CODES.ok;
 }

@@ -1,3 +1,4 @@
+import { EXIT_CODES } from '@shardwise/core/light';
 import path from 'node:path';
 import {
   displayPath,
@@ -72,7 +73,7 @@ export async function importCommand(ctx: Context, { values, positionals }: Comma
     `Imported ${reports.length} ${format} report(s) naming ${measured} test file(s) into ${path.relative(ctx.io.cwd, out) || out}: ` +
       `${result.added.length} added, ${result.updated.length} updated, ${result.kept.length} kept\n`,
   );
-  return 0;
+  return EXIT_CODES.ok;
 }
 
 /**

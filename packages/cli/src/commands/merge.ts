@@ -1,3 +1,4 @@
+import { EXIT_CODES } from '@shardwise/core/light';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
@@ -101,7 +102,7 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   }
   for (const line of problems) reportProblem(ctx, line);
   await appendStepSummary(ctx, mergeMarkdown(coverage, shards, problems));
-  return coverage.ok ? 0 : 1;
+  return coverage.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { EXIT_CODES } from '@shardwise/core/light';
 import {
   displayPath,
   durationsOf,
@@ -119,7 +120,7 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
     ctx.io.stdout.write(lines.join('\n') + '\n');
   }
   await appendStepSummary(ctx, planMarkdown(plan, `shardwise plan: ${plan.shardCount} shards`));
-  return 0;
+  return EXIT_CODES.ok;
 }
 
 /** The shards past the listed ones, e.g. `4–100000000` (or `4` alone). */

@@ -1,3 +1,4 @@
+import { EXIT_CODES } from '@shardwise/core/light';
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ShardwiseError } from '@shardwise/core';
@@ -30,7 +31,7 @@ export async function runCommand(ctx: Context, line: CommandLine): Promise<numbe
   );
   if (files.length === 0) {
     ctx.note(`shard ${spec.index}/${spec.count} has no test files; not running ${rest[0]}`);
-    return 0;
+    return EXIT_CODES.ok;
   }
   const [command, ...args] = rest as [string, ...string[]];
   ctx.debug(
@@ -42,7 +43,7 @@ export async function runCommand(ctx: Context, line: CommandLine): Promise<numbe
     if ((error as NodeJS.ErrnoException).code !== 'E2BIG') throw error;
     // Too many paths for one command line (about 2 MB of arguments on Linux, ~50,000 files).
     throw new ShardwiseError(
-      'INVALID_OPTION',
+      'COMMAND_TOO_LONG',
       `shard run: shard ${spec.index}/${spec.count} has ${files.length} files, too many for one command line`,
       {
         cause: error,
@@ -95,7 +96,7 @@ function spawnForwarding(ctx: Context, command: string, args: string[], cwd: str
       cleanup();
       reject(
         new ShardwiseError(
-          error.code === 'ENOENT' ? 'COMMAND_NOT_FOUND' : 'INVALID_OPTION',
+          error.code === 'ENOENT' ? 'COMMAND_NOT_FOUND' : 'COMMAND_FAILED',
           error.code === 'ENOENT'
             ? `shard run: command not found: ${command} (no shell is used; on Windows name the .cmd, e.g. npx.cmd)`
             : `shard run: cannot start ${command} (${error.message})`,
