@@ -1,6 +1,7 @@
 // @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import {
   describeDiagnostic,
+  severityOf,
   displayPath,
   planRun,
   readRunInputs,
@@ -73,7 +74,7 @@ export async function reportDiagnostics(ctx: Context, planned: Planned): Promise
         ? `${describeDiagnostic(d, store)} ${await matchHint(planned.settings.root, { entries: d.match.entries, projectKeyed: d.projectKeyed, unmatched: d.unmatched })}`
         : cliDiagnostic(d, store);
     if (line === undefined) continue;
-    if (d.kind === 'low-match' || (d.kind === 'no-store' && d.explicit)) ctx.warn(line);
+    if (severityOf(d) === 'warning') ctx.warn(line);
     else ctx.note(line);
   }
 }

@@ -20,6 +20,7 @@ export {
   isLowMatch,
   describeDiagnostic,
   describeShard,
+  severityOf,
   type PlanRunInput,
   type RunPlan,
   type PlanDiagnostic,

@@ -294,6 +294,15 @@ function pinnedPlan(
   };
 }
 
+/**
+ * How loudly every front end says a diagnostic: a `warning` (a `::warning::` annotation on GitHub) when
+ * the plan is probably not what the user meant (a store keyed from elsewhere, a store missing at a path
+ * they named), a `notice` line otherwise.
+ */
+export function severityOf(d: PlanDiagnostic): 'warning' | 'notice' {
+  return d.kind === 'low-match' || (d.kind === 'no-store' && d.explicit) ? 'warning' : 'notice';
+}
+
 /** The neutral wording of a diagnostic; front ends may say more in their own terms. */
 export function describeDiagnostic(d: PlanDiagnostic, storeName: string): string {
   switch (d.kind) {

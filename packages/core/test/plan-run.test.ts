@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { partition } from '../src/partition.js';
 import { parsePlan } from '../src/plan-file.js';
-import { isLowMatch, planRun, type PlanRunInput } from '../src/plan-run.js';
+import { isLowMatch, planRun, severityOf, type PlanDiagnostic, type PlanRunInput } from '../src/plan-run.js';
 
 const store = (durations: Record<string, number>): PlanRunInput['store'] => ({
   state: 'loaded',
@@ -164,5 +164,18 @@ describe('isLowMatch', () => {
     { files: 10, timed: 0, entries: 0, low: false },
   ])('$timed of $files files, $entries entries → $low', ({ low, ...match }) => {
     expect(isLowMatch(match)).toBe(low);
+  });
+});
+
+describe('severityOf: one loudness for every front end', () => {
+  it.each([
+    [{ kind: 'low-match' } as PlanDiagnostic, 'warning'],
+    [{ kind: 'no-store', explicit: true } as PlanDiagnostic, 'warning'],
+    [{ kind: 'no-store', explicit: false } as PlanDiagnostic, 'notice'],
+    [{ kind: 'unknown-files' } as PlanDiagnostic, 'notice'],
+    [{ kind: 'empty-shard' } as PlanDiagnostic, 'notice'],
+    [{ kind: 'previous-ignored' } as PlanDiagnostic, 'notice'],
+  ])('%o → %s', (d, want) => {
+    expect(severityOf(d)).toBe(want);
   });
 });

@@ -16,6 +16,7 @@ import {
   readRunInputs,
   reportFileName,
   serializeReport,
+  severityOf,
   shardOf,
   unitKey,
   warningLine,
@@ -112,8 +113,7 @@ export class ShardwiseSequencer extends TestSequencer {
     for (const d of run.diagnostics) {
       const line = this.#describe(d, state);
       // A store missing at a path the user named is probably a mistake: a CI annotation, not a notice.
-      if (line && d.kind === 'no-store' && d.explicit)
-        process.stderr.write(`${warningLine(line, process.env)}\n`);
+      if (line && severityOf(d) === 'warning') process.stderr.write(`${warningLine(line, process.env)}\n`);
       else if (line) notice(line);
     }
     if (run.units.length > 0) notice(describeShard(run));

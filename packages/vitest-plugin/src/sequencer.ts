@@ -92,23 +92,15 @@ async function planShard(
 
 /** Core's diagnostics and the shard line, in Vitest's terms. */
 async function announce(vitest: Vitest, state: RunState, run: RunPlan): Promise<void> {
-  const { describeDiagnostic, describeShard, displayPath } = await loadCore();
+  const { describeDiagnostic, describeShard, displayPath, severityOf } = await loadCore();
   const store = state.options.timings ? displayPath(state.options.timings.path) : '';
   for (const d of run.diagnostics) {
-    if (d.kind === 'empty-shard') {
-      notice(
-        vitest.config.passWithNoTests
-          ? describeDiagnostic(d, store)
-          : `shard ${d.shard.index}/${d.shard.count} has no files (${d.files} files for ${d.shard.count} shards); add --passWithNoTests so that empty shards pass`,
-      );
-    } else if (d.kind === 'no-store' && d.explicit) {
-      // A store missing at a path the user named is probably a mistake: a CI annotation, not a notice.
-      process.stderr.write(`${warningLine(describeDiagnostic(d, store), process.env)}\n`);
-    } else if (d.kind === 'no-store') {
-      notice(
-        `${describeDiagnostic(d, store).replace('`shard merge` creates it', 'record timings with a full run and `shard merge`')}`,
-      );
-    } else notice(describeDiagnostic(d, store));
+    const line =
+      d.kind === 'empty-shard' && !vitest.config.passWithNoTests
+        ? `shard ${d.shard.index}/${d.shard.count} has no files (${d.files} files for ${d.shard.count} shards); add --passWithNoTests so that empty shards pass`
+        : describeDiagnostic(d, store);
+    if (severityOf(d) === 'warning') process.stderr.write(`${warningLine(line, process.env)}\n`);
+    else notice(line);
   }
   if (run.units.length > 0) notice(describeShard(run));
 }
