@@ -7,8 +7,14 @@ import { normalizePath } from './paths.js';
 import { ALGORITHM_VERSION, type Plan, type PreviousPlan } from './plan.js';
 import { Schedule } from './schedule.js';
 
-/** Known durations: a map or a plain record from normalized path to integer milliseconds. */
-export type Durations = ReadonlyMap<string, number> | Readonly<Record<string, number>>;
+/**
+ * Known durations: a map or a plain record from normalized path to integer milliseconds, or a store's
+ * own map of entries (`store.files`: their `durationMs` is read, so planning builds no second map).
+ */
+export type Durations =
+  | ReadonlyMap<string, number>
+  | ReadonlyMap<string, { readonly durationMs: number }>
+  | Readonly<Record<string, number>>;
 
 export interface PartitionOptions {
   /** Number of shards, ≥ 1. It may exceed the number of files: the extra shards are empty. */
@@ -291,9 +297,10 @@ function lookUpDurations(keys: readonly string[], out: Float64Array, durations: 
     return;
   }
   if (durations instanceof Map) {
-    const map = durations as ReadonlyMap<string, number>;
+    const map = durations as ReadonlyMap<string, number | { readonly durationMs: number }>;
     for (let i = 0; i < keys.length; i++) {
-      const d = map.get(keys[i]!);
+      const v = map.get(keys[i]!);
+      const d = typeof v === 'object' ? v.durationMs : v;
       out[i] = d !== undefined && d >>> 0 === d ? d : checkedDuration(keys[i]!, d);
     }
     return;

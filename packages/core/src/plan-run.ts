@@ -5,7 +5,7 @@ import { compareCodeUnits, normalizePath, splitUnitKey } from './paths.js';
 import type { PlanFile } from './plan-file.js';
 import { shardOf, type Plan } from './plan.js';
 import type { ShardSpec } from './shard-spec.js';
-import { durationsOf, type TimingStore } from './store.js';
+import type { TimingStore } from './store.js';
 
 /** What a front end knows before planning: every unit of the run and the inputs it read. */
 export interface PlanRunInput {
@@ -94,7 +94,8 @@ export interface RunPlan {
 export function planRun(input: PlanRunInput): RunPlan {
   const shardCount = input.shard?.count ?? input.shardCount ?? 1;
   const store = input.store.state === 'loaded' ? input.store.store : undefined;
-  const durations = store ? durationsOf(store) : undefined;
+  // The store's own entries: partition reads their durationMs, so no second map of 100k entries is built.
+  const durations = store?.files;
   const estimator = input.estimator ?? 'mean';
   const diagnostics: PlanDiagnostic[] = [];
 
@@ -230,7 +231,7 @@ function pinnedPlan(
   source: string,
   keys: readonly string[],
   shardCount: number,
-  durations: ReadonlyMap<string, number> | undefined,
+  durations: ReadonlyMap<string, { readonly durationMs: number }> | undefined,
   estimator: Estimator,
 ): Plan {
   if (pinned.fingerprint === undefined) {
@@ -265,7 +266,7 @@ function pinnedPlan(
   }
   const known: number[] = [];
   for (const key of planned) {
-    const d = durations?.get(key);
+    const d = durations?.get(key)?.durationMs;
     if (d !== undefined) known.push(d);
   }
   const unknownEstimateMs = estimateUnknownMs(known, estimator);
@@ -274,7 +275,7 @@ function pinnedPlan(
   const shards = pinned.shards.map((files, i) => {
     let sum = 0;
     for (const f of files) {
-      const d = durations?.get(f) ?? unknownEstimateMs;
+      const d = durations?.get(f)?.durationMs ?? unknownEstimateMs;
       sum += d;
       largest = Math.max(largest, d);
     }
