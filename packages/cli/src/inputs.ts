@@ -2,9 +2,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
+  normalizePath,
   readError,
   resolveSettings,
   ShardwiseError,
+  unitKey,
   type Settings,
   type SettingValues,
 } from '@shardwise/core';
@@ -56,6 +58,7 @@ const FLAG_NAMES = {
   estimator: '--estimator',
   previous: '--previous',
   plan: '--plan',
+  planOut: 'SHARDWISE_PLAN_OUT',
   record: 'SHARDWISE_RECORD',
   requireTimings: '--require-timings',
 } as const;
@@ -84,7 +87,8 @@ export async function listFiles(
       );
     }
     const text = from === '-' ? await ctx.io.readStdin() : await readListFile(path.resolve(ctx.io.cwd, from));
-    const files = splitLines(text, `--files-from ${from === '-' ? '-' : from}`);
+    const source = `--files-from ${from === '-' ? '-' : from}`;
+    const files = text.trimStart().startsWith('[') ? jsonList(text, root, source) : splitLines(text, source);
     ctx.debug(`--files-from ${from}: ${files.length} paths`);
     return { files, source: from === '-' ? 'standard input' : from };
   }
@@ -100,6 +104,39 @@ export async function listFiles(
   const files = await glob([...patterns], { cwd: root, ignore: IGNORED, onlyFiles: true, dot: false });
   ctx.debug(`glob ${patterns.join(' ')} in ${root}: ${files.length} files`);
   return { files, source: globs.length > 0 ? globs.join(' ') : 'the default test patterns' };
+}
+
+/**
+ * A runner's JSON list: `jest --listTests --json` (paths) or `vitest list --filesOnly --json` (`{ file,
+ * projectName }`). Several Vitest projects make keys `name|path`, as the Vitest plugin keys them, so a
+ * plan pinned from this list matches the plugin's files.
+ */
+export function jsonList(text: string, root: string, source: string): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ShardwiseError('FILE_LIST_INVALID', `${source}: invalid JSON (${(error as Error).message})`);
+  }
+  const entries = Array.isArray(value) ? value : [];
+  const items = entries.map((e: unknown) =>
+    typeof e === 'string'
+      ? { file: e, project: '' }
+      : {
+          file: (e as { file?: unknown } | null)?.file,
+          project: String((e as { projectName?: unknown } | null)?.projectName ?? ''),
+        },
+  );
+  if (!Array.isArray(value) || items.some((i) => typeof i.file !== 'string' || i.file === '')) {
+    throw new ShardwiseError(
+      'FILE_LIST_INVALID',
+      `${source}: expected the JSON of \`jest --listTests --json\` (paths) or \`vitest list --filesOnly --json\` ({ file, projectName })`,
+    );
+  }
+  const several = new Set(items.map((i) => i.project)).size > 1;
+  return items.map(({ file, project }) =>
+    several ? unitKey(project, normalizePath(file as string, root)) : (file as string),
+  );
 }
 
 /**

@@ -461,3 +461,43 @@ describe('messages that say what happened', () => {
     );
   });
 });
+
+describe('--files-from takes the runners’ JSON lists', () => {
+  it.each([
+    {
+      name: 'jest --listTests --json',
+      json: (dir: string) => JSON.stringify(FILES.map((f) => path.join(dir, f))),
+      key: FILES[0]!,
+    },
+    {
+      name: 'vitest list --filesOnly --json, several projects',
+      json: (dir: string) =>
+        JSON.stringify(
+          FILES.map((f, i) => ({ file: path.join(dir, f), projectName: i % 2 ? 'unit' : 'e2e' })),
+        ),
+      key: `e2e|${FILES[0]}`,
+    },
+  ])('$name', async ({ json, key }) => {
+    const dir = await suite();
+    const r = await runBin(['plan', '--shards', '2', '--json', '--files-from', '-'], {
+      cwd: dir,
+      input: json(dir),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout) as { shards: { files: string[] }[] };
+    expect(plan.shards.flatMap((s) => s.files)).toHaveLength(FILES.length);
+    expect(plan.shards.flatMap((s) => s.files)).toContain(key);
+  });
+
+  it('a JSON list that is neither is exit 2, saying what it expects', async () => {
+    const dir = await suite();
+    const r = await runBin(['files', '--shard', '1/2', '--files-from', '-'], {
+      cwd: dir,
+      input: '[{"path":"x"}]',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'expected the JSON of `jest --listTests --json` (paths) or `vitest list --filesOnly --json`',
+    );
+  });
+});

@@ -14,6 +14,7 @@ export const SETTINGS_ENV = {
   estimator: 'SHARDWISE_ESTIMATOR',
   previous: 'SHARDWISE_PREVIOUS',
   plan: 'SHARDWISE_PLAN',
+  planOut: 'SHARDWISE_PLAN_OUT',
   record: 'SHARDWISE_RECORD',
   requireTimings: 'SHARDWISE_REQUIRE_TIMINGS',
 } as const;
@@ -31,6 +32,8 @@ export interface SettingValues {
   previous?: string | object;
   /** A pinned plan's path: run exactly its shards, never re-plan. */
   plan?: string;
+  /** Where a plugin writes the plan it made, as a pinned plan (for configs the CLI cannot list: projects). */
+  planOut?: string;
   record?: boolean | string;
   /** A missing store is an error, not a plan by estimate. */
   requireTimings?: boolean | string;
@@ -68,6 +71,8 @@ export interface Settings {
   previous: { path: string; source: string } | { value: object; source: string } | undefined;
   /** The pinned plan's path. */
   plan: { path: string; source: string } | undefined;
+  /** Where to write the plan as a pinned plan (`SHARDWISE_PLAN_OUT`). */
+  planOut: string | undefined;
   record: boolean;
   /** A missing store is an error (`--require-timings`, `SHARDWISE_REQUIRE_TIMINGS=1`). */
   requireTimings: boolean;
@@ -135,6 +140,9 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
   const pl = pick('plan');
   const plan = pl === undefined ? undefined : { path: pathOf(pl.value, pl.base, pl.name), source: pl.name };
 
+  const po = pick('planOut');
+  const planOut = po === undefined ? undefined : pathOf(po.value, po.base, po.name);
+
   const rec = pick('record');
   const record = rec === undefined ? true : toBoolean(rec.value, rec.name);
 
@@ -148,6 +156,7 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
     estimator,
     previous,
     plan,
+    planOut,
     record,
     requireTimings,
     debug: isDebugEnabled(env),

@@ -15,6 +15,7 @@ import {
   planRun,
   readRunInputs,
   reportFileName,
+  serializePlanFile,
   serializeReport,
   severityOf,
   shardOf,
@@ -110,6 +111,7 @@ export class ShardwiseSequencer extends TestSequencer {
     });
     this.#plan = run.plan;
     this.#shard = shard;
+    if (state.options.planOut && !run.pinned) pinPlan(state.options.planOut, run.plan);
     for (const d of run.diagnostics) {
       const line = this.#describe(d, state);
       // A store missing at a path the user named is probably a mistake: a CI annotation, not a notice.
@@ -380,6 +382,17 @@ function userFacing(error: unknown): Error {
   const clean = new Error(`shardwise: ${formatError(error)}`, { cause: error });
   clean.stack = clean.message;
   return clean;
+}
+
+/**
+ * `SHARDWISE_PLAN_OUT=plan.json jest --listTests --shard=1/N`: the plan job of a config the CLI cannot list
+ * (several projects, whose files are keyed `name|path`) pins the plan the plugin made.
+ */
+function pinPlan(file: string, plan: Plan): void {
+  writeFileAtomicSync(file, serializePlanFile(plan));
+  notice(
+    `pinned plan ${plan.fingerprint.slice(0, 8)} written to ${displayPath(file)}: run every shard with SHARDWISE_PLAN=${displayPath(file)}`,
+  );
 }
 
 function notice(message: string): void {

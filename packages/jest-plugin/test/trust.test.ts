@@ -241,3 +241,28 @@ describe('a run filtered by test name (-t)', () => {
     },
   );
 });
+
+describe('a pinned plan for several projects (SHARDWISE_PLAN_OUT)', () => {
+  it('the plugin pins the plan it made (keys name|path); every shard then runs exactly its part of it', async () => {
+    const dir = await copyFixture('multi');
+    const planFile = path.join(dir, 'plan.json');
+    const pin = await jest(dir, ['--listTests', '--shard=1/2'], { SHARDWISE_PLAN_OUT: planFile });
+    expect(pin.code, pin.stderr).toBe(0);
+    expect(pin.stderr).toContain('pinned plan');
+    const plan = parsePlanText(await fs.readFile(planFile, 'utf8'), 'plan.json');
+    expect(plan.shards.flat().every((key) => /^(one|two)\|tests\//.test(key))).toBe(true);
+    const ran: string[] = [];
+    for (const i of [1, 2]) {
+      const r = await jest(dir, [`--shard=${i}/2`], { SHARDWISE_PLAN: planFile });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`pinned by SHARDWISE_PLAN`);
+    }
+    for (const report of await readReports(path.join(dir, '.shardwise', 'reports'))) {
+      expect(report.files.map((f) => f.file).sort()).toEqual(
+        [...plan.shards[report.shard!.index - 1]!].sort(),
+      );
+      ran.push(...report.files.map((f) => f.file));
+    }
+    expect(ran.sort()).toEqual(plan.shards.flat().sort());
+  });
+});

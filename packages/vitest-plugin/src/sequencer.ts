@@ -73,6 +73,15 @@ async function planShard(
     ...(inputs.pinned ? { pinned: inputs.pinned } : {}),
   });
   state.planned = { run, partial: isPartial(vitest) };
+  if (options.planOut && !run.pinned) {
+    // `SHARDWISE_PLAN_OUT=plan.json vitest list --shard=1/N`: the plan job of a config the CLI cannot
+    // list (several projects, keyed `name|path`) pins the plan the plugin made.
+    const { serializePlanFile, writeFileAtomic, displayPath } = await loadCore();
+    await writeFileAtomic(options.planOut, serializePlanFile(run.plan));
+    notice(
+      `pinned plan ${run.plan.fingerprint.slice(0, 8)} written to ${displayPath(options.planOut)}: run every shard with SHARDWISE_PLAN=${displayPath(options.planOut)}`,
+    );
+  }
   if (options.debug) {
     notice(
       `debug: planned ${run.match.files} files into ${run.plan.shardCount} shards in ${Math.round(performance.now() - started)} ms ` +

@@ -262,3 +262,25 @@ describe('a file whose tests are all skipped', () => {
     expect(report!.files[0]!.durationMs).toBeGreaterThanOrEqual(295);
   });
 });
+
+describe('a pinned plan for several projects', () => {
+  it('`vitest list --filesOnly --json | shard plan --out` pins name|path keys; every shard runs its part', async () => {
+    const dir = await copyFixture('workspace');
+    const list = ok(await vitest(dir, ['list', '--filesOnly', '--json']));
+    const pin = await shard(
+      dir,
+      ['plan', '--shards', '2', '--out', 'plan.json', '--files-from', '-'],
+      list.stdout,
+    );
+    expect(pin.code, pin.stderr).toBe(0);
+    const plan = parsePlanText(await fs.readFile(path.join(dir, 'plan.json'), 'utf8'), 'plan.json');
+    expect(plan.shards.flat().every((key) => /^(alpha|beta)\|(alpha|beta)\//.test(key))).toBe(true);
+    for (const i of [1, 2]) {
+      const r = ok(await vitest(dir, ['run', `--shard=${i}/2`], { SHARDWISE_PLAN: 'plan.json' }));
+      expect(r.stderr).toContain('pinned by SHARDWISE_PLAN plan.json');
+    }
+    const reports = [...(await readReports(dir)).values()];
+    const ran = reports.flatMap((r) => r.files.map((f) => f.file)).sort();
+    expect(ran).toEqual(plan.shards.flat().sort());
+  });
+});
