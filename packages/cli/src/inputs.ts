@@ -124,7 +124,7 @@ export function jsonList(text: string, root: string, source: string): string[] {
       ? { file: e, project: '' }
       : {
           file: (e as { file?: unknown } | null)?.file,
-          project: String((e as { projectName?: unknown } | null)?.projectName ?? ''),
+          project: projectNameOf(e),
         },
   );
   if (!Array.isArray(value) || items.some((i) => typeof i.file !== 'string' || i.file === '')) {
@@ -137,6 +137,11 @@ export function jsonList(text: string, root: string, source: string): string[] {
   return items.map(({ file, project }) =>
     several ? unitKey(project, normalizePath(file as string, root)) : (file as string),
   );
+}
+
+function projectNameOf(entry: unknown): string {
+  const name = (entry as { projectName?: unknown } | null)?.projectName;
+  return typeof name === 'string' ? name : '';
 }
 
 /**
