@@ -8,6 +8,7 @@ import {
   displayPath,
   durationsOf,
   estimateUnknownMs,
+  exitCodeOf,
   formatError,
   isDebugEnabled,
   isShardwiseError,
@@ -379,6 +380,13 @@ function commonRoot(tests: Array<Test>): string {
  */
 function userFacing(error: unknown): Error {
   if (!isShardwiseError(error)) return error as Error;
+  // Jest ends a run whose sequencer threw with exit code 1, the code of failing tests. The exit code comes
+  // from core's one table instead (2 for input, 3 for the environment), set as the process ends, so CI can
+  // tell "shardwise refused the inputs" from "tests failed".
+  const code = exitCodeOf(error);
+  process.once('exit', () => {
+    process.exitCode = code;
+  });
   const clean = new Error(`shardwise: ${formatError(error)}`, { cause: error });
   clean.stack = clean.message;
   return clean;

@@ -178,7 +178,7 @@ describe('robustness', () => {
     const truncated = path.join(dir, 'truncated.json');
     await fs.writeFile(truncated, text.slice(0, Math.floor(text.length / 2)));
     const r = await jest(dir, ['--shard=1/3'], { SHARDWISE_TIMINGS: truncated });
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     const errors = lines(r.stderr);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^shardwise: .*truncated\.json: invalid JSON at line \d+, column \d+/);

@@ -70,7 +70,7 @@ describe('a pinned plan (SHARDWISE_PLAN)', () => {
       path.join(dir, 'tests/added-80.test.cjs'),
     );
     const r = await jest(dir, ['--shard=2/3'], { SHARDWISE_PLAN: 'plan.json' });
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     expect(lines(r.stderr)).toEqual([
       expect.stringMatching(
         /^shardwise: SHARDWISE_PLAN plan\.json: the pinned plan does not match the test files: 1 test file\(s\) not in the plan \(tests\/added-80\.test\.cjs\); .*shard plan --out/,
@@ -100,7 +100,7 @@ describe('a timing store at an explicit path (SHARDWISE_TIMINGS)', () => {
       /^::warning title=shardwise::no timing store at ci\/missing\.json, the path you named; planned 4 files by estimate/m,
     );
     // Whose folder does not exist: an error.
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     expect(lines(r.stderr)).toEqual([
       expect.stringMatching(
         /^shardwise: SHARDWISE_TIMINGS ci\/missing\.json: the folder ci does not exist; check the path/,
@@ -110,7 +110,7 @@ describe('a timing store at an explicit path (SHARDWISE_TIMINGS)', () => {
 
   it('fails with one line when SHARDWISE_REQUIRE_TIMINGS=1 and there is no store', async () => {
     const r = await jest(dir, ['--shard=1/2'], { SHARDWISE_REQUIRE_TIMINGS: '1' });
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     expect(lines(r.stderr)).toEqual([
       expect.stringMatching(
         /^shardwise: shard-timings\.json: no timing store, and one is required; restore the store/,
