@@ -99,7 +99,7 @@ export class ShardwiseSequencer extends TestSequencer {
   }
 
   async #shardTests(tests: Array<Test>, { shardIndex, shardCount }: ShardOptions): Promise<Array<Test>> {
-    const state = await this.#load(tests);
+    const state = await this.#load(tests, true);
     const byKey = groupByKey(tests, state);
     const shard = { index: shardIndex, count: shardCount };
     const run = planRun({
@@ -238,8 +238,8 @@ export class ShardwiseSequencer extends TestSequencer {
   }
 
   /** Reads the options, the store and the previous and pinned plans once per run. */
-  #load(tests: Array<Test>): Promise<RunState> {
-    this.#state ??= this.#read(tests).then(
+  #load(tests: Array<Test>, sharding = false): Promise<RunState> {
+    this.#state ??= this.#read(tests, sharding).then(
       (state) => (this.#loaded = state),
       (error: unknown) => {
         throw userFacing(error);
@@ -248,10 +248,19 @@ export class ShardwiseSequencer extends TestSequencer {
     return this.#state;
   }
 
-  async #read(tests: Array<Test>): Promise<RunState> {
+  async #read(tests: Array<Test>, sharding: boolean): Promise<RunState> {
     const root = this.#globalConfig?.rootDir ?? commonRoot(tests);
     const options = resolveOptions(root);
-    const inputs = await readRunInputs(options);
+    const inputs = await readRunInputs(options).catch((error: unknown) => {
+      // An unsharded run uses the store only to order its files (Vitest's does not read it at all): a
+      // broken store is said loudly there, but does not fail tests that run in full either way. Its report
+      // still goes to `shard merge`, which refuses the broken store.
+      if (sharding || !isShardwiseError(error) || !error.code.startsWith('STORE_')) throw error;
+      process.stderr.write(
+        `${warningLine(`${formatError(error)}; running in Jest's own order`, process.env)}\n`,
+      );
+      return readRunInputs({ ...options, timings: undefined });
+    });
     const projects = Math.max(this.#globalConfig?.projects.length ?? 0, this.#contextCount);
     const multiProject =
       projects >= 2 ||

@@ -266,3 +266,17 @@ describe('a pinned plan for several projects (SHARDWISE_PLAN_OUT)', () => {
     expect(ran.sort()).toEqual(plan.shards.flat().sort());
   });
 });
+
+describe('a broken store in an unsharded run', () => {
+  it('is a loud warning; the tests still run in full in Jest’s own order (a sharded run fails)', async () => {
+    const dir = await copyFixture('workers');
+    await fs.writeFile(path.join(dir, 'shard-timings.json'), '{"version":1,');
+    const r = await jest(dir, []);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /^shardwise: warning: shard-timings\.json: invalid JSON .*; running in Jest's own order$/m,
+    );
+    const sharded = await jest(dir, ['--shard=1/2']);
+    expect(sharded.code).toBe(2);
+  });
+});
