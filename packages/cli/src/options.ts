@@ -264,6 +264,19 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   };
 }
 
+/** Levenshtein distance, for "did you mean" on a mistyped option (`--shrad` → `--shard`). */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
 function describeParseError(error: unknown, command: CommandName | undefined): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
@@ -272,10 +285,12 @@ function describeParseError(error: unknown, command: CommandName | undefined): s
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
     const name = unknown[1]!.replace(/^-+/, '');
     const elsewhere = COMMAND_NAMES.filter((c) => (COMMANDS[c].options as readonly string[]).includes(name));
+    const own: readonly string[] = command ? COMMANDS[command].options : ['help', 'version', 'verbose'];
+    const near = own.find((o) => editDistance(o, name) <= (name.length > 4 ? 2 : 1));
+    const belongs =
+      elsewhere.length > 0 ? ` (it belongs to ${elsewhere.map((c) => `shard ${c}`).join(', ')})` : '';
     const hint =
-      elsewhere.length > 0
-        ? ` (it belongs to ${elsewhere.map((c) => `shard ${c}`).join(', ')})`
-        : `; see \`${where} --help\``;
+      near !== undefined ? `${belongs}; did you mean --${near}?` : belongs || `; see \`${where} --help\``;
     return `${where}: unknown option ${unknown[1]}${hint}`;
   }
   const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);

@@ -34,7 +34,17 @@ describe('argument handling (in-process)', () => {
     {
       name: 'option of another command',
       argv: ['plan', '--shard', '1/2'],
-      message: 'it belongs to shard files, shard run',
+      message: 'unknown option --shard (it belongs to shard files, shard run); did you mean --shards?',
+    },
+    {
+      name: 'a typo',
+      argv: ['files', '--shrad', '1/2'],
+      message: 'unknown option --shrad; did you mean --shard?',
+    },
+    {
+      name: 'a typo of a longer option',
+      argv: ['files', '--shard', '1/2', '--timing', 'x.json'],
+      message: 'unknown option --timing; did you mean --timings?',
     },
     { name: 'missing value', argv: ['files', '--shard'], message: '--shard needs a value' },
     {
