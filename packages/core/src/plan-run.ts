@@ -30,6 +30,8 @@ export interface PlanRunInput {
   previous?: PlanFile;
   /** A pinned plan: run exactly its shards, never re-plan (an error when it no longer fits the files). */
   pinned?: { plan: PlanFile; source: string };
+  /** The runner was asked for part of the suite (a path filter, `--changed`, a project filter). */
+  partial?: boolean;
 }
 
 /** How well the store fits the units of the run. */
@@ -102,7 +104,7 @@ export function planRun(input: PlanRunInput): RunPlan {
   let plan: Plan;
   if (input.pinned) {
     const keys = [...input.files].map((f) => normalizePath(f, input.root)).filter((f) => f !== '');
-    plan = pinnedPlan(input.pinned.plan, input.pinned.source, keys, shardCount, durations, estimator);
+    plan = pinnedPlan(input.pinned, keys, shardCount, durations, estimator, input.partial === true);
   } else {
     const previous = input.previous;
     if (previous && previous.shardCount !== shardCount) {
@@ -227,12 +229,12 @@ const LISTED = 10;
 
 /** A pinned plan as a {@link Plan}, after proving it holds exactly the files found now. */
 function pinnedPlan(
-  pinned: PlanFile,
-  source: string,
+  { plan: pinned, source }: { plan: PlanFile; source: string },
   keys: readonly string[],
   shardCount: number,
   durations: ReadonlyMap<string, { readonly durationMs: number }> | undefined,
   estimator: Estimator,
+  partial: boolean,
 ): Plan {
   if (pinned.fingerprint === undefined) {
     throw new ShardwiseError('PLAN_INVALID', `${source}: a pinned plan needs its fingerprint`, {
@@ -251,6 +253,20 @@ function pinnedPlan(
   const planned = new Set(pinned.shards.flat());
   const missing = [...planned].filter((f) => !found.has(f)).sort(compareCodeUnits);
   const extra = [...found].filter((f) => !planned.has(f)).sort(compareCodeUnits);
+  if (partial && missing.length > 0 && extra.length === 0) {
+    // Not a stale plan: the run itself asked for fewer files.
+    throw new ShardwiseError(
+      'PLAN_MISMATCH',
+      `${source}: a pinned plan runs the whole suite, but this run was narrowed (a path filter, --changed or a project filter) to ${keys.length} of its ${planned.size} files`,
+      {
+        file: source,
+        hint: {
+          kind: 'text',
+          text: 'run the whole suite with the pinned plan, or narrow the run without it',
+        },
+      },
+    );
+  }
   if (missing.length > 0 || extra.length > 0) {
     const list = (names: string[]) =>
       names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ` and ${names.length - LISTED} more` : '');

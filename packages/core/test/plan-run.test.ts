@@ -144,6 +144,18 @@ describe('planRun with a pinned plan', () => {
     expect(run.diagnostics).toEqual([]);
   });
 
+  it('a run narrowed by a filter is told so, not that the plan is stale', () => {
+    expect(() =>
+      planRun({
+        files: FILES.slice(0, 2),
+        shard: { index: 1, count: 2 },
+        store: TIMED,
+        pinned,
+        partial: true,
+      }),
+    ).toThrow(/a pinned plan runs the whole suite, but this run was narrowed .* to 2 of its 4 files/);
+  });
+
   it('refuses another shard count', () => {
     expect(() => planRun({ files: FILES, shard: { index: 1, count: 3 }, store: TIMED, pinned })).toThrow(
       /the pinned plan has 2 shards, this job runs 3/,

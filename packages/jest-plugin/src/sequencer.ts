@@ -109,6 +109,7 @@ export class ShardwiseSequencer extends TestSequencer {
       estimator: state.options.estimator,
       ...(state.inputs.previous ? { previous: state.inputs.previous } : {}),
       ...(state.inputs.pinned ? { pinned: state.inputs.pinned } : {}),
+      partial: this.#isPartial(),
     });
     this.#plan = run.plan;
     this.#shard = shard;

@@ -64,6 +64,16 @@ describe('a pinned plan (SHARDWISE_PLAN)', () => {
     );
   });
 
+  it('a run narrowed by a path filter is told so, not that the plan is stale', async () => {
+    const r = await jest(dir, ['--shard=2/3', 'tests/long'], { SHARDWISE_PLAN: 'plan.json' });
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toEqual([
+      expect.stringMatching(
+        /^shardwise: SHARDWISE_PLAN plan\.json: a pinned plan runs the whole suite, but this run was narrowed/,
+      ),
+    ]);
+  });
+
   it('fails with one line when the files no longer match the plan', async () => {
     await fs.copyFile(
       path.join(dir, 'tests/short-01-80.test.cjs'),

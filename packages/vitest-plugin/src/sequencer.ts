@@ -71,6 +71,7 @@ async function planShard(
     estimator: options.estimator,
     ...(inputs.previous ? { previous: inputs.previous } : {}),
     ...(inputs.pinned ? { pinned: inputs.pinned } : {}),
+    partial: isPartial(vitest),
   });
   state.planned = { run, partial: isPartial(vitest) };
   if (options.planOut && !run.pinned) {
