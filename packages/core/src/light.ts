@@ -43,3 +43,4 @@ export {
 export { createReport, combine, fileStatusOf, testStatusOf, type ReportInput } from './report-build.js';
 export type { TestTiming, TestStatus, TimingStore } from './store.js';
 export { writeFileAtomic, writeFileAtomicSync } from './write-file.js';
+export { parseJson } from './json-text.js';

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  parseJson,
   readError,
   resolveSettings,
   ShardwiseError,
@@ -59,15 +60,12 @@ function readConfigFile(file: string): SettingValues {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw readError(file, error, 'config file');
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ShardwiseError('INVALID_OPTION', `${file}: invalid JSON (${(error as Error).message})`, {
-      file,
-      cause: error,
-    });
+  // Core's JSON reader: the same "line L, column C" (and "looks truncated") as every other file we read.
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    throw new ShardwiseError('INVALID_OPTION', `${file}: invalid JSON at ${parsed.error}`, { file });
   }
+  const value = parsed.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ShardwiseError(
       'INVALID_OPTION',
