@@ -49,10 +49,7 @@ export async function planFromInputs(
     fileSource: `${listed.source} in ${settings.root}`,
     root: settings.root,
     ...('spec' in shard ? { shard: shard.spec } : { shardCount: shard.count }),
-    store: inputs.store,
-    estimator: settings.estimator,
-    ...(inputs.previous ? { previous: inputs.previous } : {}),
-    ...(inputs.pinned ? { pinned: inputs.pinned } : {}),
+    ...inputs,
   });
   const { plan } = run;
   ctx.debug(

@@ -21,6 +21,8 @@ export {
   describeDiagnostic,
   describeShard,
   severityOf,
+  planMessages,
+  type PlanMessage,
   type PlanRunInput,
   type RunPlan,
   type PlanDiagnostic,
@@ -34,7 +36,7 @@ export {
   PLAN_FORMAT,
   type PlanFile,
 } from './plan-file.js';
-export { readRunInputs, readPlanFile, displayPath, type RunInputs } from './run-inputs.js';
+export { readRunInputs, readPlanFile, writePinnedPlan, displayPath, type RunInputs } from './run-inputs.js';
 export { sizeShards, type Sizing } from './sizing.js';
 export {
   STORE_VERSION,

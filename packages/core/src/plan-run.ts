@@ -27,9 +27,9 @@ export interface PlanRunInput {
   /** @default 'mean' */
   estimator?: Estimator;
   /** The stability option's previous plan. */
-  previous?: PlanFile;
+  previous?: PlanFile | undefined;
   /** A pinned plan: run exactly its shards, never re-plan (an error when it no longer fits the files). */
-  pinned?: { plan: PlanFile; source: string };
+  pinned?: { plan: PlanFile; source: string } | undefined;
   /** The runner was asked for part of the suite (a path filter, `--changed`, a project filter). */
   partial?: boolean;
 }
@@ -342,6 +342,32 @@ export function describeDiagnostic(d: PlanDiagnostic, storeName: string): string
     case 'previous-ignored':
       return `the previous plan has ${d.previousShardCount} shards, not ${d.shardCount}; planning from scratch`;
   }
+}
+
+/** A line a front end prints about a plan, and how loudly (a `warning` is a `::warning::` on GitHub). */
+export interface PlanMessage {
+  level: 'warning' | 'notice';
+  text: string;
+}
+
+/**
+ * What a runner plugin prints about its plan, in order: each diagnostic (in the front end's words where
+ * `word` returns a string, left out where it returns null, core's neutral words otherwise) at its
+ * {@link severityOf}, then the shard line when the shard runs anything.
+ */
+export function planMessages(
+  run: RunPlan,
+  storeName: string,
+  word: (d: PlanDiagnostic) => string | null | undefined = () => undefined,
+): PlanMessage[] {
+  const messages: PlanMessage[] = [];
+  for (const d of run.diagnostics) {
+    const text = word(d);
+    if (text === null) continue;
+    messages.push({ level: severityOf(d), text: text ?? describeDiagnostic(d, storeName) });
+  }
+  if (run.units.length > 0) messages.push({ level: 'notice', text: describeShard(run) });
+  return messages;
 }
 
 /**

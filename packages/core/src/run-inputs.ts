@@ -1,14 +1,21 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readError, ShardwiseError } from './errors.js';
-import { parsePlan, parsePlanText, type PlanFile } from './plan-file.js';
+import type { Estimator } from './estimate.js';
+import type { Plan } from './plan.js';
+import { parsePlan, parsePlanText, serializePlanFile, type PlanFile } from './plan-file.js';
+import { writeFileAtomic } from './write-file.js';
 import type { PlanRunInput } from './plan-run.js';
 import type { Settings } from './settings.js';
 import { readStoreFile } from './store-file.js';
 
-/** What {@link planRun} needs from the file system, read once by {@link readRunInputs}. */
+/**
+ * What {@link planRun} needs from the settings and the file system, read once by {@link readRunInputs}:
+ * a front end spreads it into `planRun({ files, shard, ...inputs })`.
+ */
 export interface RunInputs {
   store: PlanRunInput['store'];
+  estimator: Estimator;
   previous: PlanFile | undefined;
   pinned: { plan: PlanFile; source: string } | undefined;
 }
@@ -40,6 +47,7 @@ export async function readRunInputs(settings: Settings, cwd: string = process.cw
         : store === undefined
           ? { state: 'missing', explicit: timings.explicit }
           : { state: 'loaded', store },
+    estimator: settings.estimator,
     previous,
     pinned:
       pinned && settings.plan
@@ -102,6 +110,20 @@ export async function readPlanFile(
     throw readError(name, error, 'plan file', 'PLAN_INVALID', { kind: 'plan' });
   }
   return parsePlanText(text, name);
+}
+
+/**
+ * Writes a plan as a pinned plan (`shard plan --out`, `SHARDWISE_PLAN_OUT`) atomically, and returns the
+ * line that tells the user how the jobs use it.
+ */
+export async function writePinnedPlan(
+  file: string,
+  plan: Plan,
+  cwd: string = process.cwd(),
+): Promise<string> {
+  await writeFileAtomic(file, serializePlanFile(plan));
+  const name = displayPath(file, cwd);
+  return `pinned plan ${plan.fingerprint.slice(0, 8)} written to ${name}: every job runs its shard of it with SHARDWISE_PLAN=${name} (or --plan ${name}), re-runs included`;
 }
 
 /** A path as people type it: relative to `cwd` when inside it, else absolute. */

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { partition } from '../src/partition.js';
 import { parsePlan } from '../src/plan-file.js';
-import { isLowMatch, planRun, severityOf, type PlanDiagnostic, type PlanRunInput } from '../src/plan-run.js';
+import {
+  isLowMatch,
+  planMessages,
+  planRun,
+  severityOf,
+  type PlanDiagnostic,
+  type PlanRunInput,
+} from '../src/plan-run.js';
 
 const store = (durations: Record<string, number>): PlanRunInput['store'] => ({
   state: 'loaded',
@@ -189,5 +196,31 @@ describe('severityOf: one loudness for every front end', () => {
     [{ kind: 'previous-ignored' } as PlanDiagnostic, 'notice'],
   ])('%o → %s', (d, want) => {
     expect(severityOf(d)).toBe(want);
+  });
+});
+
+describe('planMessages: what a plugin prints about its plan', () => {
+  it('diagnostics in the front end’s words or core’s, left out on null, then the shard line', () => {
+    const run = planRun({
+      files: [...FILES, 'e.test.ts'],
+      shard: { index: 1, count: 2 },
+      store: { state: 'missing', explicit: true },
+    });
+    const neutral = planMessages(run, 's.json');
+    expect(neutral.map((m) => m.level)).toEqual(['warning', 'notice']);
+    expect(neutral[0]!.text).toContain('no timing store at s.json, the path you named');
+    expect(neutral[1]!.text).toMatch(/^shard 1\/2: \d of 5 file\(s\)/);
+    expect(planMessages(run, 's.json', () => 'in my words')[0]).toEqual({
+      level: 'warning',
+      text: 'in my words',
+    });
+    expect(planMessages(run, 's.json', () => null).map((m) => m.level)).toEqual(['notice']);
+  });
+
+  it('an empty shard prints no shard line', () => {
+    const run = planRun({ files: ['a.test.ts'], shard: { index: 2, count: 2 }, store: TIMED });
+    expect(planMessages(run, 's.json').map((m) => m.text)).toEqual([
+      'shard 2/2 is empty (1 test file(s) for 2 shards); nothing to run',
+    ]);
   });
 });

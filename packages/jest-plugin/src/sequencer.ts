@@ -4,7 +4,7 @@ import {
   compareCodeUnits,
   createReport,
   describeDiagnostic,
-  describeShard,
+  planMessages,
   displayPath,
   durationsOf,
   estimateUnknownMs,
@@ -16,9 +16,8 @@ import {
   planRun,
   readRunInputs,
   reportFileName,
-  serializePlanFile,
   serializeReport,
-  severityOf,
+  writePinnedPlan,
   shardOf,
   unitKey,
   warningLine,
@@ -102,45 +101,36 @@ export class ShardwiseSequencer extends TestSequencer {
     const state = await this.#load(tests, true);
     const byKey = groupByKey(tests, state);
     const shard = { index: shardIndex, count: shardCount };
-    const run = planRun({
-      files: byKey.keys(),
-      shard,
-      store: state.inputs.store,
-      estimator: state.options.estimator,
-      ...(state.inputs.previous ? { previous: state.inputs.previous } : {}),
-      ...(state.inputs.pinned ? { pinned: state.inputs.pinned } : {}),
-      partial: this.#isPartial(),
-    });
+    const run = planRun({ files: byKey.keys(), shard, ...state.inputs, partial: this.#isPartial() });
     this.#plan = run.plan;
     this.#shard = shard;
-    if (state.options.planOut && !run.pinned) pinPlan(state.options.planOut, run.plan);
-    for (const d of run.diagnostics) {
-      const line = this.#describe(d, state);
-      // A store missing at a path the user named is probably a mistake: a CI annotation, not a notice.
-      if (line && severityOf(d) === 'warning') process.stderr.write(`${warningLine(line, process.env)}\n`);
-      else if (line) notice(line);
+    // `SHARDWISE_PLAN_OUT=plan.json jest --listTests --shard=1/N`: the plan job of a config the CLI cannot
+    // list (several projects, whose files are keyed `name|path`) pins the plan the plugin made.
+    if (state.options.planOut && !run.pinned) notice(await writePinnedPlan(state.options.planOut, run.plan));
+    const store = state.options.timings ? displayPath(state.options.timings.path) : '';
+    for (const m of planMessages(run, store, (d) => this.#word(d, state, store))) {
+      if (m.level === 'warning') process.stderr.write(`${warningLine(m.text, process.env)}\n`);
+      else notice(m.text);
     }
-    if (run.units.length > 0) notice(describeShard(run));
     return run.units.flatMap((key) => byKey.get(key) ?? []);
   }
 
-  /** Core's diagnostics in Jest's terms. */
-  #describe(d: PlanDiagnostic, state: RunState): string | undefined {
-    const store = state.options.timings ? displayPath(state.options.timings.path) : '';
+  /** Core's diagnostics in Jest's terms, where they differ from core's words (null: not said). */
+  #word(d: PlanDiagnostic, state: RunState, store: string): string | null | undefined {
     switch (d.kind) {
       case 'no-store':
-        if (d.explicit) return describeDiagnostic(d, store);
+        if (d.explicit) return undefined;
         return `no timing store at ${store}; planning by estimate. Run the suite, then \`npx shard merge --timings ${store} ${displayPath(state.options.reportsDir)}\` to create it`;
       case 'low-match':
         return `${describeDiagnostic(d, store)} Keys are POSIX paths relative to ${state.root}${state.multiProject ? ', prefixed "<displayName>|"' : ''}.`;
       case 'empty-shard':
         return this.#globalConfig?.passWithNoTests
-          ? describeDiagnostic(d, store)
+          ? undefined
           : `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} test file(s) for ${d.shard.count} shards); Jest fails a run with no tests, so pass --passWithNoTests to let an empty shard succeed`;
       case 'unknown-files':
-        return undefined;
+        return null;
       default:
-        return describeDiagnostic(d, store);
+        return undefined;
     }
   }
 
@@ -276,12 +266,9 @@ export class ShardwiseSequencer extends TestSequencer {
   }
 
   #unshardedPlan(tests: Array<Test>, state: RunState): Plan {
-    return planRun({
-      files: groupByKey(tests, state).keys(),
-      shardCount: 1,
-      store: state.inputs.store,
-      estimator: state.options.estimator,
-    }).plan;
+    // The run's own plan, for its report: no previous or pinned plan applies to an unsharded run.
+    const { store, estimator } = state.inputs;
+    return planRun({ files: groupByKey(tests, state).keys(), shardCount: 1, store, estimator }).plan;
   }
 
   #isWatching(): boolean {
@@ -400,17 +387,6 @@ function userFacing(error: unknown): Error {
   const clean = new Error(`shardwise: ${formatError(error)}`, { cause: error });
   clean.stack = clean.message;
   return clean;
-}
-
-/**
- * `SHARDWISE_PLAN_OUT=plan.json jest --listTests --shard=1/N`: the plan job of a config the CLI cannot list
- * (several projects, whose files are keyed `name|path`) pins the plan the plugin made.
- */
-function pinPlan(file: string, plan: Plan): void {
-  writeFileAtomicSync(file, serializePlanFile(plan));
-  notice(
-    `pinned plan ${plan.fingerprint.slice(0, 8)} written to ${displayPath(file)}: run every shard with SHARDWISE_PLAN=${displayPath(file)}`,
-  );
 }
 
 function notice(message: string): void {

@@ -53,7 +53,7 @@ async function planShard(
   shard: { index: number; count: number },
 ): Promise<TestSpecification[]> {
   const { options } = state;
-  const { planRun, readRunInputs } = await loadCore();
+  const { planRun, readRunInputs, writePinnedPlan } = await loadCore();
   const byKey = new Map<string, TestSpecification[]>();
   for (const spec of specs) {
     const key = keyOf(vitest, spec.project.name, spec.moduleId);
@@ -64,25 +64,12 @@ async function planShard(
   }
   const started = performance.now();
   const inputs = await readRunInputs(options);
-  const run = planRun({
-    files: byKey.keys(),
-    shard,
-    store: inputs.store,
-    estimator: options.estimator,
-    ...(inputs.previous ? { previous: inputs.previous } : {}),
-    ...(inputs.pinned ? { pinned: inputs.pinned } : {}),
-    partial: isPartial(vitest),
-  });
-  state.planned = { run, partial: isPartial(vitest) };
-  if (options.planOut && !run.pinned) {
-    // `SHARDWISE_PLAN_OUT=plan.json vitest list --shard=1/N`: the plan job of a config the CLI cannot
-    // list (several projects, keyed `name|path`) pins the plan the plugin made.
-    const { serializePlanFile, writeFileAtomic, displayPath } = await loadCore();
-    await writeFileAtomic(options.planOut, serializePlanFile(run.plan));
-    notice(
-      `pinned plan ${run.plan.fingerprint.slice(0, 8)} written to ${displayPath(options.planOut)}: run every shard with SHARDWISE_PLAN=${displayPath(options.planOut)}`,
-    );
-  }
+  const partial = isPartial(vitest);
+  const run = planRun({ files: byKey.keys(), shard, ...inputs, partial });
+  state.planned = { run, partial };
+  // SHARDWISE_PLAN_OUT pins the plan this run made (`vitest list` does not plan, so pinning the plan of a
+  // Vitest config is usually done from `vitest list --filesOnly --json | shard plan --out`).
+  if (options.planOut && !run.pinned) notice(await writePinnedPlan(options.planOut, run.plan));
   if (options.debug) {
     notice(
       `debug: planned ${run.match.files} files into ${run.plan.shardCount} shards in ${Math.round(performance.now() - started)} ms ` +
@@ -102,17 +89,17 @@ async function planShard(
 
 /** Core's diagnostics and the shard line, in Vitest's terms. */
 async function announce(vitest: Vitest, state: RunState, run: RunPlan): Promise<void> {
-  const { describeDiagnostic, describeShard, displayPath, severityOf } = await loadCore();
+  const { displayPath, planMessages } = await loadCore();
   const store = state.options.timings ? displayPath(state.options.timings.path) : '';
-  for (const d of run.diagnostics) {
-    const line =
-      d.kind === 'empty-shard' && !vitest.config.passWithNoTests
-        ? `shard ${d.shard.index}/${d.shard.count} has no files (${d.files} files for ${d.shard.count} shards); add --passWithNoTests so that empty shards pass`
-        : describeDiagnostic(d, store);
-    if (severityOf(d) === 'warning') process.stderr.write(`${warningLine(line, process.env)}\n`);
-    else notice(line);
+  const messages = planMessages(run, store, (d) =>
+    d.kind === 'empty-shard' && !vitest.config.passWithNoTests
+      ? `shard ${d.shard.index}/${d.shard.count} has no files (${d.files} files for ${d.shard.count} shards); add --passWithNoTests so that empty shards pass`
+      : undefined,
+  );
+  for (const m of messages) {
+    if (m.level === 'warning') process.stderr.write(`${warningLine(m.text, process.env)}\n`);
+    else notice(m.text);
   }
-  if (run.units.length > 0) notice(describeShard(run));
 }
 
 /**

@@ -8,9 +8,8 @@ import {
   planJson,
   planLpt,
   planRun,
-  serializePlanFile,
   sizeShards,
-  writeFileAtomic,
+  writePinnedPlan,
   type RunPlan,
   type Plan,
   type Settings,
@@ -106,11 +105,8 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
   }
   const { plan } = planned.run;
   if (input.out) {
-    await writeFileAtomic(input.out, serializePlanFile(plan));
-    const name = displayPath(input.out, ctx.io.cwd);
-    ctx.note(
-      `Pinned plan ${plan.fingerprint.slice(0, 8)} written to ${name}: every job runs its shard of it with --plan ${name} (or SHARDWISE_PLAN=${name}), re-runs included.`,
-    );
+    const line = await writePinnedPlan(input.out, plan, ctx.io.cwd);
+    ctx.note(`${line.charAt(0).toUpperCase()}${line.slice(1)}.`);
   }
   if (input.json) ctx.io.stdout.write(JSON.stringify(planJson(plan)) + '\n');
   else {
