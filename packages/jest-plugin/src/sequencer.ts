@@ -279,9 +279,8 @@ export class ShardwiseSequencer extends TestSequencer {
   }
 
   /**
-   * Whether `-t`/`--testNamePattern` ran only some tests of each file. The global config Jest hands the
-   * sequencer does not always carry the pattern (Jest 30 applies the CLI's `-t` elsewhere), so the command
-   * line is read too, as for the watch flags.
+   * Whether `-t`/`--testNamePattern` ran only some tests of each file. Jest 30 says so in the global config;
+   * Jest 29 gives the sequencer no config, so its command line is read, as for the watch flags.
    */
   #isTestFiltered(): boolean {
     if (this.#globalConfig?.testNamePattern) return true;
