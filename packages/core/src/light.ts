@@ -44,3 +44,4 @@ export { createReport, combine, fileStatusOf, testStatusOf, type ReportInput } f
 export type { TestTiming, TestStatus, TimingStore } from './store.js';
 export { writeFileAtomic, writeFileAtomicSync } from './write-file.js';
 export { parseJson } from './json-text.js';
+export { exitOnUserError } from './exit-on-user-error.js';

@@ -8,7 +8,7 @@ import {
   displayPath,
   durationsOf,
   estimateUnknownMs,
-  exitCodeOf,
+  exitOnUserError,
   formatError,
   isDebugEnabled,
   isShardwiseError,
@@ -91,7 +91,7 @@ export class ShardwiseSequencer extends TestSequencer {
     try {
       return await this.#shardTests(tests, options);
     } catch (error) {
-      throw userFacing(error);
+      return exitOnUserError(error);
     } finally {
       this.#spent('shard', start);
     }
@@ -233,7 +233,7 @@ export class ShardwiseSequencer extends TestSequencer {
     this.#state ??= this.#read(tests, sharding).then(
       (state) => (this.#loaded = state),
       (error: unknown) => {
-        throw userFacing(error);
+        return exitOnUserError(error);
       },
     );
     return this.#state;
@@ -368,24 +368,6 @@ function commonRoot(tests: Array<Test>): string {
     while (path.relative(common, root).startsWith('..')) common = path.dirname(common);
   }
   return common;
-}
-
-/**
- * Jest prints `error.stack` of whatever the sequencer throws. A user error (a ShardwiseError) becomes one
- * line with no stack trace; anything else is a bug and keeps its stack.
- */
-function userFacing(error: unknown): Error {
-  if (!isShardwiseError(error)) return error as Error;
-  // Jest ends a run whose sequencer threw with exit code 1, the code of failing tests. The exit code comes
-  // from core's one table instead (2 for input, 3 for the environment), set as the process ends, so CI can
-  // tell "shardwise refused the inputs" from "tests failed".
-  const code = exitCodeOf(error);
-  process.once('exit', () => {
-    process.exitCode = code;
-  });
-  const clean = new Error(`shardwise: ${formatError(error)}`, { cause: error });
-  clean.stack = clean.message;
-  return clean;
 }
 
 function notice(message: string): void {

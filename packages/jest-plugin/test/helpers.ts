@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseReport, serializeStore, STORE_VERSION, type RunReport } from '@shardwise/core';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const jestBin = path.join(repo, 'node_modules', 'jest', 'bin', 'jest.js');
+export const jestBin = path.join(repo, 'node_modules', 'jest', 'bin', 'jest.js');
 /** Jest 29, installed beside Jest 30 by the root devDependency `"jest29": "npm:jest@^29"`. */
 const jest29Bin = path.join(repo, 'node_modules', 'jest29', 'bin', 'jest.js');
 const cliBin = path.join(repo, 'packages', 'cli', 'dist', 'bin.js');

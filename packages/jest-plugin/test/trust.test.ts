@@ -1,9 +1,11 @@
-import { promises as fs } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parsePlanText } from '@shardwise/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   copyFixture,
+  jestBin,
   filesRun,
   jest,
   lines,
@@ -292,5 +294,27 @@ describe('a broken store in an unsharded run', () => {
     );
     const sharded = await jest(dir, ['--shard=1/2']);
     expect(sharded.code).toBe(2);
+  });
+});
+
+describe('a user error’s exit code', () => {
+  it('is 2 whatever stdout and stderr are (files here; pipes in the other tests)', async () => {
+    const dir = await copyFixture('workers');
+    const log = path.join(dir, 'err.log');
+    const fd = openSync(log, 'w');
+    const r = spawnSync(
+      process.execPath,
+      [jestBin, '--rootDir', dir, '--config', path.join(dir, 'jest.config.json'), '--shard=1/2'],
+      {
+        cwd: dir,
+        env: { PATH: process.env['PATH'] ?? '', SHARDWISE_PLAN: 'no-such-plan.json' },
+        stdio: ['ignore', fd, fd],
+      },
+    );
+    closeSync(fd);
+    expect(r.status).toBe(2);
+    expect(lines(await fs.readFile(log, 'utf8'))).toEqual([
+      expect.stringMatching(/^shardwise: SHARDWISE_PLAN no-such-plan\.json: no such plan file/),
+    ]);
   });
 });

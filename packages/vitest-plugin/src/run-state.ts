@@ -1,5 +1,5 @@
 import type { RunPlan, Settings } from '@shardwise/core';
-import { exitCodeOf, formatError, isShardwiseError, normalizePath, unitKey } from '@shardwise/core/light';
+import { normalizePath, unitKey } from '@shardwise/core/light';
 import type { Vitest } from 'vitest/node';
 
 /** The plan the sequencer computed for this run, which the reporter writes into its report. */
@@ -40,17 +40,4 @@ export function notice(message: string): void {
   process.stderr.write(`shardwise: ${message}\n`);
 }
 
-/**
- * Ends the run on a user error (a bad store, option or pinned plan) the way Jest and the CLI do: one line
- * on stderr and exit 2 (3 when the environment failed), with no stack and no "Unhandled Errors" box, which
- * is what Vitest prints for anything a plugin or sequencer throws. Anything else is a bug: rethrown, so
- * that Vitest shows its stack.
- */
-export function exitOnUserError(error: unknown): Promise<never> {
-  if (!isShardwiseError(error)) throw error;
-  process.exitCode = exitCodeOf(error);
-  // Exit once the line is written (stderr may be an asynchronous pipe). The promise never settles, so a
-  // caller that awaits it (Vitest awaits its plugin hooks and the sequencer) runs nothing in the meantime.
-  process.stderr.write(`shardwise: ${formatError(error)}\n`, () => process.exit());
-  return new Promise<never>(() => {});
-}
+export { exitOnUserError } from '@shardwise/core/light';
