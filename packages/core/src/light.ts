@@ -36,6 +36,7 @@ export {
   serializeReport,
   reportFileName,
   type FileStatus,
+  type JobTiming,
   type ReportedFile,
   type ReportPlan,
   type RunReport,

@@ -7,6 +7,7 @@ import type { Plan } from './plan.js';
 import {
   REPORT_FORMAT,
   type FileStatus,
+  type JobTiming,
   type ReportedFile,
   type ReportPlan,
   type RunReport,
@@ -31,6 +32,8 @@ export interface ReportInput {
   testsFiltered: boolean;
   /** When the run ended (ISO 8601). */
   createdAt: string;
+  /** The job's wall clock, when the plugin saw the runner start. */
+  job?: JobTiming;
   /** One entry per file result; several entries with one key (one file in two unnamed projects) combine. */
   files: ReportedFile[];
 }
@@ -59,6 +62,7 @@ export function createReport(input: ReportInput): RunReport {
   };
   if (input.shard) report.shard = { index: input.shard.index, count: input.shard.count };
   if (input.plan) report.plan = reportPlanOf(input.plan, input.partial);
+  if (input.job) report.job = { ...input.job };
   // Keys in the order readers expect: `files` last.
   const { files, ...head } = report;
   return { ...head, files };

@@ -27,6 +27,26 @@ export interface ReportedFile {
   durationMs: number;
   status: FileStatus;
   tests?: TestTiming[];
+  /**
+   * The file's fixed cost inside `durationMs`, integer ms: what it paid before its first test (Vitest:
+   * environment + prepare + setup + collect; Jest: from the worker taking the file to its first test).
+   */
+  setupMs?: number;
+  /** Which worker ran it (1-based, as the runner numbers them in this job). */
+  worker?: number;
+  /** When the file started and ended, integer ms since the job started (`job.startedAt`). */
+  startMs?: number;
+  endMs?: number;
+}
+
+/** The shard job as a wall clock: what a CI job really took, start-up included. */
+export interface JobTiming {
+  /** Runner start to runner end, integer ms, as the runner's own clock sees it. */
+  wallMs: number;
+  /** How many workers ran files in parallel (1 for in-band). */
+  workers: number;
+  /** When the runner started (ISO 8601); file `startMs`/`endMs` count from it. */
+  startedAt?: string;
 }
 
 /** The plan a shard ran under: enough to name the files of a shard whose report never arrived. */
@@ -56,6 +76,8 @@ export interface RunReport {
   /** The shard this run was; absent for an unsharded run or an import. */
   shard?: ShardSpec;
   plan?: ReportPlan;
+  /** The shard job's wall clock; absent in imports and in reports of older shardwise versions. */
+  job?: JobTiming;
   files: ReportedFile[];
 }
 

@@ -23,12 +23,23 @@ function buildReportSchema() {
         partial: z.boolean().optional(),
       })
       .optional(),
+    job: z
+      .looseObject({
+        wallMs: nonNegativeInt.max(MAX_DURATION_MS, `expected at most ${MAX_DURATION_MS} ms (7 days)`),
+        workers: z.number().int().min(1),
+        startedAt: z.string().optional(),
+      })
+      .optional(),
     files: z.array(
       z.looseObject({
         file: z.string().min(1),
         durationMs: nonNegativeInt.max(MAX_DURATION_MS, `expected at most ${MAX_DURATION_MS} ms (7 days)`),
         status: z.enum(['passed', 'failed', 'skipped', 'interrupted']),
         tests: z.array(testTimingSchema).optional(),
+        setupMs: nonNegativeInt.optional(),
+        worker: z.number().int().min(1).optional(),
+        startMs: nonNegativeInt.optional(),
+        endMs: nonNegativeInt.optional(),
       }),
     ),
   });
