@@ -14,9 +14,20 @@ export {
   type Plan,
   type PlannedShard,
   type PreviousPlan,
+  type PlanWall,
 } from './plan.js';
 export {
+  scheduleFinishMs,
+  shardWallMs,
+  observeJob,
+  learnWallModels,
+  type WallModel,
+  type WallModels,
+  type JobObservation,
+} from './wall-model.js';
+export {
   planRun,
+  wallModelFor,
   isLowMatch,
   describeDiagnostic,
   describeShard,

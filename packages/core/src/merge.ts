@@ -3,6 +3,7 @@ import { ShardwiseError } from './errors.js';
 import { compareCodeUnits } from './paths.js';
 import type { ReportedFile, RunReport } from './report-format.js';
 import { STORE_VERSION, type FileTiming, type TimingStore } from './store.js';
+import { learnWallModels, observeJob, withoutWorkerStartup, type WallModel } from './wall-model.js';
 
 /**
  * How new measurements are folded into a file's duration:
@@ -48,6 +49,8 @@ export interface MergeResult {
   kept: string[];
   /** True when the store differs materially from the input store: write it. */
   changed: boolean;
+  /** The wall-clock models moved (a new runner, or new jobs refined one). */
+  modelChanged: boolean;
 }
 
 /**
@@ -77,10 +80,21 @@ export function mergeReports(
   const added = new Set<string>();
   const updated = new Set<string>();
   const kept = new Set<string>();
+  const models = learnWallModels(base?.models, reports);
+  // A model that moved by less than the threshold keeps its old figures: noise must not churn the store.
+  for (const [runner, before] of base?.models ?? []) {
+    if (!movedMaterially(before, models.get(runner)!, threshold, minChangeMs)) models.set(runner, before);
+  }
   for (const report of canonicalOrder(reports)) {
     const day = report.createdAt?.slice(0, 10);
     const validDay = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined;
-    for (const sample of [...report.files].sort(compareSamples)) {
+    // A worker's first file carried the worker's start-up; its duration is kept without it, so which file
+    // happened to start a worker never inflates that file for good.
+    const job = observeJob(report);
+    const model = models.get(report.runner);
+    for (const raw of [...report.files].sort(compareSamples)) {
+      const durationMs = withoutWorkerStartup(raw, job, model);
+      const sample = durationMs === raw.durationMs ? raw : { ...raw, durationMs };
       const old = files.get(sample.file);
       const next = applySample(old, sample, smoothing, validDay);
       if (next === undefined || next === old) {
@@ -113,14 +127,43 @@ export function mergeReports(
     }
   }
   const sorted = (set: Set<string>) => [...set].sort(compareCodeUnits);
+  const store: TimingStore = { version: STORE_VERSION, files };
+  if (models.size > 0) store.models = models;
+  const modelChanged = !sameModels(base?.models, models);
   return {
-    store: { version: STORE_VERSION, files },
+    store,
     added: sorted(added),
     updated: sorted(updated),
     pruned: pruned.sort(compareCodeUnits),
     kept: sorted(kept),
-    changed: added.size + updated.size + pruned.length > 0 || (base === undefined && files.size > 0),
+    changed:
+      added.size + updated.size + pruned.length > 0 || (base === undefined && files.size > 0) || modelChanged,
+    modelChanged,
   };
+}
+
+function movedMaterially(
+  before: WallModel,
+  after: WallModel,
+  threshold: number,
+  minChangeMs: number,
+): boolean {
+  if (before.workers !== after.workers) return true;
+  const moved = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? a !== b : Math.abs(a - b) > Math.max(threshold * a, minChangeMs);
+  return (
+    moved(before.startupMs, after.startupMs) ||
+    moved(before.workerStartupMs, after.workerStartupMs) ||
+    moved(before.fileFixedMs, after.fileFixedMs)
+  );
+}
+
+function sameModels(
+  a: ReadonlyMap<string, WallModel> | undefined,
+  b: ReadonlyMap<string, WallModel>,
+): boolean {
+  const text = (m: ReadonlyMap<string, WallModel> | undefined) => JSON.stringify([...(m ?? [])]);
+  return text(a) === text(b);
 }
 
 function validateSmoothing(smoothing: Smoothing): void {

@@ -6,6 +6,8 @@ import { iteratedLocalSearch, localSearch, type Budget } from './improve.js';
 import { normalizePath } from './paths.js';
 import { ALGORITHM_VERSION, type Plan, type PreviousPlan } from './plan.js';
 import { Schedule } from './schedule.js';
+import { shardWallMs, wallLowerBound, type WallModel } from './wall-model.js';
+import { balanceWalls } from './wall-partition.js';
 
 /**
  * Known durations: a map or a plain record from normalized path to integer milliseconds, or a store's
@@ -33,6 +35,12 @@ export interface PartitionOptions {
   previous?: PreviousPlan;
   /** Seed of the iterated local search. @default 1 */
   seed?: number;
+  /**
+   * Balance predicted walls under this model (start-up, worker start-up, workers per shard) instead of
+   * sums. With one worker the two agree; with several, big files are spread so each shard's workers
+   * finish together. Part of the fingerprint.
+   */
+  wall?: WallModel;
 }
 
 /** Total work units for the local search of one plan (see {@link Budget}). */
@@ -81,6 +89,7 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
     `estimator=${estimatorName(estimator)}`,
     `seed=${seed}`,
     previousDigest(previous),
+    ...(options.wall ? [wallDigest(options.wall)] : []),
   ]);
 
   // More shards than files: one file per shard is optimal, and the shards past the files stay unlisted.
@@ -93,24 +102,57 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
     if (warm.critical().load <= schedule.critical().load) schedule = warm;
   }
 
+  let where: Int32Array = schedule.where;
+  const model = options.wall;
+  if (model && model.workers > 1 && n > 0) where = balanceWalls(t, listed, model, where).where;
+
   // Each shard's files in position order, which is the order of its member list (kept sorted): one pass
   // over the assignment instead of a lookup closure per file.
   const lists: string[][] = [];
-  for (let s = 0; s < listed; s++) lists.push([]);
-  const where = schedule.where;
-  for (let pos = 0; pos < n; pos++) lists[where[pos]!]!.push(keys[pos]!);
-  const shards = lists.map((files, s) => ({ index: s + 1, estimatedMs: schedule.load[s]!, files }));
-  return {
+  const sums = new Float64Array(listed);
+  const durations: number[][] = [];
+  for (let s = 0; s < listed; s++) {
+    lists.push([]);
+    durations.push([]);
+  }
+  for (let pos = 0; pos < n; pos++) {
+    lists[where[pos]!]!.push(keys[pos]!);
+    sums[where[pos]!]! += t[pos]!;
+    if (model) durations[where[pos]!]!.push(t[pos]!);
+  }
+  const shards: Plan['shards'] = lists.map((files, s) => ({ index: s + 1, estimatedMs: sums[s]!, files }));
+  let makespanMs = 0;
+  for (const shard of shards) makespanMs = Math.max(makespanMs, shard.estimatedMs);
+  const plan: Plan = {
     shardCount: k,
     fingerprint,
     totalMs: prefix[n]!,
-    makespanMs: n === 0 ? 0 : schedule.critical().load,
+    makespanMs,
     lowerBoundMs: lb,
     unknownFiles,
     unknownEstimateMs: unknownMs,
     emptyShards: shards.filter((s) => s.files.length === 0).map((s) => s.index),
     shards,
   };
+  if (model) {
+    let wallMakespan = 0;
+    shards.forEach((shard, s) => {
+      shard.wallMs = shardWallMs(durations[s]!, model);
+      wallMakespan = Math.max(wallMakespan, shard.wallMs);
+    });
+    plan.wall = {
+      startupMs: model.startupMs,
+      workerStartupMs: model.workerStartupMs,
+      workers: model.workers,
+      makespanMs: wallMakespan,
+      lowerBoundMs: wallLowerBound(t, k, model, lb),
+    };
+  }
+  return plan;
+}
+
+function wallDigest(model: WallModel): string {
+  return `wall=${model.startupMs}/${model.workerStartupMs}/${model.workers}`;
 }
 
 function solve(t: Float64Array, k: number, lb: number, seed: number, start: (s: Schedule) => void): Schedule {

@@ -1,6 +1,6 @@
 import { ShardwiseError } from './errors.js';
 import { describeIssue, loadZod, parseJson } from './json-text.js';
-import type { Plan } from './plan.js';
+import type { Plan, PlanWall } from './plan.js';
 import { REPORT_FORMAT } from './report-format.js';
 
 /** The marker of a plan file written by `shard plan --out`. */
@@ -18,6 +18,8 @@ export interface PlanFile {
   shards: string[][];
   /** Predicted ms per shard, when the file recorded them. */
   estimatedMs: number[] | undefined;
+  /** The wall model the plan was made with and each shard's predicted wall, when it had one. */
+  wall: { model: PlanWall; wallMs: number[] } | undefined;
 }
 
 /** The schemas, built on first use so that importing the core does not load zod (see loadZod). */
@@ -31,8 +33,23 @@ function buildSchemas() {
     fingerprint: z.string().min(1).optional(),
     shardCount: z.number().int().min(1).optional(),
     shards: z
-      .array(z.looseObject({ files, estimatedMs: z.number().int().min(0).optional() }))
+      .array(
+        z.looseObject({
+          files,
+          estimatedMs: z.number().int().min(0).optional(),
+          wallMs: z.number().min(0).optional(),
+        }),
+      )
       .min(1, 'expected at least one shard'),
+    wall: z
+      .looseObject({
+        startupMs: z.number().min(0),
+        workerStartupMs: z.number().min(0),
+        workers: z.number().int().min(1),
+        makespanMs: z.number().min(0),
+        lowerBoundMs: z.number().min(0),
+      })
+      .optional(),
   });
   const reportShape = z.looseObject({
     format: z.literal(REPORT_FORMAT),
@@ -78,6 +95,7 @@ export function parsePlan(value: unknown, source: string): PlanFile {
       shardCount: plan.shardCount,
       shards: plan.shards,
       estimatedMs: undefined,
+      wall: undefined,
     };
   }
   const result = (schemas ??= buildSchemas()).planShape.safeParse(value);
@@ -90,11 +108,26 @@ export function parsePlan(value: unknown, source: string): PlanFile {
     source,
   );
   const estimated = plan.shards.map((s) => s.estimatedMs);
+  const walls = plan.shards.map((s) => s.wallMs);
+  const { startupMs, workerStartupMs, workers, makespanMs, lowerBoundMs } = plan.wall ?? {};
   return {
     fingerprint: plan.fingerprint,
     shardCount,
     shards: plan.shards.map((s) => s.files),
     estimatedMs: estimated.every((ms) => ms !== undefined) ? estimated : undefined,
+    wall:
+      plan.wall && walls.every((ms) => ms !== undefined)
+        ? {
+            model: {
+              startupMs: startupMs!,
+              workerStartupMs: workerStartupMs!,
+              workers: workers!,
+              makespanMs: makespanMs!,
+              lowerBoundMs: lowerBoundMs!,
+            },
+            wallMs: walls,
+          }
+        : undefined,
   };
 }
 
@@ -157,9 +190,9 @@ export function serializePlanFile(plan: Plan): string {
 /** What `shard plan --json` prints. */
 export type PlanJson = Pick<
   Plan,
-  'shardCount' | 'fingerprint' | 'totalMs' | 'makespanMs' | 'lowerBoundMs' | 'unknownFiles'
+  'shardCount' | 'fingerprint' | 'totalMs' | 'makespanMs' | 'lowerBoundMs' | 'unknownFiles' | 'wall'
 > & {
-  shards: Pick<Plan['shards'][number], 'index' | 'estimatedMs' | 'files'>[];
+  shards: Pick<Plan['shards'][number], 'index' | 'estimatedMs' | 'wallMs' | 'files'>[];
 };
 
 /** The `shard plan --json` shape: exactly these keys, in this order (scripts depend on it). */
@@ -171,6 +204,13 @@ export function planJson(plan: Plan): PlanJson {
     makespanMs: plan.makespanMs,
     lowerBoundMs: plan.lowerBoundMs,
     unknownFiles: plan.unknownFiles,
-    shards: plan.shards.map((s) => ({ index: s.index, estimatedMs: s.estimatedMs, files: s.files })),
+    // The wall model's figures, after the keys that scripts of the first release read.
+    ...(plan.wall ? { wall: plan.wall } : {}),
+    shards: plan.shards.map((s) => ({
+      index: s.index,
+      estimatedMs: s.estimatedMs,
+      ...(s.wallMs === undefined ? {} : { wallMs: s.wallMs }),
+      files: s.files,
+    })),
   };
 }

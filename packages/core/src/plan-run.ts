@@ -3,9 +3,10 @@ import { estimateUnknownMs, type Estimator } from './estimate.js';
 import { partition } from './partition.js';
 import { compareCodeUnits, normalizePath, splitUnitKey } from './paths.js';
 import type { PlanFile } from './plan-file.js';
-import { shardOf, type Plan } from './plan.js';
+import { shardOf, type Plan, type PlannedShard } from './plan.js';
 import type { ShardSpec } from './shard-spec.js';
 import type { TimingStore } from './store.js';
+import type { WallModel } from './wall-model.js';
 
 /** What a front end knows before planning: every unit of the run and the inputs it read. */
 export interface PlanRunInput {
@@ -32,6 +33,13 @@ export interface PlanRunInput {
   pinned?: { plan: PlanFile; source: string } | undefined;
   /** The runner was asked for part of the suite (a path filter, `--changed`, a project filter). */
   partial?: boolean;
+  /**
+   * Whose wall-clock model to plan with (`jest`, `vitest`, `playwright`): the store's model for that
+   * runner. Without it, the store's only model when it has exactly one.
+   */
+  runner?: string;
+  /** Workers per shard job, over the learned count (a `--workers` flag, a plugin option). */
+  workers?: number;
 }
 
 /** How well the store fits the units of the run. */
@@ -111,9 +119,11 @@ export function planRun(input: PlanRunInput): RunPlan {
       diagnostics.push({ kind: 'previous-ignored', shardCount, previousShardCount: previous.shardCount });
     }
     // partition normalizes the paths itself (once: at 100k files it is a good part of planning).
+    const wall = wallModelFor(store, input.runner, input.workers);
     plan = partition(input.files, {
       shardCount,
       ...(input.root === undefined ? {} : { root: input.root }),
+      ...(wall ? { wall } : {}),
       durations,
       estimator,
       ...(previous ? { previous: { shards: previous.shards.map((files) => ({ files })) } } : {}),
@@ -295,10 +305,17 @@ function pinnedPlan(
       sum += d;
       largest = Math.max(largest, d);
     }
-    return { index: i + 1, estimatedMs: pinned.estimatedMs?.[i] ?? sum, files: [...files] };
+    const shard: PlannedShard = {
+      index: i + 1,
+      estimatedMs: pinned.estimatedMs?.[i] ?? sum,
+      files: [...files],
+    };
+    if (pinned.wall) shard.wallMs = pinned.wall.wallMs[i]!;
+    return shard;
   });
   const totalMs = shards.reduce((sum, s) => sum + s.estimatedMs, 0);
   return {
+    ...(pinned.wall ? { wall: pinned.wall.model } : {}),
     shardCount,
     fingerprint: pinned.fingerprint,
     totalMs,
@@ -309,6 +326,23 @@ function pinnedPlan(
     emptyShards: shards.filter((s) => s.files.length === 0).map((s) => s.index),
     shards,
   };
+}
+
+/**
+ * The wall model a run plans with: the store's model for the runner (or its only one), with the worker
+ * count given by the user over the learned one. Undefined when nothing is known: then sums are balanced.
+ * Every job reads the same store, so every job plans with the same model.
+ */
+export function wallModelFor(
+  store: TimingStore | undefined,
+  runner: string | undefined,
+  workers: number | undefined,
+): WallModel | undefined {
+  const models = store?.models;
+  let model = runner === undefined ? undefined : models?.get(runner);
+  if (runner === undefined && models?.size === 1) model = [...models.values()][0];
+  if (workers === undefined) return model;
+  return { ...(model ?? { startupMs: 0, workerStartupMs: 0 }), workers };
 }
 
 /**

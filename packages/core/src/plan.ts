@@ -4,6 +4,11 @@ export interface PlannedShard {
   index: number;
   /** Sum of the recorded or estimated durations of its files, in ms. */
   estimatedMs: number;
+  /**
+   * The predicted wall of this shard's job under the plan's wall model ({@link Plan.wall}): start-up plus
+   * the finish of its files run longest first on the model's workers. Absent without a model.
+   */
+  wallMs?: number;
   /** Its files, longest first (then by path), so a runner's workers finish together. */
   files: string[];
 }
@@ -26,6 +31,12 @@ export interface Plan {
   unknownFiles: string[];
   /** The duration assumed for each unknown file, ms. */
   unknownEstimateMs: number;
+  /**
+   * The wall-clock model the plan balanced, and its figures: each shard job's predicted wall (start-up plus
+   * the finish of its files on `workers` workers), the slowest one, and a proven lower bound for the model.
+   * Absent when no model was given: then shards are balanced by their sums.
+   */
+  wall?: PlanWall;
   /** 1-based indices of the listed shards that hold no file (see {@link Plan.shards}). */
   emptyShards: number[];
   /**
@@ -35,6 +46,17 @@ export interface Plan {
    * Read a shard with {@link shardOf}.
    */
   shards: PlannedShard[];
+}
+
+/** A plan's wall-clock model and figures (see {@link Plan.wall}). */
+export interface PlanWall {
+  startupMs: number;
+  workerStartupMs: number;
+  workers: number;
+  /** The slowest shard's predicted wall, ms. */
+  makespanMs: number;
+  /** No plan of these files on this many shards can have a smaller predicted slowest wall. */
+  lowerBoundMs: number;
 }
 
 /** A previous plan, for the stability option: only the assignment matters. */

@@ -74,7 +74,13 @@ export function reportPlanOf(plan: Plan, partial: boolean): ReportPlan {
     fingerprint: plan.fingerprint,
     shardCount: plan.shardCount,
     shards: plan.shards.map((s) => s.files),
+    estimatedMs: plan.shards.map((s) => s.estimatedMs),
   };
+  if (plan.wall) {
+    const { startupMs, workerStartupMs, workers } = plan.wall;
+    reportPlan.wall = { startupMs, workerStartupMs, workers };
+    reportPlan.wallMs = plan.shards.map((s) => s.wallMs ?? 0);
+  }
   if (partial) reportPlan.partial = true;
   return reportPlan;
 }

@@ -60,6 +60,14 @@ export interface ReportPlan {
    * proves nothing about the files it left out, so merge does not prune by it.
    */
   partial?: boolean;
+  /** Each shard's predicted sum of file times, ms (index 0 is shard 1). */
+  estimatedMs?: number[];
+  /**
+   * Each shard's predicted wall under the plan's wall model, ms, and the model: what `shard merge` compares
+   * each job's real wall with (the prediction the job ran under, not one remade from the updated store).
+   */
+  wallMs?: number[];
+  wall?: { startupMs: number; workerStartupMs: number; workers: number };
 }
 
 /**

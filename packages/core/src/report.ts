@@ -21,6 +21,15 @@ function buildReportSchema() {
         shardCount: z.number().int().min(1),
         shards: z.array(z.array(z.string())),
         partial: z.boolean().optional(),
+        estimatedMs: z.array(z.number().min(0)).optional(),
+        wallMs: z.array(z.number().min(0)).optional(),
+        wall: z
+          .looseObject({
+            startupMs: z.number().min(0),
+            workerStartupMs: z.number().min(0),
+            workers: z.number().int().min(1),
+          })
+          .optional(),
       })
       .optional(),
     job: z

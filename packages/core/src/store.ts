@@ -2,6 +2,7 @@ import type * as Zod from 'zod';
 import { ShardwiseError } from './errors.js';
 import { describeIssue, loadZod, parseJson } from './json-text.js';
 import { MAX_DURATION_MS } from './report-format.js';
+import { RUNNER_NAME, type WallModel } from './wall-model.js';
 
 /** The store format version this release reads and writes. */
 export const STORE_VERSION = 1;
@@ -40,6 +41,11 @@ export interface FileTiming {
 export interface TimingStore {
   version: typeof STORE_VERSION;
   files: Map<string, FileTiming>;
+  /**
+   * The wall-clock models learned from recorded jobs, by runner (`model` in the file, an optional field:
+   * store v1 readers that predate it ignore it).
+   */
+  models?: Map<string, WallModel>;
 }
 
 /**
@@ -85,6 +91,15 @@ function buildSchemas(z: typeof Zod.z) {
     tests: z.array(testTiming).optional(),
   });
 
+  const wallModel = z.looseObject({
+    startupMs: duration,
+    workerStartupMs: duration,
+    workers: positiveInt,
+    fileFixedMs: duration.optional(),
+    samples: positiveInt.optional(),
+  });
+  const models = z.record(z.string().regex(RUNNER_NAME, 'expected a runner name such as "jest"'), wallModel);
+
   const store = z.looseObject({
     version: z.literal(
       STORE_VERSION,
@@ -92,7 +107,7 @@ function buildSchemas(z: typeof Zod.z) {
     ),
     files: z.custom<Record<string, unknown>>(isPlainObject, 'expected an object of file paths'),
   });
-  return { testTiming, fileTiming, store };
+  return { testTiming, fileTiming, store, models };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -164,7 +179,23 @@ export function parseStore(text: string, source = 'timing store'): TimingStore {
     }
     files.set(key, timing);
   }
-  return { version: STORE_VERSION, files };
+  const store: TimingStore = { version: STORE_VERSION, files };
+  if (isPlainObject(value) && value.model !== undefined) store.models = parseModels(value.model, source);
+  return store;
+}
+
+/** The store's `model` field: runner name → wall model, validated by its schema. */
+function parseModels(value: unknown, source: string): Map<string, WallModel> {
+  const result = timingSchemas().models.safeParse(value);
+  if (!result.success) {
+    throw new ShardwiseError('STORE_SCHEMA', `${source}: ${describeIssue(result.error, value, ['model'])}`, {
+      file: source,
+      hint: { kind: 'store' },
+    });
+  }
+  const models = new Map<string, WallModel>();
+  for (const runner of Object.keys(result.data).sort()) models.set(runner, result.data[runner]!);
+  return models;
 }
 
 /**
@@ -234,7 +265,22 @@ export function serializeStore(store: TimingStore): string {
   const keys = [...store.files.keys()].sort();
   const lines = keys.map((key) => `    ${JSON.stringify(key)}: ${serializeEntry(store.files.get(key)!)}`);
   const body = lines.length === 0 ? '{}' : `{\n${lines.join(',\n')}\n  }`;
-  return `{\n  "version": ${STORE_VERSION},\n  "files": ${body}\n}\n`;
+  return `{\n  "version": ${STORE_VERSION},\n${serializeModels(store.models)}  "files": ${body}\n}\n`;
+}
+
+const MODEL_FIELDS = ['startupMs', 'workerStartupMs', 'workers', 'fileFixedMs', 'samples'] as const;
+
+/** The `model` field, one runner per line, or nothing when no model was learned. */
+function serializeModels(models: TimingStore['models']): string {
+  if (!models || models.size === 0) return '';
+  const lines = [...models.keys()].sort().map((runner) => {
+    const model = models.get(runner)! as unknown as Record<string, unknown>;
+    const parts = MODEL_FIELDS.filter((f) => model[f] !== undefined).map(
+      (f) => `${JSON.stringify(f)}: ${JSON.stringify(model[f])}`,
+    );
+    return `    ${JSON.stringify(runner)}: { ${parts.join(', ')} }`;
+  });
+  return `  "model": {\n${lines.join(',\n')}\n  },\n`;
 }
 
 function serializeEntry(entry: FileTiming): string {
