@@ -44,6 +44,7 @@ export function cliSettings(values: OptionValues, ctx: Context): Settings {
   if (values.previous !== undefined) flags.previous = values.previous;
   if (values.plan !== undefined) flags.plan = values.plan;
   if (values['require-timings']) flags.requireTimings = true;
+  if (values.workers !== undefined) flags.workers = values.workers;
   return resolveSettings({
     root,
     cwd: ctx.io.cwd,
@@ -61,6 +62,7 @@ const FLAG_NAMES = {
   planOut: 'SHARDWISE_PLAN_OUT',
   record: 'SHARDWISE_RECORD',
   requireTimings: '--require-timings',
+  workers: '--workers',
 } as const;
 
 /** The store path of a command that needs one (merge, import, check): --no-timings is not theirs. */

@@ -49,6 +49,18 @@ export const OPTIONS = {
     description:
       'Run exactly this pinned plan (`shard plan --out`), never re-plan (default: $SHARDWISE_PLAN)',
   },
+  workers: {
+    type: 'string',
+    value: 'N',
+    description:
+      'Workers per shard job for the wall model (default: $SHARDWISE_WORKERS, else as learned from recorded jobs)',
+  },
+  runner: {
+    type: 'string',
+    value: 'NAME',
+    description:
+      "Plan with this runner's learned wall model: jest, vitest, playwright (default: the store's only one)",
+  },
   'require-timings': {
     type: 'boolean',
     description:
@@ -126,6 +138,8 @@ const INPUT_OPTIONS = [
   'estimator',
   'previous',
   'plan',
+  'workers',
+  'runner',
 ] as const;
 const COMMON = ['verbose', 'help'] as const;
 

@@ -50,6 +50,8 @@ export async function planFromInputs(
     root: settings.root,
     ...('spec' in shard ? { shard: shard.spec } : { shardCount: shard.count }),
     ...inputs,
+    ...(values.runner === undefined ? {} : { runner: values.runner }),
+    ...(settings.workers === undefined ? {} : { workers: settings.workers }),
   });
   const { plan } = run;
   ctx.debug(

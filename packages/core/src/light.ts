@@ -46,3 +46,4 @@ export type { TestTiming, TestStatus, TimingStore } from './store.js';
 export { writeFileAtomic, writeFileAtomicSync } from './write-file.js';
 export { parseJson } from './json-text.js';
 export { exitOnUserError } from './exit-on-user-error.js';
+export { jobStartMs, jobTiming, fileTimeline, JOB_START_ENV } from './job-clock.js';

@@ -17,6 +17,7 @@ export const SETTINGS_ENV = {
   planOut: 'SHARDWISE_PLAN_OUT',
   record: 'SHARDWISE_RECORD',
   requireTimings: 'SHARDWISE_REQUIRE_TIMINGS',
+  workers: 'SHARDWISE_WORKERS',
 } as const;
 
 type SettingKey = keyof typeof SETTINGS_ENV;
@@ -37,6 +38,8 @@ export interface SettingValues {
   record?: boolean | string;
   /** A missing store is an error, not a plan by estimate. */
   requireTimings?: boolean | string;
+  /** Workers per shard job for the wall model, over the count learned from recorded jobs. */
+  workers?: number | string;
 }
 
 /** One layer of values: where relative paths in it are based, and how to name a key in messages. */
@@ -76,6 +79,8 @@ export interface Settings {
   record: boolean;
   /** A missing store is an error (`--require-timings`, `SHARDWISE_REQUIRE_TIMINGS=1`). */
   requireTimings: boolean;
+  /** Workers per shard job for the wall model (`--workers`, `SHARDWISE_WORKERS`); undefined: as learned. */
+  workers: number | undefined;
   /** `DEBUG=shardwise` (or `shardwise*`, `*`): front ends print their internals. */
   debug: boolean;
 }
@@ -149,6 +154,9 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
   const req = pick('requireTimings');
   const requireTimings = req === undefined ? false : toBoolean(req.value, req.name);
 
+  const w = pick('workers');
+  const workers = w === undefined ? undefined : toWorkers(w.value, w.name);
+
   return {
     root,
     timings,
@@ -159,6 +167,7 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
     planOut,
     record,
     requireTimings,
+    workers,
     debug: isDebugEnabled(env),
   };
 }
@@ -180,6 +189,15 @@ function toEstimator(value: unknown, name: string): Estimator {
   throw new ShardwiseError(
     'INVALID_OPTION',
     `${name}: expected mean, median, p90, a whole number of milliseconds or { fixedMs }, got ${describe(value)}`,
+  );
+}
+
+function toWorkers(value: unknown, name: string): number {
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 && n <= 1024) return n;
+  throw new ShardwiseError(
+    'INVALID_OPTION',
+    `${name}: expected a whole number of workers from 1 to 1024, got ${describe(value)}`,
   );
 }
 

@@ -8,10 +8,19 @@ export interface ShardRow {
   index: number;
   /** Files the plan gave it. */
   planned: number;
+  /** The same count, under the name `shard merge --json` documents. */
+  files: number;
   /** Files its reports list; null when it sent no report. */
   ran: number | null;
-  /** Sum of the store's durations (before the merge) of its planned files; the mean for untimed ones. */
+  /**
+   * What the job was predicted to take, ms: the wall its plan predicted when the plan had a wall model
+   * (`predicted: 'wall'`), else its files' sum as planned or, for reports of older versions, from the
+   * store before this merge (`predicted: 'files'`). Never remade from the updated store.
+   */
   predictedMs: number;
+  predicted: 'wall' | 'files';
+  /** The job's real wall (its runner's clock, start-up included); null without a report or a job clock. */
+  wallMs: number | null;
   /** Sum of the durations its reports list; null when it sent no report. */
   actualMs: number | null;
 }
@@ -28,6 +37,7 @@ export function summarizeShards(
   const plan = coverage.plan;
   if (!plan) return [];
   const own = reports.filter((r) => r.plan?.fingerprint === plan.fingerprint);
+  const carried = own.find((r) => r.plan?.wallMs ?? r.plan?.estimatedMs)?.plan;
   const known = (file: string) => base?.files.get(file)?.durationMs;
   const knownValues = plan.shards
     .flat()
@@ -40,15 +50,75 @@ export function summarizeShards(
   return plan.shards.map((files, i) => {
     const mine = own.filter((r) => (r.shard?.index ?? 1) === i + 1);
     const ran = mine.length === 0 ? null : mine.reduce((n, r) => n + r.files.length, 0);
+    const walls = mine.map((r) => r.job?.wallMs).filter((w): w is number => w !== undefined);
+    const wall = carried?.wallMs?.[i];
+    const sum = carried?.estimatedMs?.[i];
     return {
       index: i + 1,
       planned: files.length,
+      files: files.length,
       ran,
-      predictedMs: files.reduce((sum, f) => sum + (known(f) ?? fallback), 0),
+      predictedMs: wall ?? sum ?? files.reduce((total, f) => total + (known(f) ?? fallback), 0),
+      predicted: wall === undefined ? 'files' : 'wall',
+      // Several reports of one shard (two runners in one job) ran one after the other.
+      wallMs: walls.length === 0 ? null : walls.reduce((a, b) => a + b, 0),
       actualMs:
         mine.length === 0
           ? null
-          : mine.reduce((sum, r) => sum + r.files.reduce((s, f) => s + f.durationMs, 0), 0),
+          : mine.reduce((total, r) => total + r.files.reduce((s, f) => s + f.durationMs, 0), 0),
     };
   });
+}
+
+/** Why the slowest shard job was the slowest. */
+export interface SlowestShard {
+  index: number;
+  wallMs: number;
+  /**
+   * `startup`: most of its wall was the runner starting (more shards would not help);
+   * `big-file`: one file took most of it (the file floor: split the file or accept it);
+   * `noise`: it took much longer than predicted though nothing above explains it (a slow machine, a
+   * cold cache); `balanced`: within the prediction, as slow as the plan expected.
+   */
+  reason: 'startup' | 'big-file' | 'noise' | 'balanced';
+  /** Milliseconds behind the reason: the start-up, the big file's time, or the excess over the prediction. */
+  ms: number;
+  /** The big file, for `big-file`. */
+  file?: string;
+}
+
+/** Start-up above this share of a job's wall makes it the reason. */
+const STARTUP_SHARE = 0.4;
+/** One file above this share of a job's wall makes it the reason. */
+const FILE_SHARE = 0.5;
+/** A job this much over its prediction, unexplained otherwise, is noise. */
+const NOISE = 0.25;
+
+/** The shard whose job took longest, and why; undefined when no report had a job clock. */
+export function explainSlowest(
+  rows: readonly ShardRow[],
+  reports: readonly RunReport[],
+): SlowestShard | undefined {
+  let slowest: ShardRow | undefined;
+  for (const row of rows)
+    if (row.wallMs !== null && (!slowest || row.wallMs > slowest.wallMs!)) slowest = row;
+  if (!slowest) return undefined;
+  const wallMs = slowest.wallMs!;
+  const mine = reports.filter((r) => (r.shard?.index ?? 1) === slowest.index && r.job);
+  let startup = 0;
+  let big: { file: string; ms: number } | undefined;
+  for (const r of mine) {
+    const timed = r.files.filter((f) => f.startMs !== undefined && f.endMs !== undefined);
+    if (timed.length > 0) {
+      const span = Math.max(...timed.map((f) => f.endMs!)) - Math.min(...timed.map((f) => f.startMs!));
+      startup += Math.max(0, r.job!.wallMs - span);
+    }
+    for (const f of r.files) if (!big || f.durationMs > big.ms) big = { file: f.file, ms: f.durationMs };
+  }
+  const base = { index: slowest.index, wallMs };
+  if (startup > STARTUP_SHARE * wallMs) return { ...base, reason: 'startup', ms: startup };
+  if (big && big.ms > FILE_SHARE * wallMs) return { ...base, reason: 'big-file', ms: big.ms, file: big.file };
+  const excess = wallMs - slowest.predictedMs;
+  if (excess > NOISE * slowest.predictedMs) return { ...base, reason: 'noise', ms: excess };
+  return { ...base, reason: 'balanced', ms: Math.max(0, excess) };
 }

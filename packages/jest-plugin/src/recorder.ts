@@ -1,16 +1,30 @@
-import { fileStatusOf, testStatusOf, type ReportedFile, type TestTiming } from '@shardwise/core/light';
+import {
+  fileStatusOf,
+  fileTimeline,
+  testStatusOf,
+  type ReportedFile,
+  type TestTiming,
+} from '@shardwise/core/light';
 import type { AggregatedResult, AssertionResult, TestResult } from './jest-types.js';
 
 /**
  * Translates Jest's results into core's report entries, one per file result (core's `createReport`
  * combines a file reported twice under one key). Pure: Jest's objects in, core data out.
  */
-export function jestFiles(results: AggregatedResult, keyOf: (result: TestResult) => string): ReportedFile[] {
-  return results.testResults.map((result) => reportedFile(keyOf(result), result));
+export function jestFiles(
+  results: AggregatedResult,
+  keyOf: (result: TestResult) => string,
+  jobStart?: number,
+): ReportedFile[] {
+  return results.testResults.map((result) => reportedFile(keyOf(result), result, jobStart));
 }
 
-/** One file's entry: wall time with the environment setup, outcome, and its tests. */
-export function reportedFile(file: string, result: TestResult): ReportedFile {
+/**
+ * One file's entry: wall time with the environment setup, outcome, and its tests; with the job's start
+ * (epoch ms), also its place on the job's timeline and its fixed cost (environment, setup files and
+ * import: everything before its first test started).
+ */
+export function reportedFile(file: string, result: TestResult, jobStart?: number): ReportedFile {
   const wall = wallTimeMs(result.perfStats);
   const entry: ReportedFile = {
     file,
@@ -19,7 +33,41 @@ export function reportedFile(file: string, result: TestResult): ReportedFile {
   };
   const tests = result.testResults.map(testTiming);
   if (tests.length > 0) entry.tests = tests;
+  if (jobStart !== undefined && wall !== undefined) Object.assign(entry, timelineOf(result, jobStart));
   return entry;
+}
+
+function timelineOf(result: TestResult, jobStart: number): ReturnType<typeof fileTimeline> {
+  const { end, start, loadTestEnvironmentStart: envStart } = result.perfStats;
+  const from = envStart > 0 && envStart <= end ? envStart : start;
+  // Jest 30 stamps each test's start (`startAt`, epoch ms); Jest 29 does not: then the file's own start,
+  // after its environment and setup files, is the best mark.
+  let firstTest: number | undefined;
+  for (const a of result.testResults) {
+    if (typeof a.startAt === 'number' && a.startAt > 0)
+      firstTest = Math.min(firstTest ?? Infinity, a.startAt);
+  }
+  return fileTimeline(jobStart, {
+    start: from,
+    end,
+    firstTest: firstTest ?? (start > 0 ? start : undefined),
+  });
+}
+
+/**
+ * The workers Jest ran this job's files on: 1 in band (`--runInBand`, one worker, one file, or Jest's own
+ * rule for a few fast files whose durations it knows: ≤ 20 files all under 1 s), else its `maxWorkers`
+ * up to the number of files. Mirrors `shouldRunInBand` in jest-core's testSchedulerHelper.
+ */
+export function jestWorkers(
+  tests: ReadonlyArray<{ duration?: number | undefined }>,
+  config: { maxWorkers: number; runInBand?: boolean } | undefined,
+): number {
+  const maxWorkers = config?.runInBand ? 1 : (config?.maxWorkers ?? 1);
+  const timings = tests.map((t) => t.duration).filter((d): d is number => d !== undefined);
+  const fewFast = tests.length <= 20 && timings.length > 0 && timings.every((d) => d < 1000);
+  if (maxWorkers <= 1 || tests.length <= 1 || fewFast) return 1;
+  return Math.min(maxWorkers, tests.length);
 }
 
 /**

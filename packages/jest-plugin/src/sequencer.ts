@@ -12,6 +12,8 @@ import {
   formatError,
   isDebugEnabled,
   isShardwiseError,
+  jobStartMs,
+  jobTiming,
   normalizePath,
   planRun,
   readRunInputs,
@@ -37,7 +39,7 @@ import type {
   TestResult,
 } from './jest-types.js';
 import { resolveOptions, type ShardwiseJestOptions } from './options.js';
-import { jestFiles } from './recorder.js';
+import { jestFiles, jestWorkers } from './recorder.js';
 
 const { default: TestSequencer } = loadBaseSequencer();
 
@@ -101,7 +103,14 @@ export class ShardwiseSequencer extends TestSequencer {
     const state = await this.#load(tests, true);
     const byKey = groupByKey(tests, state);
     const shard = { index: shardIndex, count: shardCount };
-    const run = planRun({ files: byKey.keys(), shard, ...state.inputs, partial: this.#isPartial() });
+    const run = planRun({
+      files: byKey.keys(),
+      shard,
+      ...state.inputs,
+      partial: this.#isPartial(),
+      runner: 'jest',
+      ...(state.options.workers ? { workers: state.options.workers } : {}),
+    });
     this.#plan = run.plan;
     this.#shard = shard;
     // `SHARDWISE_PLAN_OUT=plan.json jest --listTests --shard=1/N`: the plan job of a config the CLI cannot
@@ -202,14 +211,17 @@ export class ShardwiseSequencer extends TestSequencer {
     if (state === undefined || !state.options.record || this.#isWatching() || tests.length === 0) return;
     try {
       const plan = this.#plan ?? this.#unshardedPlan(tests, state);
+      const end = Date.now();
+      const jobStart = jobStartMs();
       const report = createReport({
         runner: 'jest',
         shard: this.#shard,
         plan,
         partial: this.#isPartial(),
         testsFiltered: this.#isTestFiltered(),
-        createdAt: new Date().toISOString(),
-        files: jestFiles(results, keyLookup(tests, state)),
+        createdAt: new Date(end).toISOString(),
+        job: jobTiming(jobStart, end, jestWorkers(tests, this.#globalConfig)),
+        files: jestFiles(results, keyLookup(tests, state), jobStart),
       });
       // Shards are named by plan, so no two shards of any run collide; an unsharded run is always
       // `jest-full.json`, so repeated local runs replace their report instead of piling up plans that

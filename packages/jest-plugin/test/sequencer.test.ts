@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readStoreFile, type RunReport } from '@shardwise/core';
+import { observeJob, readStoreFile, type RunReport } from '@shardwise/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   copyFixture,
@@ -60,9 +60,15 @@ describe('a full run writes a report that `shard merge` turns into a store', () 
     const timings = await readStoreFile(store);
     expect(timings).toBeDefined();
     expect([...timings!.files.keys()].sort()).toEqual(fullReport.files.map((f) => f.file).sort());
+    // A worker's first file carried the worker's start-up: the store keeps it without (see observeJob).
+    const job = observeJob(fullReport)!;
     for (const f of fullReport.files) {
-      expect(timings!.files.get(f.file)).toMatchObject({ durationMs: f.durationMs, samples: 1 });
+      const expected = job.firstFiles.has(f.file)
+        ? Math.max(0, f.durationMs - (job.workerStartupMs ?? 0))
+        : f.durationMs;
+      expect(timings!.files.get(f.file)).toMatchObject({ durationMs: expected, samples: 1 });
     }
+    expect(timings!.models?.get('jest')).toMatchObject({ workers: fullReport.job!.workers });
   });
 });
 

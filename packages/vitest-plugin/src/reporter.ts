@@ -2,6 +2,9 @@ import path from 'node:path';
 import {
   createReport,
   fileStatusOf,
+  fileTimeline,
+  jobStartMs,
+  jobTiming,
   reportFileName,
   serializeReport,
   testStatusOf,
@@ -23,9 +26,20 @@ import { keyOf, notice, type RunState } from './run-state.js';
  */
 export class ShardwiseReporter implements Reporter {
   readonly #state: RunState;
+  /** When each module started and ended, epoch ms, as the main process saw it: the job's timeline. */
+  readonly #clock = new Map<TestModule['id'], { start: number; end?: number }>();
 
   constructor(state: RunState) {
     this.#state = state;
+  }
+
+  onTestModuleStart(module: TestModule): void {
+    this.#clock.set(module.id, { start: Date.now() });
+  }
+
+  onTestModuleEnd(module: TestModule): void {
+    const seen = this.#clock.get(module.id);
+    if (seen) seen.end = Date.now();
   }
 
   onTestRunStart(specs: ReadonlyArray<TestSpecification>): void {
@@ -68,18 +82,50 @@ export class ShardwiseReporter implements Reporter {
   #buildReport(testModules: ReadonlyArray<TestModule>, reason: TestRunEndReason): RunReport {
     const { vitest, planned } = this.#state;
     const shard = vitest.config.shard;
+    const end = Date.now();
+    const jobStart = jobStartMs();
     return createReport({
       runner: 'vitest',
       shard: shard ? { index: shard.index, count: shard.count } : undefined,
       plan: planned?.run.plan,
       partial: planned?.partial ?? false,
       testsFiltered: Boolean(vitest.config.testNamePattern),
-      createdAt: new Date().toISOString(),
-      files: testModules.map((module) =>
-        describeModule(module, keyOf(vitest, module.project.name, module.moduleId), reason),
-      ),
+      createdAt: new Date(end).toISOString(),
+      job: jobTiming(jobStart, end, vitestWorkers(vitest.config, testModules.length)),
+      files: testModules.map((module) => {
+        const entry = describeModule(module, keyOf(vitest, module.project.name, module.moduleId), reason);
+        const clock = this.#clock.get(module.id);
+        if (entry.status !== 'interrupted' && clock) {
+          // The module's fixed cost: everything before its tests (environment, runner, setup files, import).
+          const d = module.diagnostic();
+          const fixed =
+            ms(d.environmentSetupDuration) +
+            ms(d.prepareDuration) +
+            ms(d.collectDuration) +
+            ms(d.setupDuration);
+          Object.assign(
+            entry,
+            fileTimeline(jobStart, {
+              start: clock.start,
+              end: clock.end,
+              firstTest: Math.min(clock.start + fixed, clock.end ?? Infinity),
+            }),
+          );
+        }
+        return entry;
+      }),
     });
   }
+}
+
+/** Files Vitest ran side by side: 1 without file parallelism, else its resolved `maxWorkers`, up to the files. */
+function vitestWorkers(
+  config: { fileParallelism?: boolean; maxWorkers?: number | string },
+  files: number,
+): number {
+  if (config.fileParallelism === false) return 1;
+  const max = typeof config.maxWorkers === 'number' && config.maxWorkers >= 1 ? config.maxWorkers : 1;
+  return Math.max(1, Math.min(max, files));
 }
 
 function describeModule(module: TestModule, file: string, reason: TestRunEndReason): ReportedFile {

@@ -65,7 +65,14 @@ async function planShard(
   const started = performance.now();
   const inputs = await readRunInputs(options);
   const partial = isPartial(vitest);
-  const run = planRun({ files: byKey.keys(), shard, ...inputs, partial });
+  const run = planRun({
+    files: byKey.keys(),
+    shard,
+    ...inputs,
+    partial,
+    runner: 'vitest',
+    ...(options.workers ? { workers: options.workers } : {}),
+  });
   state.planned = { run, partial };
   // SHARDWISE_PLAN_OUT pins the plan this run made (`vitest list` does not plan, so pinning the plan of a
   // Vitest config is usually done from `vitest list --filesOnly --json | shard plan --out`).

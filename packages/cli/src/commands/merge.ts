@@ -14,6 +14,8 @@ import {
   REPORT_FORMAT,
   splitUnsharded,
   summarizeShards,
+  explainSlowest,
+  type SlowestShard,
   writeStoreFile,
   type CoverageResult,
   type MergeOptions,
@@ -88,20 +90,23 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   const write = result.changed || input.out !== input.storePath || base === undefined;
   if (write) await writeStoreFile(input.out, result.store);
   const shards = summarizeShards(coverage, reports, base);
+  const slowest = explainSlowest(shards, reports);
   const problems = describeCoverage(coverage);
   const written = write ? input.out : null;
-  if (input.json) ctx.io.stdout.write(mergeJson(reports, result, written, coverage, problems, shards) + '\n');
-  else
+  if (input.json) {
+    ctx.io.stdout.write(mergeJson(reports, result, written, coverage, problems, shards, slowest) + '\n');
+  } else {
     ctx.io.stdout.write(
-      mergeText(ctx, reports, result, displayPath(input.out, ctx.io.cwd), write, coverage, shards),
+      mergeText(ctx, reports, result, displayPath(input.out, ctx.io.cwd), write, coverage, shards, slowest),
     );
+  }
   if (!coverage.checked) {
     ctx.note(
       'The reports carry no plan, so coverage was not verified (imports and unsharded runs have none).',
     );
   }
   for (const line of problems) reportProblem(ctx, line);
-  await appendStepSummary(ctx, mergeMarkdown(coverage, shards, problems));
+  await appendStepSummary(ctx, mergeMarkdown(coverage, shards, problems, slowest));
   return coverage.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
 }
 
@@ -160,6 +165,7 @@ function mergeJson(
   coverage: CoverageResult,
   problems: string[],
   shards: ShardRow[],
+  slowest: SlowestShard | undefined,
 ): string {
   return JSON.stringify({
     reports: reports.length,
@@ -171,6 +177,8 @@ function mergeJson(
     written,
     coverage: { checked: coverage.checked, ok: coverage.ok, problems },
     shards,
+    ...(slowest ? { slowest } : {}),
+    ...(result.store.models ? { model: Object.fromEntries(result.store.models) } : {}),
   });
 }
 
@@ -182,6 +190,7 @@ function mergeText(
   written: boolean,
   coverage: CoverageResult,
   shards: readonly ShardRow[],
+  slowest: SlowestShard | undefined,
 ): string {
   const c = ctx.out;
   const lines = [
@@ -205,23 +214,62 @@ function mergeText(
     );
   }
   if (shards.length > 0) {
-    const rows = [
-      ['Shard', 'Planned', 'Ran', 'Predicted', 'Actual'],
-      ...shards.map((s) => shardCells(s, coverage)),
-    ];
-    lines.push('', ...table(rows, 'rrrrr', (r, _c, t) => (r === 0 ? c.bold(t) : t)).map((l) => `  ${l}`));
+    const rows = [SHARD_HEADER, ...shards.map((s) => shardCells(s, coverage))];
+    lines.push('', ...table(rows, 'rrrrrr', (r, _c, t) => (r === 0 ? c.bold(t) : t)).map((l) => `  ${l}`));
+    lines.push(c.dim(`  ${PREDICTION_NOTE(shards)}`));
+  }
+  if (slowest) lines.push(`Slowest: ${describeSlowest(slowest, coverage)}`);
+  if (result.modelChanged && result.store.models) {
+    for (const [runner, m] of result.store.models) {
+      lines.push(
+        c.dim(
+          `Wall model (${runner}): start-up ${formatMs(m.startupMs)} per job, ${formatMs(m.workerStartupMs)} per worker, ${m.workers} worker(s)${m.fileFixedMs === undefined ? '' : `, ${formatMs(m.fileFixedMs)} fixed per file`}, learned from ${m.samples ?? 1} job(s)`,
+        ),
+      );
+    }
   }
   return lines.join('\n') + '\n';
 }
 
+const SHARD_HEADER = ['Shard', 'Files', 'Ran', 'Predicted', 'Actual wall', 'Error'];
+
+function PREDICTION_NOTE(shards: readonly ShardRow[]): string {
+  return shards.some((s) => s.predicted === 'files')
+    ? 'Predicted: the sum of the planned files (no wall model yet; this merge learns one from the jobs). Actual wall: each job, start-up included.'
+    : 'Predicted: the wall each job was planned with. Actual wall: each job, start-up included, by its runner’s clock.';
+}
+
 function shardCells(s: ShardRow, coverage?: CoverageResult): string[] {
+  const error =
+    s.wallMs === null || s.wallMs === 0 ? '-' : signedPercent((s.predictedMs - s.wallMs) / s.wallMs);
   return [
     coverage ? `${s.index}/${coverage.shardCount}` : String(s.index),
     String(s.planned),
     s.ran === null ? 'no report' : String(s.ran),
     formatMs(s.predictedMs),
-    s.actualMs === null ? '-' : formatMs(s.actualMs),
+    s.wallMs === null ? (s.actualMs === null ? '-' : `${formatMs(s.actualMs)} (files)`) : formatMs(s.wallMs),
+    error,
   ];
+}
+
+function signedPercent(fraction: number): string {
+  const pct = Math.round(fraction * 100);
+  return `${pct > 0 ? '+' : ''}${pct}%`;
+}
+
+/** One line: which job was slowest and why. */
+function describeSlowest(s: SlowestShard, coverage: CoverageResult): string | undefined {
+  const name = `shard ${s.index}${coverage.shardCount ? `/${coverage.shardCount}` : ''} (${formatMs(s.wallMs)})`;
+  switch (s.reason) {
+    case 'startup':
+      return `${name}: start-up, ${formatMs(s.ms)} of it before and after its files; fewer shards would waste less`;
+    case 'big-file':
+      return `${name}: one big file, ${s.file} took ${formatMs(s.ms)}; no plan finishes before it`;
+    case 'noise':
+      return `${name}: noise, ${formatMs(s.ms)} over its prediction with no start-up or big file to explain it (a slower machine or a cold cache)`;
+    case 'balanced':
+      return `${name}: as planned, within its prediction`;
+  }
 }
 
 function reportProblem(ctx: Context, line: string): void {
@@ -237,6 +285,7 @@ function mergeMarkdown(
   coverage: CoverageResult,
   shards: readonly ShardRow[],
   problems: readonly string[],
+  slowest: SlowestShard | undefined,
 ): string {
   const parts = ['### shardwise merge'];
   if (!coverage.checked) parts.push('', 'The reports carry no plan: coverage not verified.');
@@ -246,13 +295,14 @@ function mergeMarkdown(
     parts.push(
       '',
       markdownTable(
-        ['Shard', 'Planned files', 'Ran', 'Predicted', 'Actual'],
+        SHARD_HEADER,
         shards.map((s) => shardCells(s)),
-        'rrrrr',
+        'rrrrrr',
       ),
       '',
-      'Predicted: from the store before this merge. Actual: sum of the file times each shard reported.',
+      PREDICTION_NOTE(shards),
     );
   }
+  if (slowest) parts.push('', `Slowest: ${describeSlowest(slowest, coverage)}`);
   return parts.join('\n');
 }

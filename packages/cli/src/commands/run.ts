@@ -1,7 +1,8 @@
-import { EXIT_CODES } from '@shardwise/core/light';
+import { EXIT_CODES, JOB_START_ENV, jobStartMs } from '@shardwise/core/light';
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { ShardwiseError } from '@shardwise/core';
+import { ShardwiseError, shardOf } from '@shardwise/core';
+import { formatMs } from '../format.js';
 import type { Context } from '../context.js';
 import { cliSettings } from '../inputs.js';
 import { usageError, type CommandLine } from '../options.js';
@@ -37,8 +38,18 @@ export async function runCommand(ctx: Context, line: CommandLine): Promise<numbe
   ctx.debug(
     `spawn ${command} with ${args.length} argument(s) and ${files.length} file(s) in ${settings.root}`,
   );
+  // The job's clock starts here, not when the runner starts: the runner's plugin reports the wall from
+  // this mark, so `shard merge` compares the prediction with what the CI job really spent.
+  const started = jobStartMs(ctx.io.env);
+  const env = { ...ctx.io.env, [JOB_START_ENV]: String(started) };
   try {
-    return await spawnForwarding(ctx, command, [...args, ...files], settings.root);
+    const code = await spawnForwarding(ctx, command, [...args, ...files], settings.root, env);
+    const shard = shardOf(plan, spec.index);
+    const predicted = shard.wallMs ?? shard.estimatedMs;
+    ctx.note(
+      `shard ${spec.index}/${spec.count} took ${formatMs(Date.now() - started)} (predicted ${formatMs(predicted)}${shard.wallMs === undefined ? ', files only: no wall model learned yet' : ''})`,
+    );
+    return code;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'E2BIG') throw error;
     // Too many paths for one command line (about 2 MB of arguments on Linux, ~50,000 files).
@@ -72,14 +83,20 @@ function shellQuote(arg: string): string {
 }
 
 /** Spawns without a shell and resolves to the child's exit code (128 + signal number when killed). */
-function spawnForwarding(ctx: Context, command: string, args: string[], cwd: string): Promise<number> {
+function spawnForwarding(
+  ctx: Context,
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const { io } = ctx;
   // In a real process the child shares our stdio; in-process tests collect its output through pipes.
   const inherit = io.stdout === process.stdout && io.stderr === process.stderr;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd,
-      env: io.env,
+      env,
       stdio: inherit ? 'inherit' : ['inherit', 'pipe', 'pipe'],
     });
     if (!inherit) {
