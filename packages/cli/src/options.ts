@@ -89,8 +89,9 @@ export const OPTIONS = {
   },
   overhead: {
     type: 'string',
-    value: 'SECONDS',
-    description: 'Fixed cost of one shard job (checkout, install), for --max-shards (default: 30)',
+    value: 'TIME',
+    description:
+      'Start-up of one shard job for --max-shards, e.g. 30s, 1m, 500ms (default: as learned from recorded jobs, else 30s)',
   },
   out: {
     type: 'string',
@@ -152,7 +153,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     examples: [
       'shard plan --shards 4',
       'npx jest --listTests | shard plan --shards 4 --files-from -',
-      'shard plan --max-shards 16 --overhead 45',
+      'shard plan --max-shards 16 --overhead 45s',
       'shard plan --shards 4 --out plan.json   # pin once; job I runs `shard files --shard I/4 --plan plan.json`',
     ],
   },
@@ -339,6 +340,21 @@ export function parseNonNegative(text: string, option: string): number {
     throw usageError(`Expected ${option} to be a number from 0 and up, got "${text}"`);
   }
   return value;
+}
+
+/**
+ * A duration as people write it: `500ms`, `30s`, `1.5m`, `1m30s`, or a bare number of seconds (what
+ * `--overhead` took before units). Returns ms.
+ */
+export function parseDuration(text: string, option: string): number {
+  const t = text.trim().toLowerCase();
+  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
+  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (t !== '' && parts.map((p) => p[0]).join('') === t) {
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+    return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * unit[p[2] as keyof typeof unit], 0));
+  }
+  throw usageError(`Expected ${option} to be a duration such as 30s, 1m or 500ms, got "${text}"`);
 }
 
 /** Help for one command, or the overview. */

@@ -24,6 +24,8 @@ export interface Planned {
   settings: Settings;
   /** Where the files came from, for messages. */
   fileSource: string;
+  /** The wall model's choices (`--runner`, `--workers`), to plan again the same way. */
+  wallChoice: { runner?: string; workers?: number };
 }
 
 /** Lists the files and reads the store and plans (concurrently), then plans with core's `planRun`. */
@@ -44,20 +46,23 @@ export async function planFromInputs(
   ctx.debug(
     `partition ${listed.files.length} files into ${'spec' in shard ? shard.spec.count : shard.count} shards`,
   );
+  const wallChoice = {
+    ...(values.runner === undefined ? {} : { runner: values.runner }),
+    ...(settings.workers === undefined ? {} : { workers: settings.workers }),
+  };
   const run = planRun({
     files: listed.files,
     fileSource: `${listed.source} in ${settings.root}`,
     root: settings.root,
     ...('spec' in shard ? { shard: shard.spec } : { shardCount: shard.count }),
     ...inputs,
-    ...(values.runner === undefined ? {} : { runner: values.runner }),
-    ...(settings.workers === undefined ? {} : { workers: settings.workers }),
+    ...wallChoice,
   });
   const { plan } = run;
   ctx.debug(
     `plan ${plan.fingerprint}: makespan ${plan.makespanMs}ms, lower bound ${plan.lowerBoundMs}ms, ${plan.unknownFiles.length} unknown`,
   );
-  return { run, inputs, settings, fileSource: listed.source };
+  return { run, inputs, settings, fileSource: listed.source, wallChoice };
 }
 
 /**

@@ -19,6 +19,7 @@ export {
 export {
   scheduleFinishMs,
   shardWallMs,
+  splitWallMs,
   observeJob,
   learnWallModels,
   type WallModel,

@@ -328,6 +328,9 @@ function pinnedPlan(
   };
 }
 
+/** The runners shardwise records: a model may be named before one was learned. */
+const KNOWN_RUNNERS = ['jest', 'vitest', 'playwright'];
+
 /**
  * The wall model a run plans with: the store's model for the runner (or its only one), with the worker
  * count given by the user over the learned one. Undefined when nothing is known: then sums are balanced.
@@ -339,6 +342,13 @@ export function wallModelFor(
   workers: number | undefined,
 ): WallModel | undefined {
   const models = store?.models;
+  if (runner !== undefined && !KNOWN_RUNNERS.includes(runner) && !models?.has(runner)) {
+    const learned = [...(models?.keys() ?? [])];
+    throw new ShardwiseError(
+      'INVALID_OPTION',
+      `runner: expected ${[...new Set([...KNOWN_RUNNERS, ...learned])].join(', ')}, got ${JSON.stringify(runner)}`,
+    );
+  }
   let model = runner === undefined ? undefined : models?.get(runner);
   if (runner === undefined && models?.size === 1) model = [...models.values()][0];
   if (workers === undefined) return model;

@@ -116,9 +116,11 @@ export function explainSlowest(
     for (const f of r.files) if (!big || f.durationMs > big.ms) big = { file: f.file, ms: f.durationMs };
   }
   const base = { index: slowest.index, wallMs };
-  if (startup > STARTUP_SHARE * wallMs) return { ...base, reason: 'startup', ms: startup };
-  if (big && big.ms > FILE_SHARE * wallMs) return { ...base, reason: 'big-file', ms: big.ms, file: big.file };
   const excess = wallMs - slowest.predictedMs;
+  // A prediction of files only (no model learned yet) misses the start-up by construction.
+  const unpredicted = slowest.predicted === 'files' && excess > 0 && startup >= excess / 2;
+  if (unpredicted || startup > STARTUP_SHARE * wallMs) return { ...base, reason: 'startup', ms: startup };
+  if (big && big.ms > FILE_SHARE * wallMs) return { ...base, reason: 'big-file', ms: big.ms, file: big.file };
   if (excess > NOISE * slowest.predictedMs) return { ...base, reason: 'noise', ms: excess };
   return { ...base, reason: 'balanced', ms: Math.max(0, excess) };
 }

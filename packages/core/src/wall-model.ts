@@ -237,3 +237,21 @@ function median(values: readonly number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/**
+ * The slowest predicted wall of a split made another way (a runner's own `--shard`, plain LPT): each
+ * shard's files run longest first on the model's workers, as the runners order them from their own
+ * timing caches. For `shard plan --compare`, so every split is judged by the same model.
+ */
+export function splitWallMs(
+  shards: readonly (readonly string[])[],
+  durationOf: (file: string) => number,
+  model: WallModel,
+): number {
+  let slowest = 0;
+  for (const files of shards) {
+    const durations = files.map(durationOf).sort((a, b) => b - a);
+    slowest = Math.max(slowest, shardWallMs(durations, model));
+  }
+  return slowest;
+}

@@ -5,6 +5,7 @@ import {
   emptyShardCount,
   hashSplit,
   isLowMatch,
+  splitWallMs,
   planJson,
   planLpt,
   planRun,
@@ -21,7 +22,7 @@ import path from 'node:path';
 import { bar, formatMs, formatPercent, table } from '../format.js';
 import { cliSettings } from '../inputs.js';
 import {
-  parseNonNegative,
+  parseDuration,
   parseWholeNumber,
   usageError,
   type CommandLine,
@@ -40,7 +41,8 @@ interface PlanInput {
   shardCount: number | undefined;
   countSource: string | undefined;
   maxShards: number | undefined;
-  overheadMs: number;
+  /** --overhead, when given: it overrides the learned start-up. */
+  overheadMs: number | undefined;
   json: boolean;
   compare: boolean;
   /** Where to write the pinned plan. */
@@ -56,9 +58,7 @@ function parsePlanInput(ctx: Context, values: OptionValues): PlanInput {
   }
   const maxShards =
     values['max-shards'] === undefined ? undefined : parseWholeNumber(values['max-shards'], '--max-shards');
-  const overheadMs = Math.round(
-    parseNonNegative(values.overhead ?? String(DEFAULT_OVERHEAD_S), '--overhead') * 1000,
-  );
+  const overheadMs = values.overhead === undefined ? undefined : parseDuration(values.overhead, '--overhead');
   let shardCount = values.shards === undefined ? undefined : parseWholeNumber(values.shards, '--shards');
   const found = shardCount === undefined ? resolveShard(undefined, ctx.io.env) : undefined;
   if (shardCount === undefined && !found && maxShards === undefined) {
@@ -90,17 +90,27 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
     count: input.shardCount ?? 1,
   });
   await reportDiagnostics(ctx, planned);
-  let sizing: Sizing | undefined;
+  let sizing: { table: Sizing; overheadMs: number; source: string } | undefined;
   if (input.maxShards !== undefined) {
-    sizing = sizeShards(allFiles(planned.run.plan), {
+    const model = planned.run.plan.wall;
+    const overheadMs = input.overheadMs ?? model?.startupMs ?? DEFAULT_OVERHEAD_S * 1000;
+    const source =
+      input.overheadMs !== undefined
+        ? '--overhead'
+        : model
+          ? 'learned from recorded jobs'
+          : 'assumed: no job recorded yet';
+    const table = sizeShards(allFiles(planned.run.plan), {
       durations: durationsOfInputs(planned),
       estimator: input.settings.estimator,
       maxShards: input.maxShards,
-      overheadMs: input.overheadMs,
+      overheadMs,
+      ...(model ? { model } : {}),
       known: [planned.run.plan],
     });
+    sizing = { table, overheadMs, source };
     if (input.shardCount === undefined) {
-      planned = { ...planned, run: replan(planned, sizing.recommended) };
+      planned = { ...planned, run: replan(planned, table.recommended) };
     }
   }
   const { plan } = planned.run;
@@ -112,7 +122,7 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
   else {
     const lines = describePlan(ctx, planned);
     if (input.compare) lines.push('', ...describeComparison(ctx, planned));
-    if (sizing) lines.push('', ...describeSizing(ctx, sizing, input.overheadMs));
+    if (sizing) lines.push('', ...describeSizing(ctx, sizing.table, sizing.overheadMs, sizing.source));
     ctx.io.stdout.write(lines.join('\n') + '\n');
   }
   await appendStepSummary(ctx, planMarkdown(plan, `shardwise plan: ${plan.shardCount} shards`));
@@ -132,6 +142,7 @@ function replan(planned: Planned, shardCount: number): RunPlan {
     shardCount,
     store: planned.inputs.store,
     estimator: planned.settings.estimator,
+    ...planned.wallChoice,
   });
 }
 
@@ -144,36 +155,55 @@ function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[
   const { plan, match } = run;
   const state = inputs.store.state;
   const c = ctx.out;
-  const mean = plan.totalMs / plan.shardCount;
+  // With a wall model, shards are judged by their jobs' predicted walls; without, by their files' sums.
+  const wall = plan.wall;
+  const predicted = (s: Plan['shards'][number]) => (wall ? (s.wallMs ?? 0) : s.estimatedMs);
+  const makespan = wall ? wall.makespanMs : plan.makespanMs;
+  const bound = wall ? wall.lowerBoundMs : plan.lowerBoundMs;
+  let sumOfShards = 0;
+  for (const s of plan.shards) sumOfShards += predicted(s);
+  const mean = wall ? sumOfShards / plan.shardCount : plan.totalMs / plan.shardCount;
   const rows = [
-    ['Shard', 'Files', 'Predicted', ''],
+    ['Shard', 'Files', wall ? 'Wall' : 'Predicted', ...(wall ? ['Files sum'] : []), ''],
     ...plan.shards.map((s) => [
       String(s.index),
       String(s.files.length),
-      formatMs(s.estimatedMs),
-      bar(s.estimatedMs, plan.makespanMs),
+      formatMs(predicted(s)),
+      ...(wall ? [formatMs(s.estimatedMs)] : []),
+      bar(predicted(s), makespan),
     ]),
     // The shards past the files hold nothing: one row for all of them, however many.
-    ...(plan.shardCount > plan.shards.length ? [[unlistedRange(plan), '0', formatMs(0), '']] : []),
+    ...(plan.shardCount > plan.shards.length
+      ? [[unlistedRange(plan), '0', formatMs(0), ...(wall ? [formatMs(0)] : []), '']]
+      : []),
   ];
-  const slowest = plan.shards.find((s) => s.estimatedMs === plan.makespanMs && s.files.length > 0)?.index;
-  const shardTable = table(rows, 'rrrl', (r, col, text) =>
+  const barColumn = wall ? 4 : 3;
+  const slowest = plan.shards.find((s) => predicted(s) === makespan && s.files.length > 0)?.index;
+  const shardTable = table(rows, wall ? 'rrrrl' : 'rrrl', (r, col, text) =>
     r === 0
       ? c.bold(text)
-      : col === 3
+      : col === barColumn
         ? Number(rows[r]![0]) === slowest
           ? c.yellow(text)
           : c.cyan(text)
         : text,
   );
-  const slack = plan.lowerBoundMs > 0 ? plan.makespanMs / plan.lowerBoundMs - 1 : 0;
-  const imbalance = mean > 0 ? plan.makespanMs / mean - 1 : 0;
+  const slack = bound > 0 ? makespan / bound - 1 : 0;
+  const imbalance = mean > 0 ? makespan / mean - 1 : 0;
   const estimator = typeof settings.estimator === 'string' ? settings.estimator : 'fixed';
   const facts: [string, string][] = [
     [
-      'Slowest shard',
-      `${formatMs(plan.makespanMs)}  (lower bound ${formatMs(plan.lowerBoundMs)}: ${slack === 0 ? 'optimal' : `${formatPercent(slack)} above`})`,
+      wall ? 'Slowest job' : 'Slowest shard',
+      `${formatMs(makespan)}  (lower bound ${formatMs(bound)}: ${slack === 0 ? 'optimal' : `${formatPercent(slack)} above`})`,
     ],
+    ...(wall
+      ? ([
+          [
+            'Wall model',
+            `start-up ${formatMs(wall.startupMs)} per job, ${formatMs(wall.workerStartupMs)} per worker, ${wall.workers} worker(s) per job (learned from recorded jobs)`,
+          ],
+        ] as [string, string][])
+      : []),
     [
       'Imbalance',
       plan.shardCount > plan.shards.length
@@ -250,24 +280,25 @@ function describeComparison(ctx: Context, planned: Planned): string[] {
   const files = allFiles(plan);
   const k = plan.shardCount;
   const of = durationOf(planned);
-  const mean = plan.totalMs / k;
+  const wall = plan.wall;
+  // Every split judged by one measure: the wall model's slowest job when there is one, else the sums.
+  const judge = (split: { shards: string[][]; makespanMs: number }) =>
+    wall ? splitWallMs(split.shards, of, wall) : split.makespanMs;
+  const ours = wall ? wall.makespanMs : plan.makespanMs;
+  const mean = wall ? plan.shards.reduce((sum, s) => sum + (s.wallMs ?? 0), 0) / k : plan.totalMs / k;
   const methods: [string, number][] = [
-    ['shardwise', plan.makespanMs],
-    ['jest --shard', hashSplit(files, of, k, 'jest').makespanMs],
-    ['vitest --shard', hashSplit(files, of, k, 'vitest').makespanMs],
-    ['plain LPT', planLpt(files, of, k).makespanMs],
+    ['shardwise', ours],
+    ['jest --shard', judge(hashSplit(files, of, k, 'jest'))],
+    ['vitest --shard', judge(hashSplit(files, of, k, 'vitest'))],
+    ['plain LPT', judge(planLpt(files, of, k))],
   ];
   const rows = [
-    ['Split', 'Slowest shard', 'Max/mean', 'vs shardwise'],
+    ['Split', wall ? 'Slowest job' : 'Slowest shard', 'Max/mean', 'vs shardwise'],
     ...methods.map(([name, ms]) => [
       name,
       formatMs(ms),
       mean > 0 ? (ms / mean).toFixed(3) : '-',
-      plan.makespanMs > 0
-        ? ms === plan.makespanMs
-          ? '='
-          : `+${formatPercent(ms / plan.makespanMs - 1)}`
-        : '-',
+      ours > 0 ? (ms === ours ? '=' : `${ms > ours ? '+' : ''}${formatPercent(ms / ours - 1)}`) : '-',
     ]),
   ];
   return [
@@ -291,7 +322,9 @@ function explainComparison(ctx: Context, planned: Planned, jestMs: number): stri
     planned.inputs.store.state === 'loaded'
       ? `the durations recorded in ${store} (${match.timed} of ${match.files} files timed); nothing was run`
       : `an estimate of ${formatMs(plan.unknownEstimateMs)} per file (no store yet); nothing was run`;
-  const saved = jestMs - plan.makespanMs;
+  const makespan = plan.wall ? plan.wall.makespanMs : plan.makespanMs;
+  const bound = plan.wall ? plan.wall.lowerBoundMs : plan.lowerBoundMs;
+  const saved = jestMs - makespan;
   const sooner =
     saved > 0
       ? `${c.bold(formatMs(saved))} sooner (${formatPercent(saved / jestMs)}) than with \`jest --shard=i/${plan.shardCount}\` (${formatMs(jestMs)})`
@@ -301,15 +334,21 @@ function explainComparison(ctx: Context, planned: Planned, jestMs: number): stri
     c.bold('Reading this'),
     `  Numbers: ${source}.`,
     `  A CI job per shard runs in parallel, so the pipeline waits for the slowest shard: with shardwise it`,
-    `  finishes in ${formatMs(plan.makespanMs)}, ${sooner}.`,
-    `  Lower bound: no split of these files into ${plan.shardCount} shards can finish before ${formatMs(plan.lowerBoundMs)}`,
-    `  (the longest file, or the total spread evenly); ${plan.makespanMs === plan.lowerBoundMs ? 'this plan reaches it, so it is optimal' : `this plan is ${formatPercent(plan.makespanMs / plan.lowerBoundMs - 1)} above it`}.`,
+    `  finishes in ${formatMs(makespan)}, ${sooner}.`,
+    ...(plan.wall
+      ? [
+          `  Each job's time is a wall clock: ${formatMs(plan.wall.startupMs)} of runner start-up, then its files longest first`,
+          `  on ${plan.wall.workers} worker(s), each paying ${formatMs(plan.wall.workerStartupMs)} to start (learned from recorded jobs).`,
+        ]
+      : []),
+    `  Lower bound: no split of these files into ${plan.shardCount} shards can finish before ${formatMs(bound)}`,
+    `  (the longest file, or the total spread evenly); ${makespan === bound ? 'this plan reaches it, so it is optimal' : `this plan is ${formatPercent(makespan / bound - 1)} above it`}.`,
     `  Next: \`npx shard files --root ${relative} --shard 1/${plan.shardCount}\` lists shard 1's files; in a Jest project,`,
     `  \`npx jest --shard=1/${plan.shardCount}\` with \`testSequencer: '@shardwise/jest'\` runs them.`,
   ];
 }
 
-function describeSizing(ctx: Context, sizing: Sizing, overheadMs: number): string[] {
+function describeSizing(ctx: Context, sizing: Sizing, overheadMs: number, source: string): string[] {
   const c = ctx.out;
   const rows = [
     ['Shards', 'Wall time', 'CI time', ''],
@@ -322,7 +361,7 @@ function describeSizing(ctx: Context, sizing: Sizing, overheadMs: number): strin
   ];
   const rec = sizing.rows[sizing.recommended - 1]!;
   return [
-    c.bold(`Shard count (overhead ${formatMs(overheadMs)} per shard job)`),
+    c.bold(`Shard count (start-up ${formatMs(overheadMs)} per shard job, ${source})`),
     '',
     ...table(rows, 'rrrl', (r, col, text) =>
       r === 0 ? c.bold(text) : col === 3 && text ? c.green(text) : text,
