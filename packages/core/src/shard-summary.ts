@@ -117,10 +117,14 @@ export function explainSlowest(
   }
   const base = { index: slowest.index, wallMs };
   const excess = wallMs - slowest.predictedMs;
-  // A prediction of files only (no model learned yet) misses the start-up by construction.
-  const unpredicted = slowest.predicted === 'files' && excess > 0 && startup >= excess / 2;
-  if (unpredicted || startup > STARTUP_SHARE * wallMs) return { ...base, reason: 'startup', ms: startup };
+  // The start-up the prediction already counted (none when the plan had no wall model).
+  const predictedStartup = mine.find((r) => r.plan?.wall)?.plan?.wall?.startupMs ?? 0;
+  if (excess > NOISE * slowest.predictedMs) {
+    // Slower than predicted: the start-up, if it took most of the excess; else nothing we can name.
+    if (startup - predictedStartup >= excess / 2) return { ...base, reason: 'startup', ms: startup };
+    return { ...base, reason: 'noise', ms: excess };
+  }
   if (big && big.ms > FILE_SHARE * wallMs) return { ...base, reason: 'big-file', ms: big.ms, file: big.file };
-  if (excess > NOISE * slowest.predictedMs) return { ...base, reason: 'noise', ms: excess };
+  if (startup > STARTUP_SHARE * wallMs) return { ...base, reason: 'startup', ms: startup };
   return { ...base, reason: 'balanced', ms: Math.max(0, excess) };
 }

@@ -186,6 +186,15 @@ export function parseStore(text: string, source = 'timing store'): TimingStore {
 
 /** The store's `model` field: runner name → wall model, validated by its schema. */
 function parseModels(value: unknown, source: string): Map<string, WallModel> {
+  // Zod's record passes over a `__proto__` key in silence; a runner name is checked here first.
+  const odd = isPlainObject(value) ? Object.keys(value).find((k) => !RUNNER_NAME.test(k)) : undefined;
+  if (odd !== undefined) {
+    throw new ShardwiseError(
+      'STORE_SCHEMA',
+      `${source}: model.${JSON.stringify(odd)}: expected a runner name such as "jest"`,
+      { file: source, hint: { kind: 'store' } },
+    );
+  }
   const result = timingSchemas().models.safeParse(value);
   if (!result.success) {
     throw new ShardwiseError('STORE_SCHEMA', `${source}: ${describeIssue(result.error, value, ['model'])}`, {
