@@ -186,7 +186,7 @@ describe('observeJob and learnWallModels', () => {
       },
     },
   ])('says nothing of a job with $name', ({ report }) => {
-    expect(observeJob(report as RunReport)).toBeUndefined();
+    expect(observeJob(report)).toBeUndefined();
   });
 
   it('learns per runner, the same for any report order, and moves an old model by 1/(samples + 1)', () => {
