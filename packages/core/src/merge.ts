@@ -154,7 +154,8 @@ function movedMaterially(
   return (
     moved(before.startupMs, after.startupMs) ||
     moved(before.workerStartupMs, after.workerStartupMs) ||
-    moved(before.fileFixedMs, after.fileFixedMs)
+    moved(before.fileFixedMs, after.fileFixedMs) ||
+    moved(before.fileGapMs, after.fileGapMs)
   );
 }
 

@@ -104,6 +104,16 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
 
   let where: Int32Array = schedule.where;
   const model = options.wall;
+  // With a gap between files, a shard's cost grows with its file count: balance time plus gap per file.
+  const gap = model?.fileGapMs ?? 0;
+  const tw = gap > 0 ? t.map((d) => d + gap) : t;
+  let lbWall = lb;
+  if (model && gap > 0 && n > 0) {
+    const prefixWall = new Float64Array(n + 1);
+    for (let pos = 0; pos < n; pos++) prefixWall[pos + 1] = prefixWall[pos]! + tw[pos]!;
+    lbWall = lowerBound(tw, prefixWall, listed);
+    where = solve(tw, listed, lbWall, seed, lpt).where;
+  }
   if (model && model.workers > 1 && n > 0) where = balanceWalls(t, listed, model, where).where;
 
   // Each shard's files in position order, which is the order of its member list (kept sorted): one pass
@@ -145,14 +155,14 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
       workerStartupMs: model.workerStartupMs,
       workers: model.workers,
       makespanMs: wallMakespan,
-      lowerBoundMs: wallLowerBound(t, k, model, lb),
+      lowerBoundMs: wallLowerBound(tw, k, model, lbWall),
     };
   }
   return plan;
 }
 
 function wallDigest(model: WallModel): string {
-  return `wall=${model.startupMs}/${model.workerStartupMs}/${model.workers}`;
+  return `wall=${model.startupMs}/${model.workerStartupMs}/${model.workers}${model.fileGapMs ? `/${model.fileGapMs}` : ''}`;
 }
 
 function solve(t: Float64Array, k: number, lb: number, seed: number, start: (s: Schedule) => void): Schedule {

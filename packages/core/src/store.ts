@@ -96,6 +96,7 @@ function buildSchemas(z: typeof Zod.z) {
     workerStartupMs: duration,
     workers: positiveInt,
     fileFixedMs: duration.optional(),
+    fileGapMs: duration.optional(),
     samples: positiveInt.optional(),
   });
   const models = z.record(z.string().regex(RUNNER_NAME, 'expected a runner name such as "jest"'), wallModel);
@@ -277,7 +278,7 @@ export function serializeStore(store: TimingStore): string {
   return `{\n  "version": ${STORE_VERSION},\n${serializeModels(store.models)}  "files": ${body}\n}\n`;
 }
 
-const MODEL_FIELDS = ['startupMs', 'workerStartupMs', 'workers', 'fileFixedMs', 'samples'] as const;
+const MODEL_FIELDS = ['startupMs', 'workerStartupMs', 'workers', 'fileGapMs', 'fileFixedMs', 'samples'] as const;
 
 /** The `model` field, one runner per line, or nothing when no model was learned. */
 function serializeModels(models: TimingStore['models']): string {

@@ -20,6 +20,12 @@ export interface WallModel {
   workerStartupMs: number;
   /** Files run side by side in one job. */
   workers: number;
+  /**
+   * What a worker spends between two files outside either file's recorded time (Vitest forks a fresh
+   * process per file by default; Jest resets its module registry): paid before every file but a worker's
+   * first. Optional: models learned before it existed have none.
+   */
+  fileGapMs?: number;
   /** The median fixed cost of one file (environment, setup files, import), for pricing splits. */
   fileFixedMs?: number;
   /** Jobs this model was learned from (capped), so a new observation moves it less over time. */
@@ -44,21 +50,24 @@ export function scheduleFinishMs(
   durations: ArrayLike<number>,
   workers: number,
   workerStartupMs: number,
+  fileGapMs = 0,
 ): number {
   const n = durations.length;
   if (n === 0) return 0;
   const w = Math.max(1, Math.min(workers, n));
+  // Every file costs its time plus the gap, and a worker's first file gets its gap back: the same as
+  // charging the gap between files only, in one addition per file.
   if (w === 1) {
-    let sum = workerStartupMs;
-    for (let i = 0; i < n; i++) sum += durations[i]!;
+    let sum = workerStartupMs - fileGapMs;
+    for (let i = 0; i < n; i++) sum += durations[i]! + fileGapMs;
     return sum;
   }
-  const free = new Float64Array(w).fill(workerStartupMs);
+  const free = new Float64Array(w).fill(workerStartupMs - fileGapMs);
   let finish = 0;
   for (let i = 0; i < n; i++) {
     let best = 0;
     for (let x = 1; x < w; x++) if (free[x]! < free[best]!) best = x;
-    free[best]! += durations[i]!;
+    free[best]! += durations[i]! + fileGapMs;
     if (free[best]! > finish) finish = free[best]!;
   }
   return finish;
@@ -67,7 +76,7 @@ export function scheduleFinishMs(
 /** A shard's predicted wall: start-up plus the finish of its files' schedule; an empty shard runs nothing. */
 export function shardWallMs(durations: ArrayLike<number>, model: WallModel): number {
   if (durations.length === 0) return 0;
-  return model.startupMs + scheduleFinishMs(durations, model.workers, model.workerStartupMs);
+  return model.startupMs + scheduleFinishMs(durations, model.workers, model.workerStartupMs, model.fileGapMs);
 }
 
 /**
@@ -86,9 +95,12 @@ export function wallLowerBound(
   if (n === 0) return 0;
   let total = 0;
   for (let i = 0; i < n; i++) total += t[i]!;
+  // With a gap between files, a worker running m files pays m − 1 gaps: `t` and the sum bound already
+  // charge each file its gap (the partitioner passes them so), and the worker's first file gets it back.
+  const gap = model.fileGapMs ?? 0;
   const used = Math.min(n, k * model.workers);
   const perWorker = Math.max(t[0]!, total / used, sumBoundMs / model.workers);
-  return Math.ceil(model.startupMs + model.workerStartupMs + perWorker);
+  return Math.ceil(model.startupMs + model.workerStartupMs - gap + perWorker);
 }
 
 /** What one recorded job says about its runner's fixed costs. */
@@ -98,6 +110,7 @@ export interface JobObservation {
   startupMs: number;
   workerStartupMs?: number;
   fileFixedMs?: number;
+  fileGapMs?: number;
   /** Files each worker ran first (they carried the worker's start-up). */
   firstFiles: ReadonlySet<string>;
 }
@@ -141,6 +154,14 @@ export function observeJob(report: RunReport): JobObservation | undefined {
   if (firstSetups.length > 0 && otherSetups.length > 0) {
     observation.workerStartupMs = Math.max(0, Math.round(median(firstSetups) - median(otherSetups)));
   }
+  // Between two files of one worker: the next one's start after the previous one's start and recorded time.
+  const gaps: number[] = [];
+  for (const files of byWorker.values()) {
+    for (let i = 1; i < files.length; i++) {
+      gaps.push(Math.max(0, files[i]!.startMs - files[i - 1]!.startMs - files[i - 1]!.durationMs));
+    }
+  }
+  if (gaps.length > 0) observation.fileGapMs = Math.round(gaps.reduce((a, b) => a + b, 0) / gaps.length);
   const allSetups = [...firstSetups, ...otherSetups];
   if (allSetups.length > 0)
     observation.fileFixedMs = Math.round(median(otherSetups.length ? otherSetups : allSetups));
@@ -212,6 +233,8 @@ export function learnWallModels(
     };
     const fixed = blend(old?.fileFixedMs, defined(jobs.map((j) => j.fileFixedMs)));
     if (fixed !== undefined) model.fileFixedMs = fixed;
+    const gap = blend(old?.fileGapMs, defined(jobs.map((j) => j.fileGapMs)));
+    if (gap !== undefined) model.fileGapMs = gap;
     models.set(runner, model);
   }
   return models;

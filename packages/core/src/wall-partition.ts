@@ -50,7 +50,7 @@ function wallOf(t: Float64Array, positions: readonly number[], model: WallModel)
   if (positions.length === 0) return 0;
   const durations = new Float64Array(positions.length);
   for (let i = 0; i < positions.length; i++) durations[i] = t[positions[i]!]!;
-  return model.startupMs + scheduleFinishMs(durations, model.workers, model.workerStartupMs);
+  return model.startupMs + scheduleFinishMs(durations, model.workers, model.workerStartupMs, model.fileGapMs);
 }
 
 /** Positions by shard, ascending (longest first). */
@@ -81,11 +81,13 @@ function greedy(
   score: (free: number, wall: number, d: number) => number,
 ): WallAssignment {
   const w = model.workers;
-  const free = new Float64Array(k * w).fill(model.workerStartupMs);
+  // Each file costs its time and a gap; a worker's first file gets its gap back (see scheduleFinishMs).
+  const gap = model.fileGapMs ?? 0;
+  const free = new Float64Array(k * w).fill(model.workerStartupMs - gap);
   const walls = new Float64Array(k);
   const where = new Int32Array(t.length);
   for (let pos = 0; pos < t.length; pos++) {
-    const d = t[pos]!;
+    const d = t[pos]! + gap;
     let bestShard = 0;
     let bestWorker = 0;
     let bestScore = Infinity;

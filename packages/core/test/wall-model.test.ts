@@ -23,8 +23,10 @@ describe('scheduleFinishMs: files longest first on w workers', () => {
     { name: 'two workers, start-up on each', d: [5, 3, 2], w: 2, ws: 4, finish: 9 },
     { name: 'more workers than files: the longest file', d: [7, 1], w: 8, ws: 1, finish: 8 },
     { name: 'list order matters: 3,3,2,2,2 on 2', d: [3, 3, 2, 2, 2], w: 2, ws: 0, finish: 7 },
-  ])('$name', ({ d, w, ws, finish }) => {
-    expect(scheduleFinishMs(d, w, ws)).toBe(finish);
+    { name: 'a gap between files, not before the first', d: [5, 3, 2], w: 1, ws: 10, gap: 1, finish: 22 },
+    { name: 'gaps on two workers: 5 | 3+1+2', d: [5, 3, 2], w: 2, ws: 0, gap: 1, finish: 6 },
+  ])('$name', ({ d, w, ws, gap, finish }) => {
+    expect(scheduleFinishMs(d, w, ws, gap)).toBe(finish);
   });
 
   it('a shard wall adds the job start-up; an empty shard runs nothing', () => {
@@ -45,17 +47,19 @@ const modelArb = fc.record({
   startupMs: fc.integer({ min: 0, max: 5000 }),
   workerStartupMs: fc.integer({ min: 0, max: 2000 }),
   workers: fc.integer({ min: 1, max: 4 }),
+  fileGapMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3000 })),
 });
 
 /** LPT on the model, written independently: each file, longest first, to the worker of all k·w that frees first. */
 function lptOnModel(files: { name: string; ms: number }[], k: number, model: WallModel): number {
   const sorted = [...files].sort((a, b) => b.ms - a.ms || (a.name < b.name ? -1 : 1));
-  const free = Array.from({ length: k * model.workers }, () => model.workerStartupMs);
+  const gap = model.fileGapMs ?? 0;
+  const free = Array.from({ length: k * model.workers }, () => model.workerStartupMs - gap);
   const shards: string[][] = Array.from({ length: k }, () => []);
   for (const f of sorted) {
     let best = 0;
     for (let x = 1; x < free.length; x++) if (free[x]! < free[best]!) best = x;
-    free[best]! += f.ms;
+    free[best]! += f.ms + gap;
     shards[Math.floor(best / model.workers)]!.push(f.name);
   }
   const of = new Map(files.map((f) => [f.name, f.ms]));
@@ -198,6 +202,7 @@ describe('observeJob and learnWallModels', () => {
       workerStartupMs: 600,
       workers: 2,
       fileFixedMs: 100,
+      fileGapMs: 0,
       samples: 1,
     });
     expect(learned.get('vitest')).toMatchObject({ startupMs: 1000, workers: 1, samples: 1 });
@@ -216,7 +221,7 @@ describe('the store keeps the model; merge learns it', () => {
     expect(raw.version).toBe(1);
     expect(Object.keys(raw.files)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(raw.model).toEqual({
-      jest: { startupMs: 1500, workerStartupMs: 600, workers: 2, fileFixedMs: 100, samples: 1 },
+      jest: { startupMs: 1500, workerStartupMs: 600, workers: 2, fileFixedMs: 100, fileGapMs: 0, samples: 1 },
     });
     expect(parseStore(text).models).toEqual(store.models);
     expect(serializeStore(parseStore(text))).toBe(text);
