@@ -19,7 +19,9 @@ import { SHARDS, cli, copyExample, merge, repo, run, runners } from '../test/loo
 const args = process.argv.slice(2);
 const roundsArg = args.indexOf('--rounds');
 const ROUNDS = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 2;
-const WORKERS = [1, 2];
+// BENCH_RUNNER=jest|vitest and BENCH_WORKERS=1|2 narrow the run (the full one takes a few minutes).
+const WORKERS = process.env.BENCH_WORKERS ? [Number(process.env.BENCH_WORKERS)] : [1, 2];
+const RUNNERS = runners.filter((r) => !process.env.BENCH_RUNNER || r.name === process.env.BENCH_RUNNER);
 
 if (!existsSync(cli)) {
   console.error(`${cli} is missing: build first (npx tsc -b)`);
@@ -82,7 +84,7 @@ console.log(
     `after one learning pipeline, ${ROUNDS} rounds each of shardwise and the native split, alternated.\n`,
 );
 const summary = [];
-for (const runner of runners) {
+for (const runner of RUNNERS) {
   for (const workers of WORKERS) {
     const dir = await copyExample(runner);
     try {
@@ -100,7 +102,7 @@ for (const runner of runners) {
         const predicted = await predictions(dir);
         walls.forEach((ms, i) => {
           errors.push(Math.abs(predicted[i].predicted - ms) / ms);
-          perShard.push(`${s1(predicted[i].predicted)}/${s1(ms)}`);
+          perShard.push(`${s1(predicted[i].predicted)}/${s1(ms)} (${s1(predicted[i].reported)})`);
         });
         ours.push(walls);
         theirs.push(await matrix(runner.name, dir, workers, true));
@@ -130,7 +132,7 @@ for (const runner of runners) {
         predictedGain,
         measuredGain,
         model: model
-          ? `start-up ${s1(model.startupMs)} s, worker ${s1(model.workerStartupMs)} s, ${model.workers} worker(s), fixed/file ${model.fileFixedMs ?? '-'} ms`
+          ? `start-up ${s1(model.startupMs)} s, worker ${s1(model.workerStartupMs)} s, ${model.workers} worker(s), gap ${model.fileGapMs ?? 0} ms, fixed/file ${model.fileFixedMs ?? '-'} ms`
           : 'none learned',
       });
     } finally {
@@ -140,7 +142,7 @@ for (const runner of runners) {
 }
 
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
-console.log('| runner | workers | median abs error | predicted/actual s per shard | max/mean shardwise | native | predicted gain | measured gain | learned model |');
+console.log('| runner | workers | median abs error | predicted/actual s per shard (reported) | max/mean shardwise | native | predicted gain | measured gain | learned model |');
 console.log('|---|---:|---:|---|---:|---:|---:|---:|---|');
 for (const r of summary) {
   console.log(
