@@ -227,7 +227,13 @@ console.log(`- ${machine()}`);
 
 // 4. The other benchmarks.
 if (!partitionOnly) {
-  for (const script of ['cli-files.js', 'jest-overhead.js', 'vitest-overhead.js', 'loop-balance.js']) {
+  for (const script of [
+    'cli-files.js',
+    'jest-overhead.js',
+    'vitest-overhead.js',
+    'loop-balance.js',
+    'wall-clock.js',
+  ]) {
     const file = path.join(repoRoot, 'bench', script);
     console.log(`\n# bench/${script}\n`);
     if (!existsSync(file)) {

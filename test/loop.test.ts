@@ -45,6 +45,9 @@ describe.each(runners)('the CI loop with $name', (runner) => {
     expect(merged.code, merged.stderr).toBe(0);
     const store = await readStore(dir);
     expect(Object.keys(store).sort()).toEqual(await testFiles(dir));
+    // Each job reported its wall clock; the merge learned the runner's wall model from them.
+    expect(merged.stdout).toMatch(/Actual wall/);
+    expect(merged.stdout).toMatch(new RegExp(`Wall model \\(${runner.name}\\): start-up`));
 
     const reports = await readReports(dir);
     const dropped = reports.find((r) => r.files.length > 0)!;
@@ -68,6 +71,19 @@ describe.each(runners)('the CI loop with $name', (runner) => {
     );
     const ran = reports.flatMap((r) => r.files.map((f) => f.file)).sort();
     expect(ran).toEqual(await testFiles(dir));
+    // Planned with the learned model: every job ran under a predicted wall, and merge compares it.
+    const json = await run(
+      [cli, 'merge', '--timings', 'shard-timings.json', '--out', 'wall.json', '--json', '.shardwise/reports'],
+      dir,
+    );
+    const shards = (
+      JSON.parse(json.stdout) as { shards: { predictedMs: number; wallMs: number; files: number }[] }
+    ).shards;
+    expect(shards).toHaveLength(SHARDS);
+    for (const s of shards) {
+      expect(s.predictedMs).toBeGreaterThan(0);
+      expect(s.wallMs).toBeGreaterThan(0);
+    }
     await merge(dir);
   });
 
