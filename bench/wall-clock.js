@@ -67,7 +67,10 @@ async function predictions(dir) {
   for (const name of await fs.readdir(reportsDir)) {
     const report = JSON.parse(await fs.readFile(path.join(reportsDir, name), 'utf8'));
     const i = report.shard.index;
-    rows[i - 1] = { predicted: report.plan.wallMs?.[i - 1] ?? report.plan.estimatedMs[i - 1], reported: report.job.wallMs };
+    rows[i - 1] = {
+      predicted: report.plan.wallMs?.[i - 1] ?? report.plan.estimatedMs[i - 1],
+      reported: report.job.wallMs,
+    };
   }
   return rows;
 }
@@ -142,7 +145,9 @@ for (const runner of RUNNERS) {
 }
 
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
-console.log('| runner | workers | median abs error | predicted/actual s per shard (reported) | max/mean shardwise | native | predicted gain | measured gain | learned model |');
+console.log(
+  '| runner | workers | median abs error | predicted/actual s per shard (reported) | max/mean shardwise | native | predicted gain | measured gain | learned model |',
+);
 console.log('|---|---:|---:|---|---:|---:|---:|---:|---|');
 for (const r of summary) {
   console.log(

@@ -278,7 +278,14 @@ export function serializeStore(store: TimingStore): string {
   return `{\n  "version": ${STORE_VERSION},\n${serializeModels(store.models)}  "files": ${body}\n}\n`;
 }
 
-const MODEL_FIELDS = ['startupMs', 'workerStartupMs', 'workers', 'fileGapMs', 'fileFixedMs', 'samples'] as const;
+const MODEL_FIELDS = [
+  'startupMs',
+  'workerStartupMs',
+  'workers',
+  'fileGapMs',
+  'fileFixedMs',
+  'samples',
+] as const;
 
 /** The `model` field, one runner per line, or nothing when no model was learned. */
 function serializeModels(models: TimingStore['models']): string {
