@@ -28,7 +28,7 @@ export const CONFIG_FILE = 'shardwise.config.json';
  */
 export type ShardwiseJestOptions = Settings;
 
-const KEYS = ['timings', 'reportsDir', 'estimator', 'previous', 'plan', 'record'] as const;
+const KEYS = ['timings', 'reportsDir', 'estimator', 'previous', 'plan', 'record', 'workers'] as const;
 
 /**
  * Resolves the options for a Jest run rooted at `rootDir`. Throws a {@link ShardwiseError} naming the

@@ -41,9 +41,15 @@ export interface ShardwiseVitestOptions {
    * @default undefined
    */
   plan?: string;
+  /**
+   * Workers per shard job in the wall model, over the count learned from recorded jobs (set it when the
+   * jobs' machines differ from the ones the store learned on).
+   * @default undefined (as learned)
+   */
+  workers?: number;
 }
 
-const KNOWN = ['timings', 'reportsDir', 'estimator', 'previous', 'plan'];
+const KNOWN = ['timings', 'reportsDir', 'estimator', 'previous', 'plan', 'workers'];
 /** Former names, refused with the new one so that an old config fails loudly instead of being ignored. */
 const RENAMED: Record<string, string> = { stability: 'previous' };
 

@@ -65,6 +65,11 @@ describe('shardwise() options', () => {
     ['an unknown estimator', { estimator: 'avg' }, /estimator.*expected mean, median, p90 .*got "avg"/],
     ['a negative fixed estimate', { estimator: { fixedMs: -1 } }, /shardwise\(\{ estimator \}\)/],
     [
+      'no workers',
+      { workers: 0 },
+      /shardwise\(\{ workers \}\): expected a whole number of workers from 1 to 1024, got 0/,
+    ],
+    [
       'the former name of previous',
       { stability: 'plan.json' },
       /shardwise\(\{ stability \}\): renamed; write shardwise\(\{ previous \}\)/,
