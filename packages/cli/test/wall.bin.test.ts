@@ -147,6 +147,18 @@ describe('the wall-clock model (spawned)', () => {
     expect(after.wall).toMatchObject({ workers: 2 });
   });
 
+  it('a shard slower than predicted because its files had no timing yet says so', async () => {
+    const dir = await tempDir({
+      'list.txt': FILES.join('\n'),
+      'shard-timings.json': '{"version":1,"files":{}}',
+    });
+    const plan = await planOf(dir);
+    await writeReports(dir, plan, [20_000, 20_000, 20_000]);
+    const r = await runBin(['merge', '--timings', 'shard-timings.json', '--json', 'reports'], { cwd: dir });
+    const out = JSON.parse(r.stdout) as { slowest: { reason: string; untimed: number } };
+    expect(out.slowest).toMatchObject({ reason: 'estimate', untimed: 3 });
+  });
+
   it('--max-shards sizes with the learned start-up; --overhead overrides it in any unit, and a bad one fails', async () => {
     const dir = await tempDir({ 'list.txt': FILES.join('\n'), 'shard-timings.json': store(MODEL) });
     const learned = await runBin(['plan', '--max-shards', '4', '--files-from', 'list.txt'], { cwd: dir });

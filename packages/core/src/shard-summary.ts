@@ -23,6 +23,8 @@ export interface ShardRow {
   wallMs: number | null;
   /** Sum of the durations its reports list; null when it sent no report. */
   actualMs: number | null;
+  /** Its planned files the store had no duration for (before this merge): planned by estimate. */
+  untimed: number;
 }
 
 /**
@@ -66,6 +68,7 @@ export function summarizeShards(
         mine.length === 0
           ? null
           : mine.reduce((total, r) => total + r.files.reduce((s, f) => s + f.durationMs, 0), 0),
+      untimed: files.filter((f) => known(f) === undefined).length,
     };
   });
 }
@@ -78,13 +81,16 @@ export interface SlowestShard {
    * `startup`: most of its wall was the runner starting (more shards would not help);
    * `big-file`: one file took most of it (the file floor: split the file or accept it);
    * `noise`: it took much longer than predicted though nothing above explains it (a slow machine, a
-   * cold cache); `balanced`: within the prediction, as slow as the plan expected.
+   * cold cache); `estimate`: over its prediction, and some of its files had no timing yet (planned at an
+   * estimate; the merge now knows them); `balanced`: within the prediction, as slow as the plan expected.
    */
-  reason: 'startup' | 'big-file' | 'noise' | 'balanced';
+  reason: 'startup' | 'big-file' | 'estimate' | 'noise' | 'balanced';
   /** Milliseconds behind the reason: the start-up, the big file's time, or the excess over the prediction. */
   ms: number;
   /** The big file, for `big-file`. */
   file?: string;
+  /** Its files planned by estimate, for `estimate`. */
+  untimed?: number;
 }
 
 /** Start-up above this share of a job's wall makes it the reason. */
@@ -122,6 +128,7 @@ export function explainSlowest(
   if (excess > NOISE * slowest.predictedMs) {
     // Slower than predicted: the start-up, if it took most of the excess; else nothing we can name.
     if (startup - predictedStartup >= excess / 2) return { ...base, reason: 'startup', ms: startup };
+    if (slowest.untimed > 0) return { ...base, reason: 'estimate', ms: excess, untimed: slowest.untimed };
     return { ...base, reason: 'noise', ms: excess };
   }
   if (big && big.ms > FILE_SHARE * wallMs) return { ...base, reason: 'big-file', ms: big.ms, file: big.file };

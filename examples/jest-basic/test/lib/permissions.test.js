@@ -1,6 +1,6 @@
 const { simulate } = require('../../support/workload');
 
 describe('permissions', () => {
-  test('case 1', () => simulate(249));
-  test('case 2', () => simulate(251));
+  test('case 1', () => simulate(1200));
+  test('case 2', () => simulate(1200));
 });

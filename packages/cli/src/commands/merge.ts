@@ -265,6 +265,8 @@ function describeSlowest(s: SlowestShard, coverage: CoverageResult): string | un
       return `${name}: start-up, ${formatMs(s.ms)} of it before and after its files; fewer shards would waste less`;
     case 'big-file':
       return `${name}: one big file, ${s.file} took ${formatMs(s.ms)}; no plan finishes before it`;
+    case 'estimate':
+      return `${name}: ${s.untimed} of its files had no timing yet and were planned by estimate; ${formatMs(s.ms)} over its prediction, and the store now knows them`;
     case 'noise':
       return `${name}: noise, ${formatMs(s.ms)} over its prediction with no start-up or big file to explain it (a slower machine or a cold cache)`;
     case 'balanced':

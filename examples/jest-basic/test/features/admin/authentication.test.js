@@ -1,6 +1,6 @@
 const { simulate } = require('../../../support/workload');
 
 describe('authentication', () => {
-  test('case 1', () => simulate(459));
-  test('case 2', () => simulate(461));
+  test('case 1', () => simulate(150));
+  test('case 2', () => simulate(150));
 });

@@ -1,7 +1,7 @@
 const { simulate } = require('../../../../support/workload');
 
 describe('variant overrides', () => {
-  test('case 1', () => simulate(1187));
-  test('case 2', () => simulate(1187));
-  test('case 3', () => simulate(1191));
+  test('case 1', () => simulate(1467));
+  test('case 2', () => simulate(1467));
+  test('case 3', () => simulate(1467));
 });
