@@ -88,7 +88,7 @@ describe('argument handling (in-process)', () => {
     {
       name: 'negative overhead',
       argv: ['plan', '--max-shards', '4', '--overhead=-1', ...LIST],
-      message: '--overhead to be a number from 0',
+      message: '--overhead to be a duration such as 30s, 1m or 500ms, got "-1"',
     },
     {
       name: '-- outside run',
