@@ -53,6 +53,18 @@ describe('a full run writes a report that `shard merge` turns into a store', () 
     }
   });
 
+  it("records the job's wall clock and each file's place on it", () => {
+    const job = fullReport.job!;
+    expect(job.workers).toBeGreaterThanOrEqual(1);
+    for (const f of fullReport.files) {
+      // From its environment's load to its end, inside the job's wall, its fixed cost before its first test.
+      expect(f.endMs! - f.startMs!).toBe(f.durationMs);
+      expect(f.endMs).toBeLessThanOrEqual(job.wallMs);
+      expect(f.setupMs).toBeGreaterThanOrEqual(0);
+      expect(f.setupMs).toBeLessThanOrEqual(f.durationMs);
+    }
+  });
+
   it('merges into a store with those durations', async () => {
     const merged = await shardCli(['merge', '--timings', store, path.join(dir, '.shardwise', 'reports')]);
     expect(merged.stderr).not.toMatch(/error/i);

@@ -42,6 +42,19 @@ describe('a full run', () => {
     expect(report.files.map((f) => f.file)).toEqual(files);
   });
 
+  it("records the job's wall clock and each file's place on it", () => {
+    const job = report.job!;
+    expect(job.workers).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(job.startedAt!)).not.toBeNaN();
+    for (const entry of report.files) {
+      // Every file ran inside the job's wall, after the runner started, for at least its tests' sleep.
+      expect(entry.startMs).toBeGreaterThan(0);
+      expect(entry.endMs! - entry.startMs!).toBeGreaterThanOrEqual(sleepOf(entry.file) - 2);
+      expect(entry.endMs).toBeLessThanOrEqual(job.wallMs);
+      expect(entry.setupMs).toBeGreaterThanOrEqual(0);
+    }
+  });
+
   it('records each file at least as long as its tests sleep, setup included', () => {
     for (const entry of report.files) {
       expect(entry.status).toBe('passed');
