@@ -258,7 +258,7 @@ function signedPercent(fraction: number): string {
 }
 
 /** One line: which job was slowest and why. */
-function describeSlowest(s: SlowestShard, coverage: CoverageResult): string | undefined {
+function describeSlowest(s: SlowestShard, coverage: CoverageResult): string {
   const name = `shard ${s.index}${coverage.shardCount ? `/${coverage.shardCount}` : ''} (${formatMs(s.wallMs)})`;
   switch (s.reason) {
     case 'startup':
@@ -271,7 +271,13 @@ function describeSlowest(s: SlowestShard, coverage: CoverageResult): string | un
       return `${name}: noise, ${formatMs(s.ms)} over its prediction with no start-up or big file to explain it (a slower machine or a cold cache)`;
     case 'balanced':
       return `${name}: as planned, within its prediction`;
+    default:
+      return unreachable(s.reason);
   }
+}
+
+function unreachable(reason: never): never {
+  throw new Error(`unknown reason ${String(reason)}`);
 }
 
 function reportProblem(ctx: Context, line: string): void {
