@@ -20,10 +20,15 @@ export async function appendStepSummary(ctx: Context, markdown: string): Promise
 
 /** The shard table of a plan in Markdown; `current` (1-based) is marked when a job runs one shard. */
 export function planMarkdown(plan: Plan, title: string, current?: number): string {
-  const mean = plan.totalMs / plan.shardCount;
+  // With a wall model, each job's predicted wall; without, its files' sum.
+  const wall = plan.wall;
+  const predicted = (s: Plan['shards'][number]) => (wall ? (s.wallMs ?? 0) : s.estimatedMs);
+  const makespan = wall ? wall.makespanMs : plan.makespanMs;
+  const bound = wall ? wall.lowerBoundMs : plan.lowerBoundMs;
+  const mean = plan.shards.reduce((sum, s) => sum + predicted(s), 0) / plan.shardCount;
   const rows = plan.shards.map((s) => {
     const mark = s.index === current ? ' ← this job' : '';
-    return [`${s.index}/${plan.shardCount}${mark}`, String(s.files.length), formatMs(s.estimatedMs)];
+    return [`${s.index}/${plan.shardCount}${mark}`, String(s.files.length), formatMs(predicted(s))];
   });
   if (plan.shardCount > plan.shards.length) {
     // The shards past the files hold nothing: one row for all of them.
@@ -32,13 +37,16 @@ export function planMarkdown(plan: Plan, title: string, current?: number): strin
     const range = first === plan.shardCount ? String(first) : `${first}–${plan.shardCount}`;
     rows.push([`${range}/${plan.shardCount}${mark}`, '0', formatMs(0)]);
   }
-  const slack = plan.lowerBoundMs > 0 ? plan.makespanMs / plan.lowerBoundMs - 1 : 0;
+  const slack = bound > 0 ? makespan / bound - 1 : 0;
   return [
     `### ${title}`,
     '',
-    markdownTable(['Shard', 'Files', 'Predicted'], rows, 'lrr'),
+    markdownTable(['Shard', 'Files', wall ? 'Predicted wall' : 'Predicted'], rows, 'lrr'),
     '',
-    `Slowest shard **${formatMs(plan.makespanMs)}** (lower bound ${formatMs(plan.lowerBoundMs)}, ` +
+    (wall
+      ? `Wall model: start-up ${formatMs(wall.startupMs)} per job, ${formatMs(wall.workerStartupMs)} per worker, ${wall.workers} worker(s). `
+      : '') +
+      `Slowest ${wall ? 'job' : 'shard'} **${formatMs(makespan)}** (lower bound ${formatMs(bound)}, ` +
       `${(slack * 100).toFixed(1)}% above it; mean ${formatMs(mean)}). ` +
       `${plan.unknownFiles.length} file(s) with no timing. Fingerprint \`${plan.fingerprint}\`.`,
   ].join('\n');
