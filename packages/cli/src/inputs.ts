@@ -45,6 +45,8 @@ export function cliSettings(values: OptionValues, ctx: Context): Settings {
   if (values.plan !== undefined) flags.plan = values.plan;
   if (values['require-timings']) flags.requireTimings = true;
   if (values.workers !== undefined) flags.workers = values.workers;
+  if (values.quarantine !== undefined) flags.quarantine = values.quarantine;
+  if (values.history !== undefined) flags.history = values.history;
   return resolveSettings({
     root,
     cwd: ctx.io.cwd,
@@ -55,6 +57,8 @@ export function cliSettings(values: OptionValues, ctx: Context): Settings {
 
 const FLAG_NAMES = {
   timings: '--timings',
+  quarantine: '--quarantine',
+  history: '--history',
   reportsDir: 'SHARDWISE_REPORTS_DIR',
   estimator: '--estimator',
   previous: '--previous',

@@ -23,6 +23,8 @@ const LOADERS: Record<CommandName, () => Promise<Command>> = {
   merge: async () => (await import('./commands/merge.js')).mergeCommand,
   import: async () => (await import('./commands/import.js')).importCommand,
   check: async () => (await import('./commands/check.js')).checkCommand,
+  flaky: async () => (await import('./commands/flaky.js')).flakyCommand,
+  quarantine: async () => (await import('./commands/quarantine.js')).quarantineCommand,
 };
 
 /**

@@ -110,6 +110,34 @@ export const OPTIONS = {
     value: 'FRACTION',
     description: 'Rewrite the store only when a duration moved by more than this (default: 0.1)',
   },
+  history: {
+    type: 'string',
+    value: 'PATH',
+    description:
+      'The flaky history merge appends to (default: $SHARDWISE_HISTORY, else shard-history.json in the root)',
+  },
+  'no-history': { type: 'boolean', description: 'Do not append this run to the flaky history' },
+  quarantine: {
+    type: 'string',
+    value: 'PATH',
+    description:
+      'The quarantine file (default: $SHARDWISE_QUARANTINE, else shard-quarantine.json in the root)',
+  },
+  record: {
+    type: 'boolean',
+    description: "Append the reports given as one run to the history first (e.g. a retry job's)",
+  },
+  failed: {
+    type: 'boolean',
+    description: 'Print the files (and their failed tests with --json) that failed in the REPORT|DIR… given',
+  },
+  reason: { type: 'string', value: 'TEXT', description: 'Why the test is quarantined (required by add)' },
+  expires: {
+    type: 'string',
+    value: 'YYYY-MM-DD',
+    description: 'The last day the entry protects; after it the test fails the job again',
+  },
+  owner: { type: 'string', value: 'NAME', description: 'Who fixes it' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -119,7 +147,7 @@ export type OptionValues = {
   [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean;
 };
 
-export type CommandName = 'plan' | 'files' | 'run' | 'merge' | 'import' | 'check';
+export type CommandName = 'plan' | 'files' | 'run' | 'merge' | 'import' | 'check' | 'flaky' | 'quarantine';
 
 export interface CommandSpec {
   summary: string;
@@ -161,10 +189,12 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary: "Print this shard's test files, one per line",
     usage:
       'shard files --shard I/N [--timings PATH] [--root DIR] [--files-from FILE|-] [--json | -0] [GLOB...]',
-    options: ['shard', ...INPUT_OPTIONS, 'json', 'null', ...COMMON],
-    positionals: 'GLOB...  test files (relative to the root); default: the usual test patterns',
+    options: ['shard', ...INPUT_OPTIONS, 'json', 'null', 'failed', ...COMMON],
+    positionals:
+      'GLOB...  test files (relative to the root); default: the usual test patterns. With --failed: REPORT|DIR...',
     examples: [
       'shard files --shard 2/4',
+      'npx jest $(shard files --failed .shardwise/reports)   # retry only what failed',
       'npx jest --listTests | shard files --shard 2/4 --files-from -',
       'shard files --shard 1/3 -0 | xargs -0 npx mocha',
     ],
@@ -188,6 +218,8 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       'smoothing',
       'threshold',
       'skip-invalid',
+      'history',
+      'no-history',
       'json',
       ...COMMON,
     ],
@@ -208,6 +240,26 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     options: ['timings', 'root', 'files-from', 'json', ...COMMON],
     positionals: 'GLOB...  test files (relative to the root); default: the usual test patterns',
     examples: ['shard check', 'shard check --timings ci/shard-timings.json'],
+  },
+  flaky: {
+    summary: 'List the flaky and broken tests the history shows',
+    usage: 'shard flaky [--history PATH] [--json] [--record REPORT|DIR...]',
+    options: ['history', 'root', 'record', 'json', ...COMMON],
+    positionals: 'REPORT|DIR...  with --record: reports to append to the history first (a retry job)',
+    examples: ['shard flaky', 'shard flaky --json', 'shard flaky --record retry-reports/'],
+  },
+  quarantine: {
+    summary: "Add, remove or list quarantined tests; check a job's failures against them",
+    usage:
+      'shard quarantine add FILE NAME --reason TEXT [--expires YYYY-MM-DD] [--owner NAME] | remove FILE NAME | list [--json] | check [REPORT|DIR...]',
+    options: ['quarantine', 'root', 'reason', 'expires', 'owner', 'json', ...COMMON],
+    positionals:
+      'add|remove FILE NAME: the test file and the full test name (`describe > it`); check REPORT|DIR...: default .shardwise/reports',
+    examples: [
+      'shard quarantine add src/cart.test.ts "cart > applies the discount" --reason "races the clock" --expires 2027-01-15 --owner @ana',
+      'shard quarantine list',
+      'npx mocha … || shard quarantine check   # exit 0 when every failure is quarantined',
+    ],
   },
 };
 

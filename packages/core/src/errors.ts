@@ -34,6 +34,10 @@ export type ShardwiseErrorCode =
   | 'COMMAND_FAILED'
   /** A list of test files (`--files-from`) is not text, or cannot be read from where it was asked. */
   | 'FILE_LIST_INVALID'
+  /** The flaky history (`shard-history.json`) is not valid JSON or not a valid history. */
+  | 'HISTORY_INVALID'
+  /** The quarantine file (`shard-quarantine.json`) is not valid, or a quarantine command was misused. */
+  | 'QUARANTINE_INVALID'
   /** A file could not be read for a reason outside the user's input (permission, I/O error). */
   | 'READ_FAILED'
   /** A file could not be written (disk full, permission, read-only file system). */
@@ -58,6 +62,8 @@ const KIND: Record<ShardwiseErrorCode, FailureKind> = {
   COMMAND_TOO_LONG: 'input',
   COMMAND_FAILED: 'environment',
   FILE_LIST_INVALID: 'input',
+  HISTORY_INVALID: 'input',
+  QUARANTINE_INVALID: 'input',
   READ_FAILED: 'environment',
   WRITE_FAILED: 'environment',
 };

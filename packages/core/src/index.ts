@@ -68,3 +68,42 @@ export { summarizeShards, explainSlowest, type ShardRow, type SlowestShard } fro
 export { importJUnit } from './junit.js';
 export { importRunnerJson } from './runner-json.js';
 export { readFilesWith } from './report-files.js';
+export {
+  HISTORY_VERSION,
+  DEFAULT_WINDOW,
+  emptyHistory,
+  appendRun,
+  parseHistory,
+  serializeHistory,
+  type History,
+  type HistoryRun,
+  type HistoryOutcome,
+  type HistoryOptions,
+  type TestRecord,
+} from './history.js';
+export {
+  detectFlaky,
+  newlyFlaky,
+  FLAKY_DEFAULTS,
+  type FlakyOptions,
+  type FlakyTest,
+  type FlakyReason,
+} from './flaky.js';
+export {
+  QUARANTINE_VERSION,
+  emptyQuarantine,
+  parseQuarantine,
+  serializeQuarantine,
+  addToQuarantine,
+  removeFromQuarantine,
+  isExpired,
+  failuresOf,
+  judgeFailures,
+  describeVerdict,
+  type Quarantine,
+  type QuarantineEntry,
+  type QuarantineVerdict,
+  type FailedTest,
+} from './quarantine.js';
+export { readHistoryFile, writeHistoryFile, readQuarantineFile, writeQuarantineFile } from './flaky-files.js';
+export { judgeRun, verdictLines, type QuarantineOutcome } from './quarantine-run.js';

@@ -26,6 +26,8 @@ export {
   describe as describeValue,
   DEFAULT_TIMINGS_FILE,
   DEFAULT_REPORTS_DIR,
+  DEFAULT_QUARANTINE_FILE,
+  DEFAULT_HISTORY_FILE,
   SETTINGS_ENV,
   type Settings,
   type SettingSource,
@@ -38,6 +40,7 @@ export {
   type FileStatus,
   type JobTiming,
   type ReportedFile,
+  type ReportedTest,
   type ReportPlan,
   type RunReport,
 } from './report-format.js';
@@ -47,3 +50,4 @@ export { writeFileAtomic, writeFileAtomicSync } from './write-file.js';
 export { parseJson } from './json-text.js';
 export { exitOnUserError } from './exit-on-user-error.js';
 export { jobStartMs, jobTiming, fileTimeline, JOB_START_ENV } from './job-clock.js';
+export { detectCommit, hashTestFile, COMMIT_ENV } from './code-identity.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ShardwiseError } from './errors.js';
 import { compareCodeUnits } from './paths.js';
-import type { ReportedFile, RunReport } from './report-format.js';
-import { STORE_VERSION, type FileTiming, type TimingStore } from './store.js';
+import type { ReportedFile, ReportedTest, RunReport } from './report-format.js';
+import { STORE_VERSION, type FileTiming, type TestTiming, type TimingStore } from './store.js';
 import { learnWallModels, observeJob, withoutWorkerStartup, type WallModel } from './wall-model.js';
 
 /**
@@ -201,7 +201,7 @@ function applySample(
   // The later day wins; a report without an end time says nothing about the day.
   const lastSeen = day !== undefined && !(old?.lastSeen && old.lastSeen > day) ? day : old?.lastSeen;
   const seen = lastSeen ? { lastSeen } : {};
-  const tests = sample.tests && sample.tests.length > 0 ? { tests: sample.tests } : {};
+  const tests = sample.tests && sample.tests.length > 0 ? { tests: sample.tests.map(storedTest) } : {};
   if (sample.status === 'interrupted') return old;
   if (sample.status === 'failed' || sample.status === 'skipped') {
     // A failed file may have stopped early, and a file whose tests were all skipped paid only its setup and
@@ -232,6 +232,15 @@ function applySample(
   if (recentMs) next.recentMs = recentMs;
   if (!sample.tests && old.tests) next.tests = old.tests;
   return next;
+}
+
+/**
+ * A report's test as the store keeps it: without its attempts and retry marker, which belong to the flaky
+ * history (`shard-history.json`), so that outcomes never churn the committed store.
+ */
+function storedTest(test: ReportedTest): TestTiming {
+  const { attempts: _attempts, flaky: _flaky, ...timing } = test;
+  return timing;
 }
 
 function median(values: readonly number[]): number {

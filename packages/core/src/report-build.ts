@@ -32,6 +32,8 @@ export interface ReportInput {
   testsFiltered: boolean;
   /** When the run ended (ISO 8601). */
   createdAt: string;
+  /** The commit under test (`detectCommit`), when known. */
+  commit?: string;
   /** The job's wall clock, when the plugin saw the runner start. */
   job?: JobTiming;
   /** One entry per file result; several entries with one key (one file in two unnamed projects) combine. */
@@ -61,6 +63,7 @@ export function createReport(input: ReportInput): RunReport {
     files: [...byKey.values()].sort((a, b) => compareCodeUnits(a.file, b.file)),
   };
   if (input.shard) report.shard = { index: input.shard.index, count: input.shard.count };
+  if (input.commit) report.commit = input.commit;
   if (input.plan) report.plan = reportPlanOf(input.plan, input.partial);
   if (input.job) report.job = { ...input.job };
   // Keys in the order readers expect: `files` last.
@@ -106,6 +109,8 @@ export function combine(a: ReportedFile, b: ReportedFile): ReportedFile {
   };
   const tests = [...(a.tests ?? []), ...(b.tests ?? [])];
   if (tests.length > 0) combined.tests = tests;
+  const hash = a.hash ?? b.hash;
+  if (hash !== undefined) combined.hash = hash;
   return combined;
 }
 

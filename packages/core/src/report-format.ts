@@ -20,13 +20,27 @@ export const REPORT_FORMAT = 'shardwise-report';
  */
 export type FileStatus = 'passed' | 'failed' | 'skipped' | 'interrupted';
 
+/**
+ * One test as a report records it: its timing and outcome, and how it got there. `status` is the final
+ * outcome (what the store keeps); a test that failed and then passed on a retry is `passed` with
+ * `flaky: true`, so flaky detection sees it even though the run went on green.
+ */
+export interface ReportedTest extends TestTiming {
+  /** How many times the runner ran it in this run (1 without retries); absent when the runner did not say. */
+  attempts?: number;
+  /** Failed at least once, then passed on a retry, in this run. */
+  flaky?: boolean;
+}
+
 export interface ReportedFile {
   /** Unit key: POSIX path relative to the root, prefixed `project|` for a named project of several. */
   file: string;
   /** Wall time of the file, setup included, integer ms. */
   durationMs: number;
   status: FileStatus;
-  tests?: TestTiming[];
+  tests?: ReportedTest[];
+  /** A short hash of the file's content when it ran (see `hashTestFile`): tells a changed test from a flaky one. */
+  hash?: string;
   /**
    * The file's fixed cost inside `durationMs`, integer ms: what it paid before its first test (Vitest:
    * environment + prepare + setup + collect; Jest: from the worker taking the file to its first test).
@@ -83,6 +97,8 @@ export interface RunReport {
   createdAt?: string;
   /** The shard this run was; absent for an unsharded run or an import. */
   shard?: ShardSpec;
+  /** The commit under test (see `detectCommit`); absent outside a git checkout and in imports. */
+  commit?: string;
   plan?: ReportPlan;
   /** The shard job's wall clock; absent in imports and in reports of older shardwise versions. */
   job?: JobTiming;

@@ -15,6 +15,7 @@ function buildReportSchema() {
     runner: z.string(),
     createdAt: z.string().optional(),
     shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
+    commit: z.string().optional(),
     plan: z
       .object({
         fingerprint: z.string(),
@@ -44,7 +45,8 @@ function buildReportSchema() {
         file: z.string().min(1),
         durationMs: nonNegativeInt.max(MAX_DURATION_MS, `expected at most ${MAX_DURATION_MS} ms (7 days)`),
         status: z.enum(['passed', 'failed', 'skipped', 'interrupted']),
-        tests: z.array(testTimingSchema).optional(),
+        tests: z.array(testTimingSchema.extend(reportedTestFields(z))).optional(),
+        hash: z.string().optional(),
         setupMs: nonNegativeInt.optional(),
         worker: z.number().int().min(1).optional(),
         startMs: nonNegativeInt.optional(),
@@ -73,4 +75,12 @@ export function parseReport(text: string, source = 'report'): RunReport {
     );
   }
   return result.data;
+}
+
+/** What a report adds to a store's test entry: its attempts in the run and whether it passed on a retry. */
+function reportedTestFields(z: ReturnType<typeof loadZod>['z']) {
+  return {
+    attempts: z.number().int().min(1, 'expected a positive integer').optional(),
+    flaky: z.boolean().optional(),
+  };
 }

@@ -6,6 +6,10 @@ import { parseEstimator, type Estimator } from './estimate.js';
 export const DEFAULT_TIMINGS_FILE = 'shard-timings.json';
 /** Where runner plugins write their reports, relative to the root, and where `shard merge` looks. */
 export const DEFAULT_REPORTS_DIR = '.shardwise/reports';
+/** The quarantine file's name in the root (committed): tests whose failures do not fail the job. */
+export const DEFAULT_QUARANTINE_FILE = 'shard-quarantine.json';
+/** The flaky history's name in the root (kept by a CI cache): the last outcomes of every test. */
+export const DEFAULT_HISTORY_FILE = 'shard-history.json';
 
 /** The environment variables every front end reads, by setting. */
 export const SETTINGS_ENV = {
@@ -18,6 +22,8 @@ export const SETTINGS_ENV = {
   record: 'SHARDWISE_RECORD',
   requireTimings: 'SHARDWISE_REQUIRE_TIMINGS',
   workers: 'SHARDWISE_WORKERS',
+  quarantine: 'SHARDWISE_QUARANTINE',
+  history: 'SHARDWISE_HISTORY',
 } as const;
 
 type SettingKey = keyof typeof SETTINGS_ENV;
@@ -40,6 +46,10 @@ export interface SettingValues {
   requireTimings?: boolean | string;
   /** Workers per shard job for the wall model, over the count learned from recorded jobs. */
   workers?: number | string;
+  /** The quarantine file (`shard-quarantine.json`). */
+  quarantine?: string;
+  /** The flaky history (`shard-history.json`). */
+  history?: string;
 }
 
 /** One layer of values: where relative paths in it are based, and how to name a key in messages. */
@@ -81,6 +91,10 @@ export interface Settings {
   requireTimings: boolean;
   /** Workers per shard job for the wall model (`--workers`, `SHARDWISE_WORKERS`); undefined: as learned. */
   workers: number | undefined;
+  /** The quarantine file: tests whose failures do not fail the job. Default `<root>/shard-quarantine.json`. */
+  quarantine: string;
+  /** The flaky history `shard merge` appends to. Default `<root>/shard-history.json`. */
+  history: string;
   /** `DEBUG=shardwise` (or `shardwise*`, `*`): front ends print their internals. */
   debug: boolean;
 }
@@ -156,6 +170,10 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
 
   const w = pick('workers');
   const workers = w === undefined ? undefined : toWorkers(w.value, w.name);
+  const q = pick('quarantine');
+  const quarantine = q ? pathOf(q.value, q.base, q.name) : path.join(root, DEFAULT_QUARANTINE_FILE);
+  const h = pick('history');
+  const history = h ? pathOf(h.value, h.base, h.name) : path.join(root, DEFAULT_HISTORY_FILE);
 
   return {
     root,
@@ -168,6 +186,8 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
     record,
     requireTimings,
     workers,
+    quarantine,
+    history,
     debug: isDebugEnabled(env),
   };
 }

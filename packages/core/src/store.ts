@@ -216,7 +216,7 @@ export function rejectNewerVersion(
   version: unknown,
   known: number,
   source: string,
-  code: 'STORE_SCHEMA' | 'REPORT_SCHEMA',
+  code: 'STORE_SCHEMA' | 'REPORT_SCHEMA' | 'HISTORY_INVALID' | 'QUARANTINE_INVALID',
 ): void {
   if (typeof version === 'number' && Number.isInteger(version) && version > known) {
     throw new ShardwiseError(

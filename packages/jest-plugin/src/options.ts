@@ -22,13 +22,24 @@ export const CONFIG_FILE = 'shardwise.config.json';
  *   a shardwise report) to start from. A named file that is missing is an error.
  * - `plan` (`SHARDWISE_PLAN`): a pinned plan (`shard plan --out`): run exactly its shard, never re-plan.
  * - `record` (`SHARDWISE_RECORD`, `0`/`false` turns it off): whether runs write a report. Default true.
+ * - `quarantine` (`SHARDWISE_QUARANTINE`): tests whose failures do not fail the run. Default
+ *   `<rootDir>/shard-quarantine.json`.
  *
  * Paths from the environment are relative to the current directory; paths in the config file are
  * relative to the file.
  */
 export type ShardwiseJestOptions = Settings;
 
-const KEYS = ['timings', 'reportsDir', 'estimator', 'previous', 'plan', 'record', 'workers'] as const;
+const KEYS = [
+  'timings',
+  'reportsDir',
+  'estimator',
+  'previous',
+  'plan',
+  'record',
+  'workers',
+  'quarantine',
+] as const;
 
 /**
  * Resolves the options for a Jest run rooted at `rootDir`. Throws a {@link ShardwiseError} naming the

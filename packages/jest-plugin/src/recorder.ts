@@ -1,9 +1,10 @@
 import {
   fileStatusOf,
   fileTimeline,
+  hashTestFile,
   testStatusOf,
   type ReportedFile,
-  type TestTiming,
+  type ReportedTest,
 } from '@shardwise/core/light';
 import type { AggregatedResult, AssertionResult, TestResult } from './jest-types.js';
 
@@ -34,6 +35,8 @@ export function reportedFile(file: string, result: TestResult, jobStart?: number
   const tests = result.testResults.map(testTiming);
   if (tests.length > 0) entry.tests = tests;
   if (jobStart !== undefined && wall !== undefined) Object.assign(entry, timelineOf(result, jobStart));
+  const hash = hashTestFile(result.testFilePath);
+  if (hash !== undefined) entry.hash = hash;
   return entry;
 }
 
@@ -91,10 +94,19 @@ function outcomeOf(result: TestResult): 'passed' | 'failed' | 'skipped' {
   return 'passed';
 }
 
-function testTiming(a: AssertionResult): TestTiming {
-  return {
+/**
+ * One test's entry. With `jest.retryTimes(n)`, `invocations` counts every attempt and `retryReasons` holds
+ * the errors of the failed ones: a test that passed after a failed attempt is flaky, never a plain pass.
+ */
+function testTiming(a: AssertionResult): ReportedTest {
+  const test: ReportedTest = {
     name: [...a.ancestorTitles, a.title].join(' > '),
     durationMs: a.duration != null && a.duration > 0 ? Math.round(a.duration) : 0,
     status: testStatusOf(a.status),
   };
+  const attempts = a.invocations;
+  if (typeof attempts === 'number' && attempts > 1) test.attempts = attempts;
+  if (test.status === 'passed' && ((attempts ?? 0) > 1 || (a.retryReasons?.length ?? 0) > 0))
+    test.flaky = true;
+  return test;
 }

@@ -4,6 +4,8 @@ import {
   compareCodeUnits,
   createReport,
   describeDiagnostic,
+  detectCommit,
+  judgeRun,
   planMessages,
   displayPath,
   durationsOf,
@@ -26,6 +28,7 @@ import {
   writeFileAtomicSync,
   type PlanDiagnostic,
   type Plan,
+  type ReportedFile,
   type RunInputs,
   type ShardSpec,
 } from '@shardwise/core';
@@ -197,7 +200,8 @@ export class ShardwiseSequencer extends TestSequencer {
   override cacheResults(tests: Array<Test>, results: AggregatedResult): void {
     const start = performance.now();
     super.cacheResults(tests, results);
-    this.#record(tests, results);
+    const files = this.#record(tests, results);
+    if (files && !results.success) this.#applyQuarantine(files, results);
     this.#spent('cacheResults', start);
     if (DEBUG) {
       const parts = [...this.#time].map(([hook, ms]) => `${hook} ${ms.toFixed(1)}`).join(', ');
@@ -206,13 +210,17 @@ export class ShardwiseSequencer extends TestSequencer {
     }
   }
 
-  #record(tests: Array<Test>, results: AggregatedResult): void {
+  /** Writes the run's report; returns its files (for the quarantine), or undefined when nothing is recorded. */
+  #record(tests: Array<Test>, results: AggregatedResult): ReportedFile[] | undefined {
     const state = this.#loaded;
-    if (state === undefined || !state.options.record || this.#isWatching() || tests.length === 0) return;
+    if (state === undefined || this.#isWatching() || tests.length === 0) return undefined;
+    const end = Date.now();
+    const jobStart = jobStartMs();
+    const files = jestFiles(results, keyLookup(tests, state), jobStart);
+    if (!state.options.record) return files;
     try {
       const plan = this.#plan ?? this.#unshardedPlan(tests, state);
-      const end = Date.now();
-      const jobStart = jobStartMs();
+      const commit = detectCommit(process.env, state.root);
       const report = createReport({
         runner: 'jest',
         shard: this.#shard,
@@ -221,7 +229,8 @@ export class ShardwiseSequencer extends TestSequencer {
         testsFiltered: this.#isTestFiltered(),
         createdAt: new Date(end).toISOString(),
         job: jobTiming(jobStart, end, jestWorkers(tests, this.#globalConfig)),
-        files: jestFiles(results, keyLookup(tests, state), jobStart),
+        ...(commit ? { commit } : {}),
+        files,
       });
       // Shards are named by plan, so no two shards of any run collide; an unsharded run is always
       // `jest-full.json`, so repeated local runs replace their report instead of piling up plans that
@@ -232,6 +241,25 @@ export class ShardwiseSequencer extends TestSequencer {
     } catch (error) {
       // Never fail a test run over its timing report; `shard merge` will name the shard whose report is missing.
       notice(`could not record timings: ${isShardwiseError(error) ? formatError(error) : String(error)}`);
+    }
+    return files;
+  }
+
+  /**
+   * A failed run whose every failure is a quarantined test passes: Jest picks its exit code from
+   * `results.success` after this hook returns (jest-cli's readResultsAndExit), so the sequencer, which the
+   * one-line setup installs, has its say without a wrapper. Failures outside tests (a file that did not
+   * load, a snapshot left obsolete) are never the quarantine's to forgive.
+   */
+  #applyQuarantine(files: ReportedFile[], results: AggregatedResult): void {
+    const state = this.#loaded!;
+    try {
+      const { pass, lines } = judgeRun(state.options.quarantine, files, process.env);
+      for (const line of lines) process.stderr.write(`${line}\n`);
+      if (pass && results.numRuntimeErrorTestSuites === 0 && !results.snapshot.failure)
+        results.success = true;
+    } catch (error) {
+      void exitOnUserError(error);
     }
   }
 

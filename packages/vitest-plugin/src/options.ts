@@ -9,7 +9,7 @@ import {
 /**
  * Options of {@link shardwise}. Relative paths are resolved against the Vitest root; the environment
  * variables (`SHARDWISE_TIMINGS`, `SHARDWISE_REPORTS_DIR`, `SHARDWISE_ESTIMATOR`, `SHARDWISE_PREVIOUS`,
- * `SHARDWISE_PLAN`, `SHARDWISE_RECORD`) override them, relative to the current directory.
+ * `SHARDWISE_PLAN`, `SHARDWISE_RECORD`, `SHARDWISE_QUARANTINE`) override them, relative to the current directory.
  */
 export interface ShardwiseVitestOptions {
   /**
@@ -47,9 +47,15 @@ export interface ShardwiseVitestOptions {
    * @default undefined (as learned)
    */
   workers?: number;
+  /**
+   * The quarantine file: tests that still run and are reported, but whose failures alone do not fail the
+   * run (`SHARDWISE_QUARANTINE` overrides it).
+   * @default 'shard-quarantine.json'
+   */
+  quarantine?: string;
 }
 
-const KNOWN = ['timings', 'reportsDir', 'estimator', 'previous', 'plan', 'workers'];
+const KNOWN = ['timings', 'reportsDir', 'estimator', 'previous', 'plan', 'workers', 'quarantine'];
 /** Former names, refused with the new one so that an old config fails loudly instead of being ignored. */
 const RENAMED: Record<string, string> = { stability: 'previous' };
 
@@ -77,7 +83,7 @@ export function validateOptions(
       );
     }
   }
-  for (const key of ['timings', 'reportsDir', 'plan'] as const) checkPath(key, options[key]);
+  for (const key of ['timings', 'reportsDir', 'plan', 'quarantine'] as const) checkPath(key, options[key]);
   const { previous } = options;
   if (typeof previous === 'string') checkPath('previous', previous);
   else if (previous !== undefined && (previous === null || typeof previous !== 'object')) {

@@ -1,19 +1,23 @@
 import path from 'node:path';
 import {
   createReport,
+  detectCommit,
+  exitOnUserError,
   fileStatusOf,
   fileTimeline,
   jobStartMs,
   jobTiming,
+  hashTestFile,
   reportFileName,
   serializeReport,
   testStatusOf,
   writeFileAtomic,
   type FileStatus,
   type ReportedFile,
+  type ReportedTest,
   type RunReport,
-  type TestTiming,
 } from '@shardwise/core/light';
+import { loadCore } from './load-core.js';
 import type { Reporter, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node';
 import { keyOf, notice, type RunState } from './run-state.js';
 
@@ -56,16 +60,20 @@ export class ShardwiseReporter implements Reporter {
 
   async onTestRunEnd(
     testModules: ReadonlyArray<TestModule>,
-    _errors: ReadonlyArray<unknown>,
+    errors: ReadonlyArray<unknown>,
     reason: TestRunEndReason,
   ): Promise<void> {
     const state = this.#state;
     // A failed plan ran nothing worth reporting. An empty planned shard does report (no files), so that
     // `shard merge` sees every shard accounted for.
     if (state.planningFailed || (!state.planned && testModules.length === 0)) return;
+    const report = this.#buildReport(testModules, reason);
+    // Vitest has set its exit code from the modules' states just before this hook, and changes it after
+    // only for its own later checks (coverage thresholds): a failed run whose every failure is a
+    // quarantined test passes. Unhandled errors are never the quarantine's to forgive.
+    if (reason === 'failed' && errors.length === 0) await this.#applyQuarantine(report.files);
     // SHARDWISE_RECORD=0 (core's settings): this run writes no report, as with the Jest plugin.
     if (!state.options.record) return;
-    const report = this.#buildReport(testModules, reason);
     const file = path.join(
       state.options.reportsDir,
       reportFileName('vitest', report.shard, report.plan?.fingerprint),
@@ -79,12 +87,25 @@ export class ShardwiseReporter implements Reporter {
     }
   }
 
+  async #applyQuarantine(files: ReportedFile[]): Promise<void> {
+    try {
+      const { judgeRun } = await loadCore();
+      const { pass, lines } = judgeRun(this.#state.options.quarantine, files, process.env);
+      for (const line of lines) process.stderr.write(`${line}\n`);
+      if (pass) process.exitCode = 0;
+    } catch (error) {
+      await exitOnUserError(error);
+    }
+  }
+
   #buildReport(testModules: ReadonlyArray<TestModule>, reason: TestRunEndReason): RunReport {
     const { vitest, planned } = this.#state;
     const shard = vitest.config.shard;
     const end = Date.now();
     const jobStart = jobStartMs();
+    const commit = detectCommit(process.env, vitest.config.root);
     return createReport({
+      ...(commit ? { commit } : {}),
       runner: 'vitest',
       shard: shard ? { index: shard.index, count: shard.count } : undefined,
       plan: planned?.run.plan,
@@ -139,16 +160,24 @@ function describeModule(module: TestModule, file: string, reason: TestRunEndReas
       ms(d.setupDuration) +
       ms(d.duration),
   );
-  const tests: TestTiming[] = [];
+  const tests: ReportedTest[] = [];
   for (const test of module.children.allTests()) {
-    tests.push({
+    const diagnostic = test.diagnostic();
+    const entry: ReportedTest = {
       name: test.fullName,
-      durationMs: Math.round(ms(test.diagnostic()?.duration)),
+      durationMs: Math.round(ms(diagnostic?.duration)),
       status: testStatusOf(test.result()?.state),
-    });
+    };
+    // With `retry`, `retryCount` counts the retries and `flaky` marks a pass after a failed attempt.
+    const retries = diagnostic?.retryCount ?? 0;
+    if (retries > 0) entry.attempts = retries + 1;
+    if (diagnostic?.flaky === true) entry.flaky = true;
+    tests.push(entry);
   }
   const entry: ReportedFile = { file, durationMs, status: fileStatus(module.state(), reason) };
   if (tests.length > 0) entry.tests = tests;
+  const hash = hashTestFile(module.moduleId);
+  if (hash !== undefined) entry.hash = hash;
   return entry;
 }
 

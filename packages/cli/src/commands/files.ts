@@ -10,6 +10,7 @@ import { planShard } from '../planning.js';
  */
 export async function filesCommand(ctx: Context, { values, positionals }: CommandLine): Promise<number> {
   if (values.json && values.null) throw usageError('--json and -0 choose different outputs; pass one');
+  if (values.failed) return (await import('../failed-files.js')).failedFilesCommand(ctx, values, positionals);
   const settings = cliSettings(values, ctx);
   const { spec, planned, files } = await planShard(ctx, 'files', values, positionals, settings);
   if (values.json) ctx.io.stdout.write(JSON.stringify(files) + '\n');

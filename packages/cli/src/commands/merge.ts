@@ -29,6 +29,7 @@ import { cliSettings, storePathOf } from '../inputs.js';
 import { parseNonNegative, usageError, type CommandLine } from '../options.js';
 import { expandInputs, parseSmoothing } from '../reports.js';
 import { appendStepSummary } from '../summary.js';
+import { recordedMarkdown, recordedText, recordRun } from '../flaky-history.js';
 
 /** `shard merge`'s options, parsed and checked before anything is read. */
 interface MergeInput {
@@ -40,6 +41,8 @@ interface MergeInput {
   options: MergeOptions;
   json: boolean;
   skipInvalid: boolean;
+  /** The flaky history to append this run to; undefined with --no-history. */
+  history: string | undefined;
 }
 
 function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): MergeInput {
@@ -60,6 +63,7 @@ function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): Me
     },
     json: Boolean(values.json),
     skipInvalid: Boolean(values['skip-invalid']),
+    history: values['no-history'] ? undefined : settings.history,
   };
 }
 
@@ -93,12 +97,21 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   const slowest = explainSlowest(shards, reports);
   const problems = describeCoverage(coverage);
   const written = write ? input.out : null;
+  // The run's test outcomes go to the flaky history (its own file, for a CI cache), never to the store.
+  const recorded =
+    input.history && reports.length > 0 ? await recordRun(ctx, input.history, reports) : undefined;
   if (input.json) {
-    ctx.io.stdout.write(mergeJson(reports, result, written, coverage, problems, shards, slowest) + '\n');
+    const flaky = recorded
+      ? { flaky: { history: recorded.file, run: recorded.run, newlyFlaky: recorded.newly } }
+      : {};
+    ctx.io.stdout.write(
+      mergeJson(reports, result, written, coverage, problems, shards, slowest, flaky) + '\n',
+    );
   } else {
     ctx.io.stdout.write(
       mergeText(ctx, reports, result, displayPath(input.out, ctx.io.cwd), write, coverage, shards, slowest),
     );
+    if (recorded) ctx.io.stdout.write(recordedText(ctx, recorded));
   }
   if (!coverage.checked) {
     ctx.note(
@@ -106,7 +119,8 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
     );
   }
   for (const line of problems) reportProblem(ctx, line);
-  await appendStepSummary(ctx, mergeMarkdown(coverage, shards, problems, slowest));
+  const flakyMarkdown = recorded ? `\n\n${recordedMarkdown(recorded)}` : '';
+  await appendStepSummary(ctx, mergeMarkdown(coverage, shards, problems, slowest) + flakyMarkdown);
   return coverage.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
 }
 
@@ -166,6 +180,7 @@ function mergeJson(
   problems: string[],
   shards: ShardRow[],
   slowest: SlowestShard | undefined,
+  extra: object = {},
 ): string {
   return JSON.stringify({
     reports: reports.length,
@@ -179,6 +194,7 @@ function mergeJson(
     shards,
     ...(slowest ? { slowest } : {}),
     ...(result.store.models ? { model: Object.fromEntries(result.store.models) } : {}),
+    ...extra,
   });
 }
 

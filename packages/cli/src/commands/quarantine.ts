@@ -1,0 +1,131 @@
+import path from 'node:path';
+import { EXIT_CODES, ShardwiseError } from '@shardwise/core/light';
+import {
+  addToQuarantine,
+  DEFAULT_REPORTS_DIR,
+  displayPath,
+  emptyQuarantine,
+  isExpired,
+  judgeFailures,
+  readQuarantineFile,
+  removeFromQuarantine,
+  verdictLines,
+  writeQuarantineFile,
+  type Quarantine,
+} from '@shardwise/core';
+import type { Context } from '../context.js';
+import { table } from '../format.js';
+import { cliSettings } from '../inputs.js';
+import { usageError, type CommandLine } from '../options.js';
+import { readReportArgs } from '../report-args.js';
+
+/**
+ * `shard quarantine add|remove|list|check`: edits and shows the quarantine file, and `check` judges the
+ * failures in shard reports against it (exit 0 when every failure is a quarantined test): the one command
+ * for a runner whose exit code no shardwise plugin decides.
+ */
+export async function quarantineCommand(ctx: Context, { values, positionals }: CommandLine): Promise<number> {
+  const [action, ...args] = positionals;
+  const settings = cliSettings(values, ctx);
+  const file = settings.quarantine;
+  const name = displayPath(file, ctx.io.cwd);
+  const today = new Date().toISOString().slice(0, 10);
+  const read = async (): Promise<Quarantine> => (await readQuarantineFile(file, name)) ?? emptyQuarantine();
+  switch (action) {
+    case 'add': {
+      const [testFile, testName] = testArgs(args, 'add');
+      if (values.reason === undefined || values.reason.trim() === '') {
+        throw usageError(
+          'shard quarantine add: --reason is required (why it is quarantined, e.g. --reason "races the clock")',
+        );
+      }
+      const entry = {
+        file: testFile,
+        name: testName,
+        reason: values.reason.trim(),
+        added: today,
+        ...(values.expires === undefined ? {} : { expires: values.expires }),
+        ...(values.owner === undefined ? {} : { owner: values.owner }),
+      };
+      await writeQuarantineFile(file, addToQuarantine(await read(), entry));
+      ctx.note(
+        `quarantined ${testFile} › ${testName} in ${name}: it still runs, but its failures no longer fail the job${entry.expires ? ` (until ${entry.expires})` : ''}`,
+      );
+      return EXIT_CODES.ok;
+    }
+    case 'remove': {
+      const [testFile, testName] = testArgs(args, 'remove');
+      const { quarantine, removed } = removeFromQuarantine(await read(), testFile, testName);
+      if (!removed) {
+        throw new ShardwiseError(
+          'QUARANTINE_INVALID',
+          `${name}: no entry for "${testName}" in ${testFile}; \`shard quarantine list\` shows the entries`,
+        );
+      }
+      await writeQuarantineFile(file, quarantine);
+      ctx.note(`removed ${testFile} › ${testName} from ${name}: its failures fail the job again`);
+      return EXIT_CODES.ok;
+    }
+    case 'list': {
+      if (args.length > 0) throw usageError(`shard quarantine list: unexpected argument "${args[0]}"`);
+      const { tests } = await read();
+      if (values.json) {
+        ctx.io.stdout.write(
+          JSON.stringify({ tests: tests.map((e) => ({ ...e, expired: isExpired(e, today) })) }) + '\n',
+        );
+      } else if (tests.length === 0) {
+        ctx.io.stdout.write(`Nothing is quarantined (${name}).\n`);
+      } else {
+        const rows = tests.map((e) => [
+          `${e.file} › ${e.name}`,
+          e.reason,
+          e.added,
+          e.expires === undefined ? '-' : isExpired(e, today) ? `${e.expires} EXPIRED` : e.expires,
+          e.owner ?? '-',
+        ]);
+        ctx.io.stdout.write(
+          table([['Test', 'Reason', 'Added', 'Expires', 'Owner'], ...rows], 'lllll').join('\n') + '\n',
+        );
+      }
+      for (const e of tests.filter((t) => isExpired(t, today))) {
+        ctx.warn(
+          `quarantine of ${e.file} › ${e.name} expired on ${e.expires}: it no longer protects; fix the test, renew the entry or remove it`,
+        );
+      }
+      return EXIT_CODES.ok;
+    }
+    case 'check': {
+      const dirs = args.length > 0 ? args : [path.join(settings.root, DEFAULT_REPORTS_DIR)];
+      const reports = await readReportArgs(ctx, dirs, 'shard quarantine check');
+      const verdict = judgeFailures(
+        reports.flatMap((r) => r.files),
+        await read(),
+        today,
+      );
+      for (const line of verdictLines(verdict, ctx.io.env)) ctx.note(line);
+      const failing = [...verdict.blocking.map((t) => `${t.file} › ${t.name}`), ...verdict.blockingFiles];
+      for (const line of failing) ctx.note(`failed (not quarantined): ${line}`);
+      // Called after a failed run (`runner || shard quarantine check`): reports with no failure mean the run
+      // failed for a reason they do not show (a crash, an unhandled error), which no entry forgives.
+      if (verdict.ok && verdict.quarantined.length === 0) {
+        ctx.note('the reports show no failed test, so the run failed for another reason: not forgiven');
+        return EXIT_CODES.checkFailed;
+      }
+      return verdict.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
+    }
+    default:
+      throw usageError(
+        `shard quarantine: expected add, remove, list or check${action === undefined ? '' : `, got "${action}"`}; see \`shard quarantine --help\``,
+      );
+  }
+}
+
+function testArgs(args: readonly string[], action: string): [string, string] {
+  if (args.length !== 2) {
+    throw usageError(
+      `shard quarantine ${action}: expected FILE and the full test name, e.g. shard quarantine ${action} src/cart.test.ts "cart > applies the discount"`,
+    );
+  }
+  // Paths as the reports key them: POSIX, relative to the root.
+  return [args[0]!.replaceAll('\\', '/').replace(/^\.\//, ''), args[1]!];
+}

@@ -1,0 +1,124 @@
+// @internal: not exported from the package entry (index.ts); its shape may change in any release.
+import {
+  appendRun,
+  detectFlaky,
+  displayPath,
+  newlyFlaky,
+  readHistoryFile,
+  writeHistoryFile,
+  type FlakyTest,
+  type HistoryRun,
+  type RunReport,
+} from '@shardwise/core';
+import type { Context } from './context.js';
+import { formatPercent, markdownTable, table } from './format.js';
+
+/** What appending one run to the history found. */
+export interface RecordedRun {
+  run: HistoryRun;
+  /** Where the history was written (as shown to the user). */
+  file: string;
+  /** Every flaky and broken test after this run. */
+  tests: FlakyTest[];
+  /** Tests that are flaky now and were not before this run. */
+  newly: FlakyTest[];
+}
+
+/**
+ * Appends the reports as one run to the history file (created when missing, written atomically) and
+ * detects flaky tests before and after, so a merge can say which tests became flaky in this run.
+ */
+export async function recordRun(
+  ctx: Context,
+  file: string,
+  reports: readonly RunReport[],
+): Promise<RecordedRun> {
+  const name = displayPath(file, ctx.io.cwd);
+  const base = await readHistoryFile(file, name);
+  const before = base ? detectFlaky(base) : [];
+  const { history, run } = appendRun(base, reports);
+  await writeHistoryFile(file, history);
+  const tests = detectFlaky(history);
+  ctx.debug(
+    `history ${file}: run ${run.n}, ${run.tests} outcomes, ${run.failed} failed${run.infra ? ' (infrastructure)' : ''}`,
+  );
+  return { run, file: name, tests, newly: newlyFlaky(before, tests) };
+}
+
+/** The table columns of `shard flaky`, one row per test. */
+export function flakyRows(tests: readonly FlakyTest[]): string[][] {
+  return tests.map((t) => [
+    t.status,
+    `${t.file} › ${t.name}`,
+    String(t.runs),
+    String(t.failures),
+    formatPercent(t.flipRate),
+    day(t.firstSeen),
+    day(t.lastSeen),
+    t.lastFailingCommit?.slice(0, 10) ?? '-',
+  ]);
+}
+export const FLAKY_HEADER = [
+  'Status',
+  'Test',
+  'Runs',
+  'Failures',
+  'Flips',
+  'First seen',
+  'Last seen',
+  'Last failing commit',
+];
+export const FLAKY_ALIGN = 'llrrrlll';
+
+function day(at: string | undefined): string {
+  return at?.slice(0, 10) ?? '-';
+}
+
+/** The merge's lines about this run's history: the tests that became flaky in it. */
+export function recordedText(ctx: Context, recorded: RecordedRun): string {
+  const c = ctx.out;
+  const { run, newly } = recorded;
+  const infra = run.infra
+    ? c.yellow(
+        ` most tests failed (${run.failed} of ${run.tests}): an infrastructure failure, ignored by detection`,
+      )
+    : '';
+  const lines = [
+    `Flaky history ${recorded.file}: run ${run.n} recorded (${run.tests} test outcomes)${infra}`,
+  ];
+  if (newly.length > 0) {
+    lines.push(c.yellow(c.bold(`Became flaky in this run: ${newly.length} test(s)`)));
+    for (const t of newly)
+      lines.push(`  ${t.file} › ${t.name}  (${t.failures} of ${t.runs} runs failed; ${t.reason})`);
+    lines.push(
+      c.dim(
+        '  `shard flaky` lists them all; `shard quarantine add FILE NAME --reason …` keeps one from blocking',
+      ),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The step summary's section about the history: the tests that became flaky in this run. */
+export function recordedMarkdown(recorded: RecordedRun): string {
+  const { newly, tests } = recorded;
+  const parts = ['#### Flaky tests'];
+  if (newly.length === 0) {
+    const flaky = tests.filter((t) => t.status === 'flaky').length;
+    parts.push(
+      '',
+      `No test became flaky in this run (${flaky} flaky, ${tests.length - flaky} broken in the history).`,
+    );
+  } else {
+    parts.push('', `⚠️ ${newly.length} test(s) became flaky in this run:`, '');
+    parts.push(markdownTable(FLAKY_HEADER, flakyRows(newly), FLAKY_ALIGN));
+  }
+  return parts.join('\n');
+}
+
+/** The `shard flaky` table. */
+export function flakyTable(ctx: Context, tests: readonly FlakyTest[]): string {
+  const c = ctx.out;
+  const rows = [FLAKY_HEADER, ...flakyRows(tests)];
+  return table(rows, FLAKY_ALIGN, (r, _col, text) => (r === 0 ? c.bold(text) : text)).join('\n') + '\n';
+}
