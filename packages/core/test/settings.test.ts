@@ -21,8 +21,21 @@ describe('resolveSettings', () => {
       plan: undefined,
       record: true,
       requireTimings: false,
+      quarantine: path.join(root, 'shard-quarantine.json'),
+      history: path.join(root, 'shard-history.json'),
       debug: false,
     });
+  });
+
+  it('the quarantine and the history: flag over environment over config', () => {
+    const settings = resolveSettings({
+      root,
+      cwd,
+      env: { SHARDWISE_QUARANTINE: 'q.json', SHARDWISE_HISTORY: 'h.json' },
+      flags: { values: { history: 'flag.json' }, base: cwd, name: (key) => `--${key}` },
+      config: { values: { quarantine: 'c.json' }, base: root, name: (key) => key },
+    });
+    expect([settings.quarantine, settings.history]).toEqual([path.join(cwd, 'q.json'), path.join(cwd, 'flag.json')]);
   });
 
   it.each([
