@@ -36,6 +36,8 @@ describe('resolveOptions', () => {
       plan: undefined,
       record: true,
       requireTimings: false,
+      quarantine: path.join(root, 'shard-quarantine.json'),
+      history: path.join(root, 'shard-history.json'),
       debug: false,
     });
   });
@@ -66,6 +68,8 @@ describe('resolveOptions', () => {
       plan: undefined,
       record: true,
       requireTimings: false,
+      quarantine: path.join(withConfig, 'shard-quarantine.json'),
+      history: path.join(withConfig, 'shard-history.json'),
       debug: false,
     });
   });

@@ -17,6 +17,8 @@ describe('shardwise() options', () => {
       plan: undefined,
       record: true,
       requireTimings: false,
+      quarantine: path.join(root, 'shard-quarantine.json'),
+      history: path.join(root, 'shard-history.json'),
       debug: false,
     });
   });
