@@ -357,11 +357,16 @@ describe('examples/ci/github-actions.yml: the jobs around the pinned plan', () =
     expect(at(upload, 'if')).toBe('always()');
     expect(at(doc, 'jobs', 'timings', 'needs')).toEqual(['plan', 'test']);
     expect(text(at(doc, 'jobs', 'timings', 'if'))).toMatch(/^always\(\)/);
-    expect(uses('timings', 'actions/cache/restore')).toHaveLength(1);
-    const save = uses('timings', 'actions/cache/save')[0];
-    expect(at(save, 'if')).toBe('always()');
-    // A re-run's merge saves under a key of its own (a cache key cannot be overwritten).
-    expect(text(at(save, 'with', 'key'))).toContain('${{ github.run_attempt }}');
+    // The store and the flaky history: each restored once and saved even after a failure.
+    const cached = (action: string, file: string) =>
+      uses('timings', action).filter((s) => at(s, 'with', 'path') === file);
+    for (const file of ['shard-timings.json', 'shard-history.json']) {
+      expect(cached('actions/cache/restore', file)).toHaveLength(1);
+      const save = cached('actions/cache/save', file)[0];
+      expect(at(save, 'if')).toBe('always()');
+      // A re-run's merge saves under a key of its own (a cache key cannot be overwritten).
+      expect(text(at(save, 'with', 'key'))).toContain('${{ github.run_attempt }}');
+    }
     // A re-run within GitHub's 30 days still finds the plan and the other shards' reports.
     for (const u of [...uses('plan', 'actions/upload-artifact'), upload]) {
       expect(Number(at(u, 'with', 'retention-days') ?? 90)).toBeGreaterThanOrEqual(30);
@@ -437,8 +442,16 @@ describe('examples/ci/circleci.yml: the jobs around the pinned plan', () => {
     const workflow = list(at(doc, 'workflows', 'tests', 'jobs'));
     expect(workflow).toContainEqual({ test: { requires: ['plan'] } });
     expect(workflow).toContainEqual({ timings: { requires: [{ test: ['success', 'failed'] }] } });
-    expect(step('timings', 'restore_cache')).toHaveLength(1);
-    expect(at(step('timings', 'save_cache')[0], 'save_cache', 'when')).toBe('always');
+    // The store and the flaky history: each restored once and saved even after a failure.
+    expect(step('timings', 'restore_cache').map((s) => text(at(s, 'restore_cache', 'keys', 0)))).toEqual([
+      'shard-timings-{{ .Branch }}-',
+      'shard-history-{{ .Branch }}-',
+    ]);
+    for (const save of step('timings', 'save_cache')) expect(at(save, 'save_cache', 'when')).toBe('always');
+    expect(step('timings', 'save_cache').map((s) => text(at(s, 'save_cache', 'paths', 0)))).toEqual([
+      'shard-timings.json',
+      'shard-history.json',
+    ]);
   });
 });
 
