@@ -35,7 +35,10 @@ describe('resolveSettings', () => {
       flags: { values: { history: 'flag.json' }, base: cwd, name: (key) => `--${key}` },
       config: { values: { quarantine: 'c.json' }, base: root, name: (key) => key },
     });
-    expect([settings.quarantine, settings.history]).toEqual([path.join(cwd, 'q.json'), path.join(cwd, 'flag.json')]);
+    expect([settings.quarantine, settings.history]).toEqual([
+      path.join(cwd, 'q.json'),
+      path.join(cwd, 'flag.json'),
+    ]);
   });
 
   it.each([
