@@ -66,7 +66,15 @@ describe('a full run writes a report that `shard merge` turns into a store', () 
   });
 
   it('merges into a store with those durations', async () => {
-    const merged = await shardCli(['merge', '--timings', store, path.join(dir, '.shardwise', 'reports')]);
+    // The CLI runs in the repository: its flaky history goes to the fixture, not there.
+    const history = ['--history', path.join(dir, 'shard-history.json')];
+    const merged = await shardCli([
+      'merge',
+      ...history,
+      '--timings',
+      store,
+      path.join(dir, '.shardwise', 'reports'),
+    ]);
     expect(merged.stderr).not.toMatch(/error/i);
     expect(merged.code).toBe(0);
     const timings = await readStoreFile(store);
@@ -152,6 +160,8 @@ describe('`--shard=i/3` with the store', () => {
     }
     const merged = await shardCli([
       'merge',
+      '--history',
+      path.join(dir, 'shard-history.json'),
       '--timings',
       store,
       '--out',
