@@ -67,12 +67,14 @@ export class ShardwiseReporter implements Reporter {
     // A failed plan ran nothing worth reporting. An empty planned shard does report (no files), so that
     // `shard merge` sees every shard accounted for.
     if (state.planningFailed || (!state.planned && testModules.length === 0)) return;
-    const report = this.#buildReport(testModules, reason);
     // Vitest has set its exit code from the modules' states just before this hook, and changes it after
     // only for its own later checks (coverage thresholds): a failed run whose every failure is a
     // quarantined test passes. Unhandled errors are never the quarantine's to forgive.
-    if (reason === 'failed' && errors.length === 0) await this.#applyQuarantine(report.files);
+    const judge = reason === 'failed' && errors.length === 0;
     // SHARDWISE_RECORD=0 (core's settings): this run writes no report, as with the Jest plugin.
+    if (!state.options.record && !judge) return;
+    const report = this.#buildReport(testModules, reason);
+    if (judge) await this.#applyQuarantine(report.files);
     if (!state.options.record) return;
     const file = path.join(
       state.options.reportsDir,
