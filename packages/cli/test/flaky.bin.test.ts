@@ -109,6 +109,26 @@ describe('shard quarantine (spawned): the one command for a runner whose exit co
     expect(stale.code).toBe(1);
   });
 
+  it.each([
+    ['no action', ['quarantine'], 'shard quarantine: expected add, remove, list or check'],
+    ['no reason', ['quarantine', 'add', 'a.test.ts', 't'], 'shard quarantine add: --reason is required'],
+    [
+      'a bad expiry',
+      ['quarantine', 'add', 'a.test.ts', 't', '--reason', 'r', '--expires', 'tomorrow'],
+      'Expected --expires to be the last day the entry protects, as YYYY-MM-DD, got "tomorrow"',
+    ],
+    [
+      'removing what is not there',
+      ['quarantine', 'remove', 'a.test.ts', 't'],
+      'no entry for "t" in a.test.ts',
+    ],
+  ])('%s: exit 2, one line', async (_name, argv, message) => {
+    const result = await runMain(argv, { cwd: await tempDir() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('an invalid quarantine file is one line naming the entry and field, exit 2', async () => {
     const dir = await tempDir({
       'shard-quarantine.json':

@@ -39,6 +39,11 @@ export async function quarantineCommand(ctx: Context, { values, positionals }: C
           'shard quarantine add: --reason is required (why it is quarantined, e.g. --reason "races the clock")',
         );
       }
+      if (values.expires !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.expires)) {
+        throw usageError(
+          `Expected --expires to be the last day the entry protects, as YYYY-MM-DD, got "${values.expires}"`,
+        );
+      }
       const entry = {
         file: testFile,
         name: testName,
