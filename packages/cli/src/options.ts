@@ -82,6 +82,11 @@ export const OPTIONS = {
     type: 'boolean',
     description: 'Also show what `jest --shard`, `vitest --shard` and plain LPT would give',
   },
+  'split-tests': {
+    type: 'boolean',
+    description:
+      'Split files that set the floor into pieces by test, where that pays (the Vitest plugin runs pieces on Vitest >= 4.1)',
+  },
   'max-shards': {
     type: 'string',
     value: 'M',
@@ -176,7 +181,17 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   plan: {
     summary: 'Show the whole plan: every shard, its files and predicted time',
     usage: 'shard plan [--shards N] [--timings PATH] [--root DIR] [--files-from FILE|-] [--json] [GLOB...]',
-    options: ['shards', ...INPUT_OPTIONS, 'json', 'out', 'compare', 'max-shards', 'overhead', ...COMMON],
+    options: [
+      'shards',
+      ...INPUT_OPTIONS,
+      'json',
+      'out',
+      'compare',
+      'split-tests',
+      'max-shards',
+      'overhead',
+      ...COMMON,
+    ],
     positionals: 'GLOB...  test files (relative to the root); default: the usual test patterns',
     examples: [
       'shard plan --shards 4',

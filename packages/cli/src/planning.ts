@@ -35,6 +35,7 @@ export async function planFromInputs(
   globs: readonly string[],
   settings: Settings,
   shard: { spec: ShardSpec } | { count: number },
+  split = false,
 ): Promise<Planned> {
   const [listed, inputs] = await Promise.all([
     listFiles(values, globs, settings.root, ctx),
@@ -57,6 +58,7 @@ export async function planFromInputs(
     ...('spec' in shard ? { shard: shard.spec } : { shardCount: shard.count }),
     ...inputs,
     ...wallChoice,
+    split,
   });
   const { plan } = run;
   ctx.debug(
@@ -84,11 +86,12 @@ export async function reportDiagnostics(ctx: Context, planned: Planned): Promise
 }
 
 function cliDiagnostic(d: PlanDiagnostic, store: string): string | undefined {
-  switch (
-    d.kind // Shown in the plan's own output (the "No timing" line, the empty-shard note of `files`).
-  ) {
+  // Shown in the plan's own output (the "No timing" line, the empty-shard note of `files`, the Floor line of
+  // `shard plan`; `shard files` feeds runners that may well split, so a split it did not plan is no news).
+  switch (d.kind) {
     case 'unknown-files':
     case 'empty-shard':
+    case 'split-unused':
       return undefined;
     default:
       return capitalize(describeDiagnostic(d, store)) + '.';

@@ -1,5 +1,6 @@
 import { compareCodeUnits } from './paths.js';
-import type { ReportPlan, RunReport } from './report-format.js';
+import type { ReportedFile, ReportPlan, RunReport } from './report-format.js';
+import { checkPieces, type TestCoverageProblem } from './report-pieces.js';
 
 /** The verdict of {@link checkCoverage}. `ok` is true only when every planned file ran exactly once. */
 export interface CoverageResult {
@@ -19,6 +20,22 @@ export interface CoverageResult {
   duplicated: { file: string; shards: number[] }[];
   /** Files that ran but were in no shard's plan. */
   unplanned: { file: string; shard: number }[];
+  /** Tests of split files that ran in more than one piece. */
+  testsRunTwice: TestCoverageProblem[];
+  /** Tests of split files that a piece collected but no piece ran. */
+  testsRunByNone: TestCoverageProblem[];
+}
+
+/**
+ * The name a report entry is checked under: the file, or for a piece of a split file the file and the
+ * piece (`big.test.ts (piece 2/3)`), so pieces of one file in different shards are not duplicates.
+ */
+function unitLabel(file: string, piece?: number, of?: number): string {
+  return piece === undefined ? file : `${file} (piece ${piece}/${of ?? '?'})`;
+}
+
+function entryLabel(entry: ReportedFile): string {
+  return unitLabel(entry.file, entry.piece, entry.of);
 }
 
 /**
@@ -52,6 +69,8 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
     notRun: [],
     duplicated: [],
     unplanned: [],
+    testsRunTwice: [],
+    testsRunByNone: [],
   };
   if (planned.length === 0) return empty;
 
@@ -72,6 +91,11 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
 
   const plannedShard = new Map<string, number>();
   plan.shards.forEach((files, i) => files.forEach((file) => plannedShard.set(file, i + 1)));
+  for (const p of plan.pieces ?? []) plannedShard.set(unitLabel(p.file, p.piece, p.of), p.shard);
+  const shardUnits = (index: number) => [
+    ...(plan.shards[index - 1] ?? []),
+    ...(plan.pieces ?? []).filter((p) => p.shard === index).map((p) => unitLabel(p.file, p.piece, p.of)),
+  ];
 
   const reported = new Set<number>();
   const ranIn = new Map<string, number[]>();
@@ -79,9 +103,10 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
     const index = r.shard?.index ?? 1;
     reported.add(index);
     for (const f of r.files) {
-      const list = ranIn.get(f.file) ?? [];
+      const label = entryLabel(f);
+      const list = ranIn.get(label) ?? [];
       list.push(index);
-      ranIn.set(f.file, list);
+      ranIn.set(label, list);
     }
   }
 
@@ -89,8 +114,9 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
   // Only shards that hold files must report: an empty shard has nothing to prove, and a plan with more
   // shards than files does not list the empty ones (see `Plan.shards`).
   for (let index = 1; index <= plan.shards.length; index++) {
-    if (!reported.has(index) && plan.shards[index - 1]!.length > 0)
-      missingShards.push({ index, files: [...(plan.shards[index - 1] ?? [])].sort(compareCodeUnits) });
+    const units = shardUnits(index);
+    if (!reported.has(index) && units.length > 0)
+      missingShards.push({ index, files: units.sort(compareCodeUnits) });
   }
   const notRun: CoverageResult['notRun'] = [];
   for (const [file, shard] of plannedShard) {
@@ -106,13 +132,18 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
   notRun.sort(byFile);
   duplicated.sort(byFile);
   unplanned.sort(byFile);
+  const { runTwice: testsRunTwice, runByNone: testsRunByNone } = checkPieces(
+    planned.filter((r) => r.plan!.fingerprint === reference.fingerprint),
+  );
   return {
     ok:
       fingerprints.length === 1 &&
       missingShards.length === 0 &&
       notRun.length === 0 &&
       duplicated.length === 0 &&
-      unplanned.length === 0,
+      unplanned.length === 0 &&
+      testsRunTwice.length === 0 &&
+      testsRunByNone.length === 0,
     checked: true,
     shardCount,
     plan,
@@ -121,6 +152,8 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
     notRun,
     duplicated,
     unplanned,
+    testsRunTwice,
+    testsRunByNone,
   };
 }
 
@@ -143,5 +176,9 @@ export function describeCoverage(result: CoverageResult): string[] {
   for (const f of result.duplicated)
     lines.push(`${f.file}: run by ${f.shards.length} shards (${f.shards.join(', ')})`);
   for (const f of result.unplanned) lines.push(`${f.file}: run by shard ${f.shard} but in no shard's plan`);
+  for (const t of result.testsRunTwice)
+    lines.push(`${t.file}: test "${t.test}" ran in ${t.pieces.length} pieces (${t.pieces.join(', ')})`);
+  for (const t of result.testsRunByNone)
+    lines.push(`${t.file}: test "${t.test}" was collected but run by no piece`);
   return lines;
 }

@@ -15,6 +15,7 @@ export {
   type PlannedShard,
   type PreviousPlan,
   type PlanWall,
+  type SplitSummary,
 } from './plan.js';
 export {
   scheduleFinishMs,
@@ -26,6 +27,21 @@ export {
   type WallModels,
   type JobObservation,
 } from './wall-model.js';
+export {
+  decideSplits,
+  fileCostOf,
+  cutFile,
+  matchKey,
+  fileSumMakespan,
+  type Piece,
+  type FileCost,
+  type TestBlock,
+  type PredictMakespan,
+  type SplitDecision,
+  type SplitUnit,
+} from './split.js';
+export { splitPlan, SPLIT_VERSION, type SplitPlanOptions } from './plan-split.js';
+export { joinPieces, checkPieces, type TestCoverageProblem } from './report-pieces.js';
 export {
   planRun,
   wallModelFor,

@@ -42,6 +42,7 @@ export {
   type ReportedFile,
   type ReportedTest,
   type ReportPlan,
+  type ReportPiece,
   type RunReport,
 } from './report-format.js';
 export { createReport, combine, fileStatusOf, testStatusOf, type ReportInput } from './report-build.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ShardwiseError } from './errors.js';
 import { compareCodeUnits } from './paths.js';
 import type { ReportedFile, ReportedTest, RunReport } from './report-format.js';
+import { joinPieces } from './report-pieces.js';
 import { STORE_VERSION, type FileTiming, type TestTiming, type TimingStore } from './store.js';
 import { learnWallModels, observeJob, withoutWorkerStartup, type WallModel } from './wall-model.js';
 
@@ -85,7 +86,8 @@ export function mergeReports(
   for (const [runner, before] of base?.models ?? []) {
     if (!movedMaterially(before, models.get(runner)!, threshold, minChangeMs)) models.set(runner, before);
   }
-  for (const report of canonicalOrder(reports)) {
+  // Pieces of a split file are one measurement of the file: joined before anything is learned from them.
+  for (const report of canonicalOrder(joinPieces(reports))) {
     const day = report.createdAt?.slice(0, 10);
     const validDay = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined;
     // A worker's first file carried the worker's start-up; its duration is kept without it, so which file
@@ -258,7 +260,10 @@ function currentFileSet(
   const plans = reports.map((r) => r.plan).filter((p) => p !== undefined && !p.partial);
   if (plans.length === 0) return undefined;
   const set = new Set<string>();
-  for (const plan of plans) for (const shard of plan!.shards) for (const file of shard) set.add(file);
+  for (const plan of plans) {
+    for (const shard of plan!.shards) for (const file of shard) set.add(file);
+    for (const piece of plan!.pieces ?? []) set.add(piece.file);
+  }
   return set;
 }
 

@@ -20,6 +20,16 @@ export interface PlanFile {
   estimatedMs: number[] | undefined;
   /** The wall model the plan was made with and each shard's predicted wall, when it had one. */
   wall: { model: PlanWall; wallMs: number[] } | undefined;
+  /** Pieces of split files by shard (index 0 is shard 1), when the plan splits files by test. */
+  pieces?: PlanFilePiece[][];
+}
+
+/** A piece of a split file in a plan file (see `Piece`). */
+export interface PlanFilePiece {
+  file: string;
+  piece: number;
+  of: number;
+  tests: string[];
 }
 
 /** The schemas, built on first use so that importing the core does not load zod (see loadZod). */
@@ -28,6 +38,12 @@ let schemas: ReturnType<typeof buildSchemas> | undefined;
 function buildSchemas() {
   const z = loadZod();
   const files = z.array(z.string().min(1, 'expected a non-empty path'));
+  const piece = z.looseObject({
+    file: z.string().min(1, 'expected a non-empty path'),
+    piece: z.number().int().min(1),
+    of: z.number().int().min(2),
+    tests: z.array(z.string()),
+  });
   const planShape = z.looseObject({
     format: z.literal(PLAN_FORMAT).optional(),
     fingerprint: z.string().min(1).optional(),
@@ -38,6 +54,7 @@ function buildSchemas() {
           files,
           estimatedMs: z.number().int().min(0).optional(),
           wallMs: z.number().min(0).optional(),
+          pieces: z.array(piece).optional(),
         }),
       )
       .min(1, 'expected at least one shard'),
@@ -57,6 +74,7 @@ function buildSchemas() {
       fingerprint: z.string().min(1),
       shardCount: z.number().int().min(1),
       shards: z.array(files),
+      pieces: z.array(piece.extend({ shard: z.number().int().min(1) })).optional(),
     }),
   });
   return { planShape, reportShape };
@@ -90,12 +108,21 @@ export function parsePlan(value: unknown, source: string): PlanFile {
     const plan = report.data.plan;
     checkCount(plan.shardCount, plan.shards.length, source);
     checkUnique(plan.shards, source);
+    const pieces = plan.pieces
+      ? plan.shards.map((_, i) =>
+          plan
+            .pieces!.filter((p) => p.shard === i + 1)
+            .map(({ file, piece, of, tests }) => ({ file, piece, of, tests })),
+        )
+      : undefined;
+    if (pieces) checkPieces(plan.shards, pieces, source);
     return {
       fingerprint: plan.fingerprint,
       shardCount: plan.shardCount,
       shards: plan.shards,
       estimatedMs: undefined,
       wall: undefined,
+      ...(pieces ? { pieces } : {}),
     };
   }
   const result = (schemas ??= buildSchemas()).planShape.safeParse(value);
@@ -110,6 +137,19 @@ export function parsePlan(value: unknown, source: string): PlanFile {
   const estimated = plan.shards.map((s) => s.estimatedMs);
   const walls = plan.shards.map((s) => s.wallMs);
   const { startupMs, workerStartupMs, workers, makespanMs, lowerBoundMs } = plan.wall ?? {};
+  const split = plan.shards.some((s) => s.pieces && s.pieces.length > 0);
+  const pieces = split
+    ? plan.shards.map((s) =>
+        (s.pieces ?? []).map(({ file, piece, of, tests }) => ({ file, piece, of, tests })),
+      )
+    : undefined;
+  if (pieces) {
+    checkPieces(
+      plan.shards.map((s) => s.files),
+      pieces,
+      source,
+    );
+  }
   return {
     fingerprint: plan.fingerprint,
     shardCount,
@@ -128,6 +168,7 @@ export function parsePlan(value: unknown, source: string): PlanFile {
             wallMs: walls,
           }
         : undefined,
+    ...(pieces ? { pieces } : {}),
   };
 }
 
@@ -162,6 +203,43 @@ function checkUnique(shards: readonly (readonly string[])[], source: string): vo
   }
 }
 
+/**
+ * A split file's pieces are 1..of, each once, in different shards, and the file is not also listed whole:
+ * anything else would run some of its tests twice or never.
+ */
+function checkPieces(
+  shards: readonly (readonly string[])[],
+  pieces: readonly (readonly PlanFilePiece[])[],
+  source: string,
+): void {
+  const whole = new Set(shards.flat());
+  const byFile = new Map<string, { of: number; seen: Set<number>; shards: Set<number> }>();
+  const invalid = (why: string) =>
+    new ShardwiseError('PLAN_INVALID', `${source}: ${why}`, { file: source, hint: { kind: 'plan' } });
+  pieces.forEach((list, i) => {
+    for (const p of list) {
+      if (whole.has(p.file))
+        throw invalid(`${JSON.stringify(p.file)} is listed whole and as pieces; a plan runs every test once`);
+      const entry = byFile.get(p.file) ?? { of: p.of, seen: new Set(), shards: new Set() };
+      if (entry.of !== p.of || p.piece > p.of || entry.seen.has(p.piece) || entry.shards.has(i)) {
+        throw invalid(
+          `the pieces of ${JSON.stringify(p.file)} are not 1 to ${entry.of}, once each, in different shards`,
+        );
+      }
+      entry.seen.add(p.piece);
+      entry.shards.add(i);
+      byFile.set(p.file, entry);
+    }
+  });
+  for (const [file, entry] of byFile) {
+    if (entry.seen.size !== entry.of) {
+      throw invalid(
+        `${JSON.stringify(file)} has ${entry.seen.size} of its ${entry.of} pieces; a plan runs every test once`,
+      );
+    }
+  }
+}
+
 function checkCount(shardCount: number, listed: number, source: string): void {
   if (listed > shardCount) {
     throw new ShardwiseError(
@@ -192,7 +270,10 @@ export type PlanJson = Pick<
   Plan,
   'shardCount' | 'fingerprint' | 'totalMs' | 'makespanMs' | 'lowerBoundMs' | 'unknownFiles' | 'wall'
 > & {
-  shards: Pick<Plan['shards'][number], 'index' | 'estimatedMs' | 'wallMs' | 'files'>[];
+  shards: (Pick<Plan['shards'][number], 'index' | 'estimatedMs' | 'wallMs' | 'files'> & {
+    /** The shard's pieces of split files (test-level splits), when it has any. */
+    pieces?: { file: string; piece: number; of: number; tests: string[] }[];
+  })[];
 };
 
 /** The `shard plan --json` shape: exactly these keys, in this order (scripts depend on it). */
@@ -211,6 +292,9 @@ export function planJson(plan: Plan): PlanJson {
       estimatedMs: s.estimatedMs,
       ...(s.wallMs === undefined ? {} : { wallMs: s.wallMs }),
       files: s.files,
+      ...(s.pieces
+        ? { pieces: s.pieces.map((p) => ({ file: p.file, piece: p.piece, of: p.of, tests: p.tests })) }
+        : {}),
     })),
   };
 }

@@ -4,6 +4,8 @@ import { partition } from './partition.js';
 import { compareCodeUnits, normalizePath, splitUnitKey } from './paths.js';
 import type { PlanFile } from './plan-file.js';
 import { shardOf, type Plan, type PlannedShard } from './plan.js';
+import { splitPlan } from './plan-split.js';
+import type { Piece } from './split.js';
 import type { ShardSpec } from './shard-spec.js';
 import type { TimingStore } from './store.js';
 import type { WallModel } from './wall-model.js';
@@ -40,6 +42,13 @@ export interface PlanRunInput {
   runner?: string;
   /** Workers per shard job, over the learned count (a `--workers` flag, a plugin option). */
   workers?: number;
+  /**
+   * The front end can run pieces of files (test-level splits): a file that sets the floor of the plan is
+   * split when that lowers the slowest shard. Without it the plan stays file-level, and `plan.split` says
+   * what splitting would gain.
+   * @default false
+   */
+  split?: boolean;
 }
 
 /** How well the store fits the units of the run. */
@@ -78,7 +87,17 @@ export type PlanDiagnostic =
   /** This job's shard got no file (more shards than files, or the plan left it empty). */
   | { kind: 'empty-shard'; shard: ShardSpec; files: number }
   /** The previous plan has another shard count, so it was not used. */
-  | { kind: 'previous-ignored'; shardCount: number; previousShardCount: number };
+  | { kind: 'previous-ignored'; shardCount: number; previousShardCount: number }
+  /**
+   * A file sets the floor of the plan and splitting it by test would lower the slowest shard, but this
+   * front end plans whole files (it cannot run pieces, or was asked not to).
+   */
+  | {
+      kind: 'split-unused';
+      files: { file: string; of: number }[];
+      fileLevelMs: number;
+      splitMs: number;
+    };
 
 /** The result of {@link planRun}. */
 export interface RunPlan {
@@ -87,6 +106,8 @@ export interface RunPlan {
   shard: ShardSpec | undefined;
   /** This shard's unit keys in run order (longest first); empty without a shard. */
   units: string[];
+  /** This shard's pieces of split files, longest first; empty without a shard or a split. */
+  pieces: Piece[];
   /** Whether the plan came from a pinned plan file (its source), rather than from planning. */
   pinned: string | undefined;
   match: MatchStats;
@@ -112,7 +133,15 @@ export function planRun(input: PlanRunInput): RunPlan {
   let plan: Plan;
   if (input.pinned) {
     const keys = [...input.files].map((f) => normalizePath(f, input.root)).filter((f) => f !== '');
-    plan = pinnedPlan(input.pinned, keys, shardCount, durations, estimator, input.partial === true);
+    plan = pinnedPlan(
+      input.pinned,
+      keys,
+      shardCount,
+      durations,
+      estimator,
+      input.partial === true,
+      input.split === true,
+    );
   } else {
     const previous = input.previous;
     if (previous && previous.shardCount !== shardCount) {
@@ -128,10 +157,14 @@ export function planRun(input: PlanRunInput): RunPlan {
       estimator,
       ...(previous ? { previous: { shards: previous.shards.map((files) => ({ files })) } } : {}),
     });
+    if (store)
+      plan = splitPlan(plan, { store, estimator, apply: input.split === true, ...(wall ? { wall } : {}) });
   }
 
   let files = 0;
   for (const shard of plan.shards) files += shard.files.length;
+  // A split file is one file of the run, whatever its pieces.
+  if (plan.split?.applied) files += plan.split.files.length;
   const match: MatchStats = {
     files,
     timed: files - plan.unknownFiles.length,
@@ -144,11 +177,22 @@ export function planRun(input: PlanRunInput): RunPlan {
   }
   // A pinned plan is not planned here, so what the store holds says nothing about it.
   if (!input.pinned) diagnoseStore(input, plan, match, store, diagnostics);
-  const units = input.shard ? shardOf(plan, input.shard.index).files : [];
-  if (input.shard && units.length === 0 && files > 0) {
+  const split = plan.split;
+  if (split && !split.applied && split.files.length > 0) {
+    diagnostics.push({
+      kind: 'split-unused',
+      files: split.files,
+      fileLevelMs: split.fileLevelMs,
+      splitMs: split.splitMs,
+    });
+  }
+  const mine = input.shard ? shardOf(plan, input.shard.index) : undefined;
+  const units = mine?.files ?? [];
+  const pieces = mine?.pieces ?? [];
+  if (input.shard && units.length === 0 && pieces.length === 0 && files > 0) {
     diagnostics.push({ kind: 'empty-shard', shard: input.shard, files });
   }
-  return { plan, shard: input.shard, units, pinned: input.pinned?.source, match, diagnostics };
+  return { plan, shard: input.shard, units, pieces, pinned: input.pinned?.source, match, diagnostics };
 }
 
 /** What the store means for a fresh plan: none yet, rooted elsewhere, or some files untimed. */
@@ -200,6 +244,7 @@ export function isLowMatch(match: MatchStats): boolean {
 function unmatchedKeys(plan: Plan, store: TimingStore): { projectKeyed: number; unmatched: string[] } {
   const units = new Set<string>();
   for (const shard of plan.shards) for (const file of shard.files) units.add(file);
+  for (const split of plan.split?.applied ? plan.split.files : []) units.add(split.file);
   let projectKeyed = 0;
   const unmatched: string[] = [];
   for (const key of store.files.keys()) {
@@ -245,6 +290,7 @@ function pinnedPlan(
   durations: ReadonlyMap<string, { readonly durationMs: number }> | undefined,
   estimator: Estimator,
   partial: boolean,
+  split: boolean,
 ): Plan {
   if (pinned.fingerprint === undefined) {
     throw new ShardwiseError('PLAN_INVALID', `${source}: a pinned plan needs its fingerprint`, {
@@ -259,8 +305,17 @@ function pinnedPlan(
       { file: source, hint: { kind: 'replan' } },
     );
   }
+  const pieces = pinned.pieces ?? [];
+  const splitFiles = [...new Set(pieces.flat().map((p) => p.file))].sort(compareCodeUnits);
+  if (splitFiles.length > 0 && !split) {
+    throw new ShardwiseError(
+      'PLAN_MISMATCH',
+      `${source}: the pinned plan splits ${splitFiles.join(', ')} by test, which this runner cannot run (the Vitest plugin on Vitest ≥ 4.1 can)`,
+      { file: source, hint: { kind: 'text', text: 'pin a plan made without --split-tests for this runner' } },
+    );
+  }
   const found = new Set(keys);
-  const planned = new Set(pinned.shards.flat());
+  const planned = new Set([...pinned.shards.flat(), ...splitFiles]);
   const missing = [...planned].filter((f) => !found.has(f)).sort(compareCodeUnits);
   const extra = [...found].filter((f) => !planned.has(f)).sort(compareCodeUnits);
   if (partial && missing.length > 0 && extra.length === 0) {
@@ -305,10 +360,12 @@ function pinnedPlan(
       sum += d;
       largest = Math.max(largest, d);
     }
+    const mine = pieces[i] ?? [];
     const shard: PlannedShard = {
       index: i + 1,
       estimatedMs: pinned.estimatedMs?.[i] ?? sum,
       files: [...files],
+      ...(mine.length > 0 ? { pieces: mine.map((p) => ({ ...p, estimatedMs: 0 })) } : {}),
     };
     if (pinned.wall) shard.wallMs = pinned.wall.wallMs[i]!;
     return shard;
@@ -323,8 +380,20 @@ function pinnedPlan(
     lowerBoundMs: Math.max(Math.ceil(totalMs / shardCount), largest),
     unknownFiles,
     unknownEstimateMs,
-    emptyShards: shards.filter((s) => s.files.length === 0).map((s) => s.index),
+    emptyShards: shards.filter((s) => s.files.length === 0 && !s.pieces).map((s) => s.index),
     shards,
+    ...(splitFiles.length > 0
+      ? {
+          split: {
+            floor: undefined,
+            // A pinned plan records only its own shards: no file-level plan to compare with.
+            fileLevelMs: Math.max(0, ...shards.map((s) => s.estimatedMs)),
+            splitMs: Math.max(0, ...shards.map((s) => s.estimatedMs)),
+            files: splitFiles.map((file) => ({ file, of: pieces.flat().find((p) => p.file === file)!.of })),
+            applied: true,
+          },
+        }
+      : {}),
   };
 }
 
@@ -385,6 +454,8 @@ export function describeDiagnostic(d: PlanDiagnostic, storeName: string): string
       return `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} test file(s) for ${d.shard.count} shards); nothing to run`;
     case 'previous-ignored':
       return `the previous plan has ${d.previousShardCount} shards, not ${d.shardCount}; planning from scratch`;
+    case 'split-unused':
+      return `${d.files.map((f) => f.file).join(', ')} holds the plan back: split by test (${d.files.map((f) => `${f.of} pieces`).join(', ')}), the slowest shard would take ${seconds(d.splitMs)} instead of ${seconds(d.fileLevelMs)}, but this runner plans whole files (test-level splits need the Vitest plugin on Vitest ≥ 4.1)`;
   }
 }
 
@@ -410,7 +481,8 @@ export function planMessages(
     if (text === null) continue;
     messages.push({ level: severityOf(d), text: text ?? describeDiagnostic(d, storeName) });
   }
-  if (run.units.length > 0) messages.push({ level: 'notice', text: describeShard(run) });
+  if (run.units.length > 0 || run.pieces.length > 0)
+    messages.push({ level: 'notice', text: describeShard(run) });
   return messages;
 }
 
@@ -425,10 +497,11 @@ export function describeShard(run: RunPlan): string {
   if (!shard)
     return `${run.match.files} file(s) in ${plan.shardCount} shard(s) (plan ${plan.fingerprint.slice(0, 8)})`;
   const mine = shardOf(plan, shard.index);
+  const pieces = (mine.pieces ?? []).map((p) => `, piece ${p.piece}/${p.of} of ${p.file}`).join('');
   const unknown = plan.unknownFiles.length > 0 ? `, ${plan.unknownFiles.length} estimated` : '';
   const pinned = run.pinned ? `, pinned by ${run.pinned}` : '';
   return (
-    `shard ${shard.index}/${shard.count}: ${mine.files.length} of ${run.match.files} file(s), ` +
+    `shard ${shard.index}/${shard.count}: ${mine.files.length} of ${run.match.files} file(s)${pieces}, ` +
     `~${seconds(mine.estimatedMs)} of ~${seconds(plan.totalMs)} in total${unknown} (plan ${plan.fingerprint.slice(0, 8)}${pinned})`
   );
 }

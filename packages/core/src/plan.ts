@@ -1,3 +1,5 @@
+import type { Piece } from './split.js';
+
 /** One shard of a plan. */
 export interface PlannedShard {
   /** 1-based shard index. */
@@ -11,6 +13,22 @@ export interface PlannedShard {
   wallMs?: number;
   /** Its files, longest first (then by path), so a runner's workers finish together. */
   files: string[];
+  /** Pieces of split files this shard runs (test-level splits), longest first; absent when none. */
+  pieces?: Piece[];
+}
+
+/** What test-level splitting found for a plan: the file that sets the floor, and what splitting gains. */
+export interface SplitSummary {
+  /** The file that sets the floor of the file-level plan: longer than an even share of the total. */
+  floor: { file: string; ms: number; splittable: boolean } | undefined;
+  /** The slowest shard of the file-level plan, ms. */
+  fileLevelMs: number;
+  /** The slowest shard with the files split as `files` says, ms (`fileLevelMs` when nothing pays). */
+  splitMs: number;
+  /** The files splitting would cut (or did cut, when `applied`), and into how many pieces. */
+  files: { file: string; of: number }[];
+  /** Whether the plan's shards carry the pieces (the front end runs pieces), or the files stay whole. */
+  applied: boolean;
 }
 
 /** The output of {@link partition}: every file in exactly one shard. */
@@ -46,6 +64,8 @@ export interface Plan {
    * Read a shard with {@link shardOf}.
    */
   shards: PlannedShard[];
+  /** Test-level splitting, when a file sets the floor of the file-level plan. */
+  split?: SplitSummary;
 }
 
 /** A plan's wall-clock model and figures (see {@link Plan.wall}). */

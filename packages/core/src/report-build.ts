@@ -52,15 +52,19 @@ export function createReport(input: ReportInput): RunReport {
   for (const raw of input.files) {
     const filtered = input.testsFiltered && (raw.status === 'passed' || raw.status === 'skipped');
     const entry = filtered ? { ...raw, status: 'interrupted' as const } : raw;
-    const seen = byKey.get(entry.file);
-    byKey.set(entry.file, seen ? combine(seen, entry) : entry);
+    // Pieces of one file are distinct entries (a plan never puts two in one shard, but a report says so).
+    const key = entry.piece === undefined ? entry.file : `${entry.file}\u0000${entry.piece}`;
+    const seen = byKey.get(key);
+    byKey.set(key, seen ? combine(seen, entry) : entry);
   }
   const report: RunReport = {
     format: REPORT_FORMAT,
     version: 1,
     runner: input.runner,
     createdAt: input.createdAt,
-    files: [...byKey.values()].sort((a, b) => compareCodeUnits(a.file, b.file)),
+    files: [...byKey.values()].sort(
+      (a, b) => compareCodeUnits(a.file, b.file) || (a.piece ?? 0) - (b.piece ?? 0),
+    ),
   };
   if (input.shard) report.shard = { index: input.shard.index, count: input.shard.count };
   if (input.commit) report.commit = input.commit;
@@ -85,6 +89,10 @@ export function reportPlanOf(plan: Plan, partial: boolean): ReportPlan {
     reportPlan.wallMs = plan.shards.map((s) => s.wallMs ?? 0);
   }
   if (partial) reportPlan.partial = true;
+  const pieces = plan.shards.flatMap((s) =>
+    (s.pieces ?? []).map((p) => ({ shard: s.index, file: p.file, piece: p.piece, of: p.of, tests: p.tests })),
+  );
+  if (pieces.length > 0) reportPlan.pieces = pieces;
   return reportPlan;
 }
 
@@ -111,6 +119,12 @@ export function combine(a: ReportedFile, b: ReportedFile): ReportedFile {
   if (tests.length > 0) combined.tests = tests;
   const hash = a.hash ?? b.hash;
   if (hash !== undefined) combined.hash = hash;
+  if (a.piece !== undefined) {
+    combined.piece = a.piece;
+    if (a.of !== undefined) combined.of = a.of;
+    const others = [...(a.otherTests ?? []), ...(b.otherTests ?? [])];
+    if (others.length > 0) combined.otherTests = others;
+  }
   return combined;
 }
 

@@ -46,6 +46,14 @@ export interface ReportedFile {
    * environment + prepare + setup + collect; Jest: from the worker taking the file to its first test).
    */
   setupMs?: number;
+  /**
+   * A piece of a split file (test-level split): which piece this entry is, of how many. Its `tests` are the
+   * tests this piece ran (the ones its filter selected, run or skipped), `otherTests` the tests the runner
+   * collected in the file and left to the other pieces.
+   */
+  piece?: number;
+  of?: number;
+  otherTests?: string[];
   /** Which worker ran it (1-based, as the runner numbers them in this job). */
   worker?: number;
   /** When the file started and ended, integer ms since the job started (`job.startedAt`). */
@@ -82,6 +90,18 @@ export interface ReportPlan {
    */
   wallMs?: number[];
   wall?: { startupMs: number; workerStartupMs: number; workers: number };
+  /** The pieces of split files, with the shard (1-based) that runs each. */
+  pieces?: ReportPiece[];
+}
+
+/** A piece of a split file in a report's plan. */
+export interface ReportPiece {
+  shard: number;
+  file: string;
+  piece: number;
+  of: number;
+  /** The full names it runs; for the last piece, what the plan expects it to run (it runs the rest). */
+  tests: string[];
 }
 
 /**

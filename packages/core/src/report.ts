@@ -31,6 +31,17 @@ function buildReportSchema() {
             workers: z.number().int().min(1),
           })
           .optional(),
+        pieces: z
+          .array(
+            z.looseObject({
+              shard: z.number().int().min(1),
+              file: z.string().min(1),
+              piece: z.number().int().min(1),
+              of: z.number().int().min(2),
+              tests: z.array(z.string()),
+            }),
+          )
+          .optional(),
       })
       .optional(),
     job: z
@@ -51,6 +62,9 @@ function buildReportSchema() {
         worker: z.number().int().min(1).optional(),
         startMs: nonNegativeInt.optional(),
         endMs: nonNegativeInt.optional(),
+        piece: z.number().int().min(1).optional(),
+        of: z.number().int().min(2).optional(),
+        otherTests: z.array(z.string()).optional(),
       }),
     ),
   });

@@ -6,7 +6,7 @@ import type { TimingStore } from './store.js';
 /** Predicted against actual time of one shard of the reference plan. */
 export interface ShardRow {
   index: number;
-  /** Files the plan gave it. */
+  /** Files the plan gave it, pieces of split files included. */
   planned: number;
   /** The same count, under the name `shard merge --json` documents. */
   files: number;
@@ -49,18 +49,35 @@ export function summarizeShards(
     knownValues.length > 0
       ? Math.round(knownValues.reduce((a, b) => a + b, 0) / knownValues.length)
       : DEFAULT_UNKNOWN_MS;
+  // A piece, for reports of plans that carried no predictions: the file's fixed cost (its time beyond its tests) plus its tests, as the store knew them.
+  const pieceMs = (file: string, tests: readonly string[]) => {
+    const entry = base?.files.get(file);
+    if (!entry?.tests) return fallback;
+    const byName = new Map<string, number>();
+    let all = 0;
+    for (const t of entry.tests) {
+      byName.set(t.name, (byName.get(t.name) ?? 0) + t.durationMs);
+      all += t.durationMs;
+    }
+    return Math.max(0, entry.durationMs - all) + tests.reduce((sum, t) => sum + (byName.get(t) ?? 0), 0);
+  };
   return plan.shards.map((files, i) => {
     const mine = own.filter((r) => (r.shard?.index ?? 1) === i + 1);
     const ran = mine.length === 0 ? null : mine.reduce((n, r) => n + r.files.length, 0);
     const walls = mine.map((r) => r.job?.wallMs).filter((w): w is number => w !== undefined);
     const wall = carried?.wallMs?.[i];
     const sum = carried?.estimatedMs?.[i];
+    const pieces = (plan.pieces ?? []).filter((p) => p.shard === i + 1);
     return {
       index: i + 1,
-      planned: files.length,
-      files: files.length,
+      planned: files.length + pieces.length,
+      files: files.length + pieces.length,
       ran,
-      predictedMs: wall ?? sum ?? files.reduce((total, f) => total + (known(f) ?? fallback), 0),
+      predictedMs:
+        wall ??
+        sum ??
+        files.reduce((total, f) => total + (known(f) ?? fallback), 0) +
+          pieces.reduce((total, p) => total + pieceMs(p.file, p.tests), 0),
       predicted: wall === undefined ? 'files' : 'wall',
       // Several reports of one shard (two runners in one job) ran one after the other.
       wallMs: walls.length === 0 ? null : walls.reduce((a, b) => a + b, 0),

@@ -16,6 +16,11 @@ export interface TestTiming {
   name: string;
   durationMs: number;
   status: TestStatus;
+  /**
+   * The full name of the describe block the test must share a piece with (one with `beforeAll`/`afterAll`,
+   * or a sequential one), when a test-level split must keep it with its siblings.
+   */
+  group?: string;
 }
 
 /**
@@ -76,6 +81,7 @@ function buildSchemas(z: typeof Zod.z) {
     name: z.string({ error: 'expected a string' }),
     durationMs: duration,
     status: statusSchema,
+    group: z.string({ error: 'expected a string' }).optional(),
   });
 
   // Loose objects: fields added by a newer shardwise survive a rewrite by an older one.

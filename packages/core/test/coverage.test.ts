@@ -36,6 +36,8 @@ describe('checkCoverage', () => {
       notRun: [],
       duplicated: [],
       unplanned: [],
+      testsRunTwice: [],
+      testsRunByNone: [],
     });
     expect(describeCoverage(result)).toEqual([]);
   });

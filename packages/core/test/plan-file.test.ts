@@ -70,3 +70,71 @@ describe('parsePlan', () => {
     );
   });
 });
+
+describe('parsePlan with pieces (test-level splits)', () => {
+  const piece = (n: number, of = 2, file = 'big') => ({ file, piece: n, of, tests: [`t${n}`] });
+  const planWith = (shards: { files: string[]; pieces?: ReturnType<typeof piece>[] }[]) => ({ shards });
+
+  it('reads the pieces of `shard plan --split-tests --json` output, and of a report', () => {
+    expect(
+      parsePlan(
+        planWith([
+          { files: ['a'], pieces: [piece(1)] },
+          { files: [], pieces: [piece(2)] },
+        ]),
+        'p.json',
+      ).pieces,
+    ).toEqual([[piece(1)], [piece(2)]]);
+    const report = {
+      format: 'shardwise-report',
+      version: 1,
+      runner: 'vitest',
+      files: [],
+      plan: {
+        fingerprint: 'f',
+        shardCount: 2,
+        shards: [['a'], []],
+        pieces: [
+          { shard: 2, ...piece(2) },
+          { shard: 1, ...piece(1) },
+        ],
+      },
+    };
+    expect(parsePlan(report, 'r.json').pieces).toEqual([[piece(1)], [piece(2)]]);
+  });
+
+  it.each([
+    [
+      'a file listed whole and as pieces',
+      [
+        { files: ['big'], pieces: [piece(1)] },
+        { files: [], pieces: [piece(2)] },
+      ],
+      /"big" is listed whole and as pieces/,
+    ],
+    ['a piece missing', [{ files: ['a'], pieces: [piece(1)] }, { files: [] }], /"big" has 1 of its 2 pieces/],
+    [
+      'a piece twice',
+      [
+        { files: ['a'], pieces: [piece(1)] },
+        { files: [], pieces: [piece(1)] },
+      ],
+      /the pieces of "big" are not 1 to 2, once each, in different shards/,
+    ],
+    [
+      'two pieces in one shard',
+      [{ files: ['a'], pieces: [piece(1), piece(2)] }, { files: [] }],
+      /not 1 to 2, once each, in different shards/,
+    ],
+    [
+      'pieces that disagree on their count',
+      [
+        { files: ['a'], pieces: [piece(1)] },
+        { files: [], pieces: [piece(2, 3)] },
+      ],
+      /not 1 to 2/,
+    ],
+  ])('refuses %s', (_name, shards, error) => {
+    expect(() => parsePlan(planWith(shards), 'p.json')).toThrow(error);
+  });
+});

@@ -53,9 +53,25 @@ export interface ShardwiseVitestOptions {
    * @default 'shard-quarantine.json'
    */
   quarantine?: string;
+  /**
+   * Test-level splits: on Vitest ≥ 4.1, a file that sets the floor of the plan (longer than an even share of
+   * the suite) is run as pieces on several shards, by test name, when the store's per-test times say that
+   * lowers the slowest shard. `false` keeps every file whole.
+   * @default true
+   */
+  splitTests?: boolean;
 }
 
-const KNOWN = ['timings', 'reportsDir', 'estimator', 'previous', 'plan', 'workers', 'quarantine'];
+const KNOWN = [
+  'timings',
+  'reportsDir',
+  'estimator',
+  'previous',
+  'plan',
+  'workers',
+  'quarantine',
+  'splitTests',
+];
 /** Former names, refused with the new one so that an old config fails loudly instead of being ignored. */
 const RENAMED: Record<string, string> = { stability: 'previous' };
 
@@ -84,6 +100,10 @@ export function validateOptions(
     }
   }
   for (const key of ['timings', 'reportsDir', 'plan', 'quarantine'] as const) checkPath(key, options[key]);
+  if (options.splitTests !== undefined && typeof options.splitTests !== 'boolean') {
+    throw invalid('splitTests', 'expected true or false', options.splitTests);
+  }
+  const { splitTests: _split, ...values } = options;
   const { previous } = options;
   if (typeof previous === 'string') checkPath('previous', previous);
   else if (previous !== undefined && (previous === null || typeof previous !== 'object')) {
@@ -94,7 +114,7 @@ export function validateOptions(
       root,
       cwd,
       env,
-      config: { values: options, base: root, name: (key) => `shardwise({ ${key} })` },
+      config: { values, base: root, name: (key) => `shardwise({ ${key} })` },
     });
   // Values that can be checked without the root (the estimator) fail now, when the config loads.
   resolve('/', {});

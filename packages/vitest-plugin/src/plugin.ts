@@ -3,6 +3,7 @@
 import { ShardwiseError } from '@shardwise/core/light';
 import type { Plugin } from 'vitest/config';
 import type { Vitest, VitestPluginContext } from 'vitest/node';
+import { BlobPieceJoiner } from './blob-pieces.js';
 import { validateOptions, type ShardwiseVitestOptions } from './options.js';
 import { ShardwiseReporter } from './reporter.js';
 import { exitOnUserError, type RunState } from './run-state.js';
@@ -60,12 +61,22 @@ export function shardwise(options: ShardwiseVitestOptions = {}): Plugin {
       installed.add(vitest);
       if (invalid !== undefined || resolve === undefined) return exitOnUserError(invalid);
       const config = vitest.config;
-      // Watch runs are partial and cannot be sharded; merging blobs re-reports runs recorded already.
-      if (config.watch || config.mergeReports || vitest.mode !== 'test') return;
+      // Merging blobs re-reports runs recorded already: nothing to plan or record, but the pieces of split
+      // files must be joined, or Vitest keeps one piece per file.
+      if (config.mergeReports) {
+        config.reporters.push(new BlobPieceJoiner());
+        return;
+      }
+      // Watch runs are partial and cannot be sharded.
+      if (config.watch || vitest.mode !== 'test') return;
 
       let state: RunState;
       try {
-        state = { vitest, options: resolve(config.root, process.env) };
+        state = {
+          vitest,
+          options: resolve(config.root, process.env),
+          splitTests: options.splitTests !== false,
+        };
       } catch (error) {
         return exitOnUserError(error);
       }

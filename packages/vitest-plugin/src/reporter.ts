@@ -19,7 +19,8 @@ import {
 } from '@shardwise/core/light';
 import { loadCore } from './load-core.js';
 import type { Reporter, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node';
-import { keyOf, notice, type RunState } from './run-state.js';
+import { groupOf, patternName } from './pieces.js';
+import { keyOf, notice, type PlannedRun, type RunState } from './run-state.js';
 
 /**
  * Records every file's wall time (environment setup, import, collection, setup files, tests and hooks),
@@ -116,7 +117,12 @@ export class ShardwiseReporter implements Reporter {
       createdAt: new Date(end).toISOString(),
       job: jobTiming(jobStart, end, vitestWorkers(vitest.config, testModules.length)),
       files: testModules.map((module) => {
-        const entry = describeModule(module, keyOf(vitest, module.project.name, module.moduleId), reason);
+        const entry = describeModule(
+          module,
+          keyOf(vitest, module.project.name, module.moduleId),
+          reason,
+          planned,
+        );
         const clock = this.#clock.get(module.id);
         if (entry.status !== 'interrupted' && clock) {
           // The module's fixed cost: everything before its tests (environment, runner, setup files, import).
@@ -151,7 +157,12 @@ function vitestWorkers(
   return Math.max(1, Math.min(max, files));
 }
 
-function describeModule(module: TestModule, file: string, reason: TestRunEndReason): ReportedFile {
+function describeModule(
+  module: TestModule,
+  file: string,
+  reason: TestRunEndReason,
+  planned: PlannedRun | undefined,
+): ReportedFile {
   const d = module.diagnostic();
   // `duration` alone covers only tests and hooks; the file's cost on a shard includes its environment,
   // the runner's preparation, the import of the module and the setup files.
@@ -162,8 +173,16 @@ function describeModule(module: TestModule, file: string, reason: TestRunEndReas
       ms(d.setupDuration) +
       ms(d.duration),
   );
+  // A piece lists the tests its filter selected (run or skipped by the test itself), and the names of the
+  // ones it left to the other pieces, so that `shard merge` can prove each ran in exactly one piece.
+  const piece = planned?.pieces.get(file);
   const tests: ReportedTest[] = [];
+  const otherTests: string[] = [];
   for (const test of module.children.allTests()) {
+    if (piece && !piece.pattern.test(patternName(test))) {
+      otherTests.push(test.fullName);
+      continue;
+    }
     const diagnostic = test.diagnostic();
     const entry: ReportedTest = {
       name: test.fullName,
@@ -174,12 +193,19 @@ function describeModule(module: TestModule, file: string, reason: TestRunEndReas
     const retries = diagnostic?.retryCount ?? 0;
     if (retries > 0) entry.attempts = retries + 1;
     if (diagnostic?.flaky === true) entry.flaky = true;
+    const group = groupOf(test);
+    if (group !== undefined) entry.group = group;
     tests.push(entry);
   }
   const entry: ReportedFile = { file, durationMs, status: fileStatus(module.state(), reason) };
   if (tests.length > 0) entry.tests = tests;
   const hash = hashTestFile(module.moduleId);
   if (hash !== undefined) entry.hash = hash;
+  if (piece) {
+    entry.piece = piece.piece;
+    entry.of = piece.of;
+    if (otherTests.length > 0) entry.otherTests = otherTests;
+  }
   return entry;
 }
 

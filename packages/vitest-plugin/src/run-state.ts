@@ -7,6 +7,8 @@ export interface PlannedRun {
   run: RunPlan;
   /** The file list was narrowed (path filters, `--changed`, `--related`, `--project`). */
   partial: boolean;
+  /** This shard's pieces of split files, by unit key: which piece, and the test-name filter it runs. */
+  pieces: Map<string, { piece: number; of: number; pattern: RegExp }>;
 }
 
 /**
@@ -16,6 +18,8 @@ export interface PlannedRun {
 export interface RunState {
   vitest: Vitest;
   options: Settings;
+  /** Split files into pieces when that pays (Vitest ≥ 4.1; the `splitTests` option). */
+  splitTests: boolean;
   planned?: PlannedRun;
   /** Planning threw: the run did not execute the planned shard, so no report is written. */
   planningFailed?: boolean;

@@ -7,6 +7,7 @@ import {
   type Vitest,
 } from 'vitest/node';
 import { loadCore } from './load-core.js';
+import { piecePattern, runsPieces } from './pieces.js';
 import { exitOnUserError, keyOf, notice, type RunState } from './run-state.js';
 
 /**
@@ -35,7 +36,8 @@ export function createSequencer(state: RunState): TestSequencerConstructor {
       // The plan lists each shard's files longest first (then by path): run them in that order, so the
       // longest files do not start last and keep one worker busy after the others are done.
       const rank = new Map<string, number>();
-      planned.run.units.forEach((file, i) => rank.set(file, i));
+      // Pieces first (see planShard), then the files longest first.
+      [...planned.pieces.keys(), ...planned.run.units].forEach((file, i) => rank.set(file, i));
       const position = (spec: TestSpecification): number =>
         rank.get(keyOf(this.ctx, spec.project.name, spec.moduleId)) ?? Number.MAX_SAFE_INTEGER;
       return specs
@@ -53,7 +55,7 @@ async function planShard(
   shard: { index: number; count: number },
 ): Promise<TestSpecification[]> {
   const { options } = state;
-  const { planRun, readRunInputs, writePinnedPlan } = await loadCore();
+  const { planRun, readRunInputs, writePinnedPlan, matchKey } = await loadCore();
   const byKey = new Map<string, TestSpecification[]>();
   for (const spec of specs) {
     const key = keyOf(vitest, spec.project.name, spec.moduleId);
@@ -65,6 +67,9 @@ async function planShard(
   const started = performance.now();
   const inputs = await readRunInputs(options);
   const partial = isPartial(vitest);
+  // A `-t` filter of the user's would be replaced by a piece's own filter (a specification's pattern wins
+  // over the global one): such a run plans whole files.
+  const canSplit = runsPieces(vitest.version) && !vitest.config.testNamePattern;
   const run = planRun({
     files: byKey.keys(),
     shard,
@@ -72,8 +77,12 @@ async function planShard(
     partial,
     runner: 'vitest',
     ...(options.workers ? { workers: options.workers } : {}),
+    split: state.splitTests && canSplit,
   });
-  state.planned = { run, partial };
+  const pieces = new Map<string, { piece: number; of: number; pattern: RegExp }>();
+  for (const p of run.pieces)
+    pieces.set(p.file, { piece: p.piece, of: p.of, pattern: piecePattern(p, run.plan, matchKey) });
+  state.planned = { run, partial, pieces };
   // SHARDWISE_PLAN_OUT pins the plan this run made (`vitest list` does not plan, so pinning the plan of a
   // Vitest config is usually done from `vitest list --filesOnly --json | shard plan --out`).
   if (options.planOut && !run.pinned) notice(await writePinnedPlan(options.planOut, run.plan));
@@ -86,11 +95,23 @@ async function planShard(
   await announce(vitest, state, run);
 
   const selected: TestSpecification[] = [];
-  for (const file of run.units) {
+  const specsOf = (file: string) => {
     const list = byKey.get(file);
     if (!list) throw new Error(`shardwise: the plan names "${file}", which Vitest did not resolve (a bug)`);
-    selected.push(...list);
+    return list;
+  };
+  // Pieces first: they belong to the files that set the plan's floor, the longest units of the shard.
+  for (const [file, { piece, of, pattern }] of pieces) {
+    for (const spec of specsOf(file)) {
+      // Type checks are not split by name: the file's typecheck pass runs once, with its last piece.
+      if (spec.pool === 'typecheck') {
+        if (piece === of) selected.push(spec);
+        continue;
+      }
+      selected.push(spec.project.createSpecification(spec.moduleId, { testNamePattern: pattern }, spec.pool));
+    }
   }
+  for (const file of run.units) selected.push(...specsOf(file));
   return selected;
 }
 
@@ -98,11 +119,18 @@ async function planShard(
 async function announce(vitest: Vitest, state: RunState, run: RunPlan): Promise<void> {
   const { displayPath, planMessages } = await loadCore();
   const store = state.options.timings ? displayPath(state.options.timings.path) : '';
-  const messages = planMessages(run, store, (d) =>
-    d.kind === 'empty-shard' && !vitest.config.passWithNoTests
-      ? `shard ${d.shard.index}/${d.shard.count} has no files (${d.files} files for ${d.shard.count} shards); add --passWithNoTests so that empty shards pass`
-      : undefined,
-  );
+  const messages = planMessages(run, store, (d) => {
+    if (d.kind === 'empty-shard' && !vitest.config.passWithNoTests) {
+      return `shard ${d.shard.index}/${d.shard.count} has no files (${d.files} files for ${d.shard.count} shards); add --passWithNoTests so that empty shards pass`;
+    }
+    if (d.kind !== 'split-unused') return undefined;
+    // Turned off on purpose: nothing to say. Else the one reason this Vitest planned whole files.
+    if (!state.splitTests) return null;
+    const why = vitest.config.testNamePattern
+      ? 'a -t filter runs whole files (a piece has its own name filter)'
+      : `this Vitest (${vitest.version}) cannot run part of a file by test name (Vitest 4.1 can)`;
+    return `${d.files.map((f) => f.file).join(', ')} holds the plan back: split by test, the slowest shard would take ${(d.splitMs / 1000).toFixed(1)} s instead of ${(d.fileLevelMs / 1000).toFixed(1)} s, but ${why}: planning whole files`;
+  });
   for (const m of messages) {
     if (m.level === 'warning') process.stderr.write(`${warningLine(m.text, process.env)}\n`);
     else notice(m.text);

@@ -222,12 +222,21 @@ function mergeText(
     );
   }
   if (coverage.checked && coverage.ok) {
-    const planned = shards.reduce((sum, s) => sum + s.planned, 0);
+    const pieces = coverage.plan?.pieces ?? [];
+    const planned = shards.reduce((sum, s) => sum + s.planned, 0) - pieces.length;
     lines.push(
       c.green(
         `Coverage verified: all ${planned} planned files ran exactly once across ${coverage.shardCount} shard(s)`,
       ),
     );
+    const split = [...new Set(pieces.map((p) => p.file))].sort();
+    if (split.length > 0) {
+      lines.push(
+        c.green(
+          `  and every test of the ${split.length} split file(s) ran in exactly one of their ${pieces.length} pieces (${split.join(', ')})`,
+        ),
+      );
+    }
   }
   if (shards.length > 0) {
     const rows = [SHARD_HEADER, ...shards.map((s) => shardCells(s, coverage))];

@@ -47,6 +47,8 @@ interface PlanInput {
   compare: boolean;
   /** Where to write the pinned plan. */
   out: string | undefined;
+  /** Split files that set the floor into pieces by test (`--split-tests`). */
+  split: boolean;
 }
 
 function parsePlanInput(ctx: Context, values: OptionValues): PlanInput {
@@ -74,6 +76,7 @@ function parsePlanInput(ctx: Context, values: OptionValues): PlanInput {
     json: Boolean(values.json),
     compare: Boolean(values.compare),
     out: values.out === undefined ? undefined : path.resolve(ctx.io.cwd, values.out),
+    split: Boolean(values['split-tests']),
   };
 }
 
@@ -86,9 +89,14 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
   const input = parsePlanInput(ctx, values);
   // Only now that every input is valid: nothing is printed before an error.
   if (input.countSource) ctx.note(`${input.shardCount} shards from ${input.countSource}`);
-  let planned = await planFromInputs(ctx, values, positionals, input.settings, {
-    count: input.shardCount ?? 1,
-  });
+  let planned = await planFromInputs(
+    ctx,
+    values,
+    positionals,
+    input.settings,
+    { count: input.shardCount ?? 1 },
+    input.split,
+  );
   await reportDiagnostics(ctx, planned);
   let sizing: { table: Sizing; overheadMs: number; source: string } | undefined;
   if (input.maxShards !== undefined) {
@@ -110,7 +118,7 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
     });
     sizing = { table, overheadMs, source };
     if (input.shardCount === undefined) {
-      planned = { ...planned, run: replan(planned, table.recommended) };
+      planned = { ...planned, run: replan(planned, table.recommended, input.split) };
     }
   }
   const { plan } = planned.run;
@@ -136,13 +144,14 @@ function unlistedRange(plan: Plan): string {
 }
 
 /** The same files and inputs planned for another shard count (the files are already normalized). */
-function replan(planned: Planned, shardCount: number): RunPlan {
+function replan(planned: Planned, shardCount: number, split: boolean): RunPlan {
   return planRun({
     files: allFiles(planned.run.plan),
     shardCount,
     store: planned.inputs.store,
     estimator: planned.settings.estimator,
     ...planned.wallChoice,
+    split,
   });
 }
 
@@ -167,7 +176,9 @@ function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[
     ['Shard', 'Files', wall ? 'Wall' : 'Predicted', ...(wall ? ['Files sum'] : []), ''],
     ...plan.shards.map((s) => [
       String(s.index),
-      String(s.files.length),
+      s.pieces
+        ? `${s.files.length} + ${s.pieces.length} piece${s.pieces.length === 1 ? '' : 's'}`
+        : String(s.files.length),
       formatMs(predicted(s)),
       ...(wall ? [formatMs(s.estimatedMs)] : []),
       bar(predicted(s), makespan),
@@ -178,7 +189,9 @@ function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[
       : []),
   ];
   const barColumn = wall ? 4 : 3;
-  const slowest = plan.shards.find((s) => predicted(s) === makespan && s.files.length > 0)?.index;
+  const slowest = plan.shards.find(
+    (s) => predicted(s) === makespan && (s.files.length > 0 || s.pieces),
+  )?.index;
   const shardTable = table(rows, wall ? 'rrrrl' : 'rrrl', (r, col, text) =>
     r === 0
       ? c.bold(text)
@@ -211,6 +224,7 @@ function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[
         : `${formatPercent(imbalance)}  (slowest shard over the mean of ${formatMs(mean)})`,
     ],
     ['Total', formatMs(plan.totalMs)],
+    ['Floor', describeFloor(plan)],
     [
       'No timing',
       plan.unknownFiles.length === 0
@@ -246,6 +260,28 @@ function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[
   ];
 }
 
+/**
+ * Which file sets the floor of a file-level plan (no plan of whole files finishes before it), and whether
+ * splitting it by test helps, and by how much.
+ */
+function describeFloor(plan: Plan): string {
+  const split = plan.split;
+  if (!split?.floor) return 'the total spread evenly: no single file holds the plan back';
+  const { floor } = split;
+  const head = `${floor.file} (${formatMs(floor.ms)}) sets it for whole files`;
+  if (!floor.splittable) {
+    return `${head}; splitting it would not help: no per-test times yet, or its time is mostly fixed cost (import, setup) that every piece pays again`;
+  }
+  if (split.files.length === 0) {
+    return `${head}; splitting it by test would not lower the slowest shard (each piece pays its fixed cost again)`;
+  }
+  const pieces = split.files.map((f) => `${f.file} into ${f.of} pieces`).join(', ');
+  const gain = `${formatMs(split.splitMs)} instead of ${formatMs(split.fileLevelMs)} (−${formatPercent(1 - split.splitMs / split.fileLevelMs)})`;
+  return split.applied
+    ? `${head}; split by test (${pieces}): slowest shard ${gain}`
+    : `${head}; splitting ${pieces} by test would make the slowest shard ${gain}: --split-tests plans it (the Vitest plugin does on Vitest ≥ 4.1)`;
+}
+
 /** How many untimed files `shard plan` names (all with --verbose; `--json` has them all in `unknownFiles`). */
 const UNTIMED_SHOWN = 20;
 
@@ -270,8 +306,10 @@ function durationOf(planned: Planned): (file: string) => number {
   return (file) => durations.get(file) ?? unknown;
 }
 
+/** Every file of the plan, split files included (their pieces are not in `files`). */
 function allFiles(plan: Plan): string[] {
-  return plan.shards.flatMap((s) => s.files).sort();
+  const split = plan.split?.applied ? plan.split.files.map((f) => f.file) : [];
+  return [...plan.shards.flatMap((s) => s.files), ...split].sort();
 }
 
 function describeComparison(ctx: Context, planned: Planned): string[] {
