@@ -235,6 +235,39 @@ describe('planRun with split', () => {
     );
   });
 
+  it('property: with a wall model, pieces are balanced by wall and never raise the slowest predicted wall', () => {
+    fc.assert(
+      fc.property(
+        storeArb,
+        fc.integer({ min: 2, max: 4 }),
+        fc.record({
+          startupMs: fc.integer({ min: 0, max: 2000 }),
+          workerStartupMs: fc.integer({ min: 0, max: 300 }),
+          workers: fc.integer({ min: 1, max: 3 }),
+        }),
+        (store, k, model) => {
+          store.models = new Map([['vitest', model]]);
+          const files = [...store.files.keys()];
+          const input = {
+            files,
+            shardCount: k,
+            store: { state: 'loaded' as const, store },
+            runner: 'vitest',
+          };
+          const fileLevel = planRun(input);
+          const split = planRun({ ...input, split: true });
+          expect(split.plan.wall).toBeDefined();
+          expect(split.plan.wall!.makespanMs).toBeLessThanOrEqual(fileLevel.plan.wall!.makespanMs);
+          const pieces = split.plan.shards.flatMap((s) => s.pieces ?? []);
+          const whole = split.plan.shards.flatMap((s) => s.files);
+          expect([...whole, ...new Set(pieces.map((p) => p.file))].sort()).toEqual([...files].sort());
+          for (const s of split.plan.shards) expect(s.wallMs).toBeDefined();
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
   it('without split, the plan is the file-level one and says what splitting would gain', () => {
     const store: TimingStore = {
       version: 1,
