@@ -26,14 +26,17 @@ export interface SplitPlanOptions {
 
 /**
  * The slowest shard's wall under a model, as the decision predicts it: start-up, a worker's start-up, and
- * the longest unit or the total spread over every worker of every shard, whichever is longer.
+ * the longest unit or the total (with a gap per unit) spread over every worker of every shard, whichever is
+ * longer.
  */
 export function wallMakespan(model: WallModel): PredictMakespan {
+  // Every unit also pays the gap a worker spends between two files (a piece is one more file).
+  const gap = model.fileGapMs ?? 0;
   return (unitsMs, shardCount) => {
     let total = 0;
     let longest = 0;
     for (const ms of unitsMs) {
-      total += ms;
+      total += ms + gap;
       if (ms > longest) longest = ms;
     }
     const perWorker = Math.max(longest, Math.ceil(total / (shardCount * model.workers)));
