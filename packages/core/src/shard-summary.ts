@@ -49,7 +49,8 @@ export function summarizeShards(
     knownValues.length > 0
       ? Math.round(knownValues.reduce((a, b) => a + b, 0) / knownValues.length)
       : DEFAULT_UNKNOWN_MS;
-  // A piece, for reports of plans that carried no predictions: the file's fixed cost (its time beyond its tests) plus its tests, as the store knew them.
+  // A piece, for reports of plans that carried no predictions: the file's fixed cost (its time beyond its
+  // tests) plus its tests, as the store knew them.
   const pieceMs = (file: string, tests: readonly string[]) => {
     const entry = base?.files.get(file);
     if (!entry?.tests) return fallback;
