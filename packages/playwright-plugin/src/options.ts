@@ -54,6 +54,11 @@ export interface PlaywrightAdded {
 }
 
 const KNOWN = new Set(['timings', 'reportsDir', 'estimator', 'previous', 'plan']);
+/**
+ * Keys Playwright itself puts into every reporter's options: `configDir`, `onlyFailures` (in `--list`
+ * mode) and private ones that start with `_`. They are not the user's, so never "unknown".
+ */
+const PLAYWRIGHT_KEYS = new Set(['configDir', 'onlyFailures']);
 
 /** The reporter's settings resolver: options checked once, core's rules applied once the root is known. */
 export type ResolveSettings = (root: string, env: NodeJS.ProcessEnv, cwd?: string) => Settings;
@@ -73,8 +78,10 @@ export function readOptions(raw: unknown): { added: PlaywrightAdded; resolve: Re
   const added: PlaywrightAdded = {};
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (key === 'configDir' || key === '_mode' || key === '_commandHash') {
-      if (typeof value === 'string') added[key] = value;
+    if (PLAYWRIGHT_KEYS.has(key) || key.startsWith('_')) {
+      if ((key === 'configDir' || key === '_mode' || key === '_commandHash') && typeof value === 'string') {
+        added[key] = value;
+      }
     } else if (KNOWN.has(key)) {
       if (value !== undefined && (typeof value !== 'string' || value.trim() === '') && key !== 'estimator') {
         throw optionError(key, `expected a non-empty path, got ${describeValue(value)}`);
