@@ -13,12 +13,20 @@ export const repo = path.resolve(import.meta.dirname, '../../..');
 const shardBin = path.join(repo, 'packages/cli/dist/bin.js');
 const fixtures = path.join(import.meta.dirname, 'fixtures');
 
-/** The Playwright versions the tests run: the pinned one, the oldest supported, one too old. */
+/**
+ * The Playwright versions the tests run: the pinned one, the oldest supported and one too old. The older
+ * ones are workspaces of their own (`test/playwright-versions/*`), so that their `playwright` bin never
+ * takes the place of the pinned one in the repository's `node_modules/.bin`.
+ */
 export const PLAYWRIGHT = {
-  current: { cli: path.join(repo, 'node_modules/@playwright/test/cli.js'), pkg: '@playwright/test' },
-  oldest: { cli: path.join(repo, 'node_modules/playwright162/cli.js'), pkg: 'playwright162' },
-  tooOld: { cli: path.join(repo, 'node_modules/playwright161/cli.js'), pkg: 'playwright161' },
+  current: path.join(repo, 'node_modules'),
+  oldest: path.join(repo, 'test/playwright-versions/1.62.0/node_modules'),
+  tooOld: path.join(repo, 'test/playwright-versions/1.61.1/node_modules'),
 } as const;
+export type PlaywrightVersion = keyof typeof PLAYWRIGHT;
+
+/** The packages that make one Playwright version. */
+const PLAYWRIGHT_PACKAGES = ['@playwright', 'playwright', 'playwright-core'];
 
 export interface Result {
   code: number | null;
@@ -29,12 +37,13 @@ export interface Result {
 const temps: string[] = [];
 
 /**
- * Copies a fixture project (`test/fixtures/<name>`, or any folder) into a fresh temp dir. `installed`:
- * this package is copied into the project's `node_modules` as npm installs it (`package.json` and
- * `dist/`), instead of the workspace link: Playwright 1.62 reads the `tsconfig.json` above a reporter's
- * file and cannot follow the workspace's project references.
+ * Copies a fixture project (`test/fixtures/<name>`, or any folder) into a fresh temp dir whose
+ * `node_modules` links to the repository's. For another Playwright `version`, the project's own
+ * `node_modules` holds that version and this package as npm installs it (`package.json` and `dist/`, no
+ * workspace link: Playwright 1.62 reads the `tsconfig.json` above a reporter's file and cannot follow the
+ * workspace's project references).
  */
-export async function copyProject(from: string, installed = false): Promise<string> {
+export async function copyProject(from: string, version: PlaywrightVersion = 'current'): Promise<string> {
   const source = path.isAbsolute(from) ? from : path.join(fixtures, from);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `shardwise-playwright-${path.basename(source)}-`));
   temps.push(dir);
@@ -42,15 +51,15 @@ export async function copyProject(from: string, installed = false): Promise<stri
     recursive: true,
     filter: (src) => !/[\\/](node_modules|\.shardwise|test-results|blob-report|playwright-report)$/.test(src),
   });
-  if (!installed) {
-    await fs.symlink(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const root = path.join(repo, 'node_modules');
+  if (version === 'current') {
+    await fs.symlink(root, path.join(dir, 'node_modules'), 'dir');
     return dir;
   }
   const modules = path.join(dir, 'node_modules');
-  await linkEntries(path.join(repo, 'node_modules'), modules, ['@shardwise']);
-  await linkEntries(path.join(repo, 'node_modules/@shardwise'), path.join(modules, '@shardwise'), [
-    'playwright',
-  ]);
+  await linkEntries(root, modules, ['@shardwise', ...PLAYWRIGHT_PACKAGES]);
+  await linkEntries(PLAYWRIGHT[version], modules, ['.bin', '.package-lock.json']);
+  await linkEntries(path.join(root, '@shardwise'), path.join(modules, '@shardwise'), ['playwright']);
   const own = path.join(modules, '@shardwise/playwright');
   const pkg = path.join(repo, 'packages/playwright-plugin');
   await fs.mkdir(own);
@@ -73,20 +82,18 @@ export async function removeProjects(): Promise<void> {
 }
 
 /** `playwright test <args>` in `cwd` with one of the installed Playwright versions. */
-export function playwright(
-  cwd: string,
-  args: string[],
-  env: Record<string, string> = {},
-  version: keyof typeof PLAYWRIGHT = 'current',
-): Promise<Result> {
-  const { cli, pkg } = PLAYWRIGHT[version];
-  // The fixtures' specs require the package the running CLI belongs to (PW_PACKAGE).
-  return spawnNode([cli, 'test', ...args], cwd, { PW_PACKAGE: pkg, ...env });
+export function playwright(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Result> {
+  // The project's own Playwright (see copyProject), as `npx playwright` would find it.
+  return spawnNode([path.join(cwd, 'node_modules/@playwright/test/cli.js'), 'test', ...args], cwd, env);
 }
 
 /** `playwright merge-reports <args>` with the pinned Playwright. */
 export function mergeReports(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Result> {
-  return spawnNode([PLAYWRIGHT.current.cli, 'merge-reports', ...args], cwd, env);
+  return spawnNode(
+    [path.join(cwd, 'node_modules/@playwright/test/cli.js'), 'merge-reports', ...args],
+    cwd,
+    env,
+  );
 }
 
 /** The `shard` CLI. */
@@ -124,13 +131,16 @@ export async function readReports(dir: string): Promise<Map<string, RunReport>> 
   return reports;
 }
 
-/** Every test a Playwright JSON report ran (not skipped by the runner's own filters), as `project|file › titles`. */
-export function testsInJsonReport(report: JsonReport): string[] {
+/**
+ * The tests of a Playwright JSON report, as `project|file › titles`: those that ran (have a result), or
+ * with `listed` every test (`--list` output has no results).
+ */
+export function testsInJsonReport(report: JsonReport, listed = false): string[] {
   const out: string[] = [];
   const visit = (suite: JsonSuite, titles: string[]) => {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests) {
-        if (t.results.length > 0)
+        if (listed || t.results.length > 0)
           out.push(`${t.projectName}|${spec.file} › ${[...titles, spec.title].join(' › ')}`);
       }
     }

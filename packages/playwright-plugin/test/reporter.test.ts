@@ -70,8 +70,8 @@ describe('user errors: one line, exit 2, no stack', () => {
   );
 
   it('Playwright older than 1.62 says which version is needed and what to do', async () => {
-    const dir = await copyProject('units');
-    const run = await playwright(dir, ['--shard=1/2'], {}, 'tooOld');
+    const dir = await copyProject('units', 'tooOld');
+    const run = await playwright(dir, ['--shard=1/2']);
     expect(run.code).toBe(2);
     const lines = run.stderr.split('\n').filter((l) => l.startsWith('shardwise:'));
     expect(lines).toEqual([

@@ -19,9 +19,9 @@ const UNITS = [
 
 describe.each(['current', 'oldest'] as const)('units, Playwright %s', (version) => {
   it('a test of a parallel file is a unit; serial, beforeAll and default groups and plain files are one each; setup projects none', async () => {
-    const dir = await copyProject('units', version === 'oldest');
+    const dir = await copyProject('units', version);
     const plan = path.join(dir, 'plan.json');
-    const listed = await playwright(dir, ['--list', '--shard=1/2'], { SHARDWISE_PLAN_OUT: plan }, version);
+    const listed = await playwright(dir, ['--list', '--shard=1/2'], { SHARDWISE_PLAN_OUT: plan });
     expect(listed.stderr).toContain('pinned plan');
     expect(listed.code).toBe(0);
     const pinned = JSON.parse(await fs.readFile(plan, 'utf8')) as { shards: { files: string[] }[] };
