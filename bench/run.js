@@ -233,6 +233,7 @@ if (!partitionOnly) {
     'vitest-overhead.js',
     'loop-balance.js',
     'wall-clock.js',
+    'playwright-balance.js',
   ]) {
     const file = path.join(repoRoot, 'bench', script);
     console.log(`\n# bench/${script}\n`);

@@ -1,4 +1,4 @@
-import { expect, test, work } from './support';
+import { expect, SCALE, test, work } from './support';
 
 // Parallel tests that share a beforeAll: one unit for shardwise (split across shards, each shard would
 // pay the login again).
@@ -7,7 +7,7 @@ test.describe.configure({ mode: 'parallel' });
 let session = '';
 test.beforeAll(async ({ playwright }) => {
   session = 'signed-in';
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await new Promise((resolve) => setTimeout(resolve, 400 * SCALE));
   expect(playwright).toBeTruthy();
 });
 

@@ -3,6 +3,7 @@ import type { PlanDiagnostic, RunPlan } from '@shardwise/core';
 import {
   createReport,
   exitOnUserError,
+  isDebugEnabled,
   reportFileName,
   serializeReport,
   warningLine,
@@ -55,6 +56,8 @@ export class ShardwiseReporter implements Reporter {
   readonly #invalid: unknown;
   #planned: Planned | undefined;
   #preprocessed = false;
+  /** Milliseconds spent in each hook, for `DEBUG=shardwise` (the bench reads it). */
+  readonly #time = new Map<string, number>();
 
   constructor(options?: unknown) {
     let added: PlaywrightAdded;
@@ -86,12 +89,15 @@ export class ShardwiseReporter implements Reporter {
     testRun: TestRun;
   }): Promise<void> {
     this.#preprocessed = true;
+    const start = performance.now();
     try {
       if (this.#invalid !== undefined || !this.#resolve) throw this.#invalid;
       const settings = this.#resolve(this.#root(config), process.env);
       this.#planned = await this.#plan(config, suite, testRun, settings);
     } catch (error) {
       await exitOnUserError(error);
+    } finally {
+      this.#spent('preprocess', start);
     }
   }
 
@@ -148,10 +154,27 @@ export class ShardwiseReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
+    const start = performance.now();
     this.#planned?.recorder.testEnded(test, result, Date.now());
+    this.#spent('onTestEnd', start);
   }
 
   async onEnd(result: FullResult): Promise<void> {
+    const start = performance.now();
+    await this.#record(result);
+    this.#spent('onEnd', start);
+    if (this.#planned?.settings.debug) {
+      const parts = [...this.#time].map(([hook, ms]) => `${hook} ${ms.toFixed(1)}`).join(', ');
+      const total = [...this.#time.values()].reduce((a, b) => a + b, 0);
+      notice(`debug: time in the reporter ${total.toFixed(1)} ms (${parts})`);
+    }
+  }
+
+  #spent(hook: string, start: number): void {
+    this.#time.set(hook, (this.#time.get(hook) ?? 0) + performance.now() - start);
+  }
+
+  async #record(result: FullResult): Promise<void> {
     const planned = this.#planned;
     // `--list` plans (and may pin the plan) but runs nothing; merge-reports replays runs recorded already.
     if (!planned || this.#added._mode === 'list' || !planned.settings.record) return;
