@@ -5,8 +5,8 @@ import { test, work } from './support';
 test.describe.configure({ mode: 'parallel' });
 
 for (const [step, ms] of [
-  ['pays by card', 800],
-  ['pays by bank transfer', 600],
+  ['pays by card', 600],
+  ['pays by bank transfer', 500],
   ['applies a voucher', 400],
   ['ships abroad', 300],
   ['GET /checkout//summary (a URL in a title)', 200],
