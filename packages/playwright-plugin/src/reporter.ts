@@ -3,7 +3,6 @@ import type { PlanDiagnostic, RunPlan } from '@shardwise/core';
 import {
   createReport,
   exitOnUserError,
-  isDebugEnabled,
   reportFileName,
   serializeReport,
   warningLine,
