@@ -100,7 +100,12 @@ async function matrix(dir, round, shardwise) {
     Array.from({ length: SHARDS }, (_, i) =>
       playwright(
         dir,
-        [`--shard=${i + 1}/${SHARDS}`, `--reporter=${shardwise ? '@shardwise/playwright,json' : 'json'}`],
+        [
+          `--shard=${i + 1}/${SHARDS}`,
+          // Each job its own output folder: Playwright empties it at start, which would race with the others.
+          `--output=${path.join(dir, 'bench', `results-${tag}-${i + 1}`)}`,
+          `--reporter=${shardwise ? '@shardwise/playwright,json' : 'json'}`,
+        ],
         {
           PLAYWRIGHT_JSON_OUTPUT_FILE: path.join(dir, 'bench', `${tag}-${i + 1}.json`),
           SHARDWISE_REPORTS_DIR: path.join(dir, 'bench', `reports-${tag}`),

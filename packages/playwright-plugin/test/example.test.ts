@@ -25,11 +25,16 @@ describe('examples/playwright-basic, three shards at once', () => {
 
     const runs = await Promise.all(
       [1, 2, 3].map((i) =>
-        playwright(dir, [`--shard=${i}/3`, '--reporter=@shardwise/playwright,json,blob'], {
-          PLAYWRIGHT_JSON_OUTPUT_FILE: `json/shard-${i}.json`,
-          PLAYWRIGHT_BLOB_OUTPUT_DIR: 'blobs',
-          PWTEST_BLOB_DO_NOT_REMOVE: '1',
-        }),
+        // Each job its own output folder: Playwright empties it at start, which would race with the others.
+        playwright(
+          dir,
+          [`--shard=${i}/3`, `--output=results-${i}`, '--reporter=@shardwise/playwright,json,blob'],
+          {
+            PLAYWRIGHT_JSON_OUTPUT_FILE: `json/shard-${i}.json`,
+            PLAYWRIGHT_BLOB_OUTPUT_DIR: 'blobs',
+            PWTEST_BLOB_DO_NOT_REMOVE: '1',
+          },
+        ),
       ),
     );
     for (const run of runs) expect(run.code, run.stdout + run.stderr).toBe(0);

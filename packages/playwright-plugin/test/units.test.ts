@@ -39,7 +39,10 @@ describe('a pinned plan of test units', () => {
     expect(listed.code).toBe(0);
     const pinned = JSON.parse(await fs.readFile(plan, 'utf8')) as { shards: { files: string[] }[] };
     const runs = await Promise.all(
-      [1, 2].map((i) => playwright(dir, [`--shard=${i}/2`], { SHARDWISE_PLAN: plan })),
+      // Each job its own output folder: Playwright empties it at start, which would race with the other.
+      [1, 2].map((i) =>
+        playwright(dir, [`--shard=${i}/2`, `--output=results-${i}`], { SHARDWISE_PLAN: plan }),
+      ),
     );
     for (const run of runs) expect(run.code, run.stderr + run.stdout).toBe(0);
     const reports = [...(await readReports(path.join(dir, '.shardwise/reports'))).values()];
