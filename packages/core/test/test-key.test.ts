@@ -80,6 +80,7 @@ describe('planning test keys', () => {
         fingerprint: plan.fingerprint,
         shards: plan.shards.map((s) => s.files),
         estimatedMs: undefined,
+        wall: undefined,
       },
       source: 'plan.json',
     };

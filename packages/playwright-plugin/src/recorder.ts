@@ -1,5 +1,6 @@
 import {
   fileStatusOf,
+  fileTimeline,
   TITLE_SEPARATOR,
   type FileStatus,
   type ReportedFile,
@@ -23,7 +24,10 @@ export interface PlaywrightTestTiming extends TestTiming {
 interface UnitClock {
   /** Worker time spent on the unit, every attempt and every gap before its tests on their worker. */
   busyMs: number;
+  /** When its worker turned to it (the end of what that worker ran before), epoch ms. */
   firstStart: number;
+  /** When its first test started (after the file's import and the hooks before it), epoch ms. */
+  firstTest: number;
   lastEnd: number;
   /** Parallel slots (`parallelIndex`) the unit ran on. */
   slots: Set<number>;
@@ -63,12 +67,14 @@ export class UnitRecorder {
     if (clock) {
       clock.busyMs += now - from;
       clock.firstStart = Math.min(clock.firstStart, from);
+      clock.firstTest = Math.min(clock.firstTest, started);
       clock.lastEnd = Math.max(clock.lastEnd, now);
       clock.slots.add(result.parallelIndex);
     } else {
       this.#clocks.set(key, {
         busyMs: now - from,
         firstStart: from,
+        firstTest: started,
         lastEnd: now,
         slots: new Set([result.parallelIndex]),
       });
@@ -77,7 +83,8 @@ export class UnitRecorder {
 
   /**
    * The report entries of the units that were planned for this run, in the plan's order. `jobStart` is
-   * when the runner started (ms since the epoch), which `startMs`/`endMs` count from.
+   * when the job started (epoch ms, core's `jobStartMs`), which `startMs`/`endMs` count from; `setupMs` is
+   * what a unit paid before its first test (the import of its file, `beforeAll` hooks).
    */
   entries(
     units: readonly string[],
@@ -95,10 +102,12 @@ export class UnitRecorder {
       };
       const timings = tests.map((t) => this.#testTiming(t));
       if (timings.length > 0) entry.tests = timings;
-      if (clock) {
+      if (clock && entry.status !== 'interrupted') {
         if (clock.slots.size === 1) entry.worker = [...clock.slots][0]! + 1;
-        entry.startMs = Math.max(0, Math.round(clock.firstStart - jobStart));
-        entry.endMs = Math.max(entry.startMs, Math.round(clock.lastEnd - jobStart));
+        Object.assign(
+          entry,
+          fileTimeline(jobStart, { start: clock.firstStart, end: clock.lastEnd, firstTest: clock.firstTest }),
+        );
       }
       return entry;
     });

@@ -3,6 +3,8 @@ import type { PlanDiagnostic, RunPlan } from '@shardwise/core';
 import {
   createReport,
   exitOnUserError,
+  jobStartMs,
+  jobTiming,
   reportFileName,
   serializeReport,
   warningLine,
@@ -122,6 +124,9 @@ export class ShardwiseReporter implements Reporter {
         ...inputs,
         partial,
         fileSource: `the Playwright config in ${settings.root}`,
+        // The wall model of Playwright's jobs, with this job's own worker count (Playwright resolved it).
+        runner: 'playwright',
+        workers: settings.workers ?? config.workers,
       });
       testRun.skipSharding();
       excludeOthers(suite, units, new Set(run.units), testRun);
@@ -177,19 +182,17 @@ export class ShardwiseReporter implements Reporter {
     const planned = this.#planned;
     // `--list` plans (and may pin the plan) but runs nothing; merge-reports replays runs recorded already.
     if (!planned || this.#added._mode === 'list' || !planned.settings.record) return;
-    const jobStart = result.startTime.getTime();
+    // The job's clock, as core keeps it for every runner: from this process's start (or `shard run`'s).
+    const end = Date.now();
+    const jobStart = jobStartMs();
     const report = createReport({
       runner: 'playwright',
       shard: planned.run?.shard,
       plan: planned.run?.plan,
       partial: planned.partial,
       testsFiltered: planned.testsFiltered,
-      createdAt: new Date().toISOString(),
-      job: {
-        wallMs: Math.max(0, Math.round(result.duration)),
-        workers: Math.max(1, planned.workers),
-        startedAt: result.startTime.toISOString(),
-      },
+      createdAt: new Date(end).toISOString(),
+      job: jobTiming(jobStart, end, planned.workers),
       files: planned.recorder.entries(planned.mine, planned.units.byKey, result.status, jobStart),
     });
     const name = reportFileName(
