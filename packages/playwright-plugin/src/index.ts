@@ -1,3 +1,2 @@
 export { ShardwiseReporter, ShardwiseReporter as default } from './reporter.js';
 export type { ShardwisePlaywrightOptions } from './options.js';
-export type { PlaywrightTestTiming } from './recorder.js';

@@ -1,24 +1,13 @@
 import {
   fileStatusOf,
   fileTimeline,
+  hashTestFile,
   TITLE_SEPARATOR,
   type FileStatus,
   type ReportedFile,
-  type TestTiming,
+  type ReportedTest,
 } from '@shardwise/core/light';
 import type { FullResult, TestCase, TestResult } from '@playwright/test/reporter';
-
-/**
- * A test's timing as the Playwright reporter records it: core's {@link TestTiming}, plus how many
- * attempts it took and whether it was flaky (failed, then passed on a retry). Optional fields, so store
- * and report readers of version 1 read them as before (their status stays `passed`).
- */
-export interface PlaywrightTestTiming extends TestTiming {
-  /** Attempts when more than one (retries). */
-  attempts?: number;
-  /** Failed at first, passed on a retry (Playwright's `flaky` outcome). */
-  flaky?: true;
-}
 
 /** What the recorder knows of one unit while the run goes. */
 interface UnitClock {
@@ -92,6 +81,12 @@ export class UnitRecorder {
     runStatus: FullResult['status'],
     jobStart: number,
   ): ReportedFile[] {
+    // A file's hash once, however many of its tests are units (core tells a changed test from a flaky one by it).
+    const hashes = new Map<string, string | undefined>();
+    const hashOf = (file: string) => {
+      if (!hashes.has(file)) hashes.set(file, hashTestFile(file));
+      return hashes.get(file);
+    };
     return units.map((key) => {
       const tests = testsOf.get(key) ?? [];
       const clock = this.#clocks.get(key);
@@ -102,6 +97,8 @@ export class UnitRecorder {
       };
       const timings = tests.map((t) => this.#testTiming(t));
       if (timings.length > 0) entry.tests = timings;
+      const hash = tests[0] ? hashOf(tests[0].location.file) : undefined;
+      if (hash !== undefined) entry.hash = hash;
       if (clock && entry.status !== 'interrupted') {
         if (clock.slots.size === 1) entry.worker = [...clock.slots][0]! + 1;
         Object.assign(
@@ -113,9 +110,13 @@ export class UnitRecorder {
     });
   }
 
-  #testTiming(test: TestCase): PlaywrightTestTiming {
+  /**
+   * A test as core's reports record it: its final status (`passed` for a test that passed on a retry,
+   * with `flaky: true`), and `attempts` when it took more than one.
+   */
+  #testTiming(test: TestCase): ReportedTest {
     const outcome = test.outcome();
-    const timing: PlaywrightTestTiming = {
+    const timing: ReportedTest = {
       name: test.titlePath().slice(3).join(TITLE_SEPARATOR),
       durationMs: Math.round(this.#testMs.get(test.id) ?? 0),
       status: outcome === 'unexpected' ? 'failed' : outcome === 'skipped' ? 'skipped' : 'passed',
