@@ -234,6 +234,7 @@ if (!partitionOnly) {
     'loop-balance.js',
     'wall-clock.js',
     'split.js',
+    'playwright-balance.js',
   ]) {
     const file = path.join(repoRoot, 'bench', script);
     console.log(`\n# bench/${script}\n`);

@@ -388,6 +388,23 @@ describe('plan and check agree on how the store matches', () => {
     }
   });
 
+  it('tests of a listed file (Playwright units, "path › title"): counted apart, never stale, the file not untimed', async () => {
+    const dir = await suite();
+    const [first, ...rest] = FILES;
+    await fs.writeFile(
+      path.join(dir, 'shard-timings.json'),
+      storeText({
+        ...Object.fromEntries(rest.map((f) => [f, 1000])),
+        [`${first} › checkout › pays`]: 500,
+        [`${first} › GET http://x//y`]: 300,
+      }),
+    );
+    const check = await runBin(['check', '--json'], { cwd: dir });
+    expect(JSON.parse(check.stdout)).toMatchObject({ matched: 8, testKeyed: 2, stale: [], untimed: [] });
+    const text = await runBin(['check'], { cwd: dir });
+    expect(text.stdout).toContain('2 more are tests or groups of listed files ("path › title")');
+  });
+
   it('files the patterns did not find: the patterns hint, not "pass --root", and never stale', async () => {
     const dir = await suite();
     // The runner's include is `spec/**/*.check.js`; the CLI's default patterns find other files.

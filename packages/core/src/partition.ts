@@ -3,7 +3,7 @@ import { ShardwiseError } from './errors.js';
 import { estimateUnknownMs, estimatorName, type Estimator } from './estimate.js';
 import { planFingerprint } from './fingerprint.js';
 import { iteratedLocalSearch, localSearch, type Budget } from './improve.js';
-import { normalizePath } from './paths.js';
+import { normalizeUnitKey } from './test-key.js';
 import { ALGORITHM_VERSION, type Plan, type PreviousPlan } from './plan.js';
 import { Schedule } from './schedule.js';
 import { shardWallMs, wallLowerBound, type WallModel } from './wall-model.js';
@@ -237,7 +237,8 @@ function previousDigest(previous: PreviousPlan | undefined): string {
 }
 
 function normalizeOne(file: string, root?: string): string {
-  return needsNormalizing(file) ? normalizePath(file, root) : file;
+  // A test unit's titles are not a path: only the file part of its key is normalized.
+  return needsNormalizing(file) ? normalizeUnitKey(file, root) : file;
 }
 
 /** The normalized, non-empty paths; the input array itself when it needs no change (the common case). */
@@ -259,7 +260,7 @@ function normalizeAll(files: Iterable<string>, root?: string): readonly string[]
 const MIGHT_CHANGE = /^[/.]|^[\s\S]:|\/$|\\|\/\/|\/\./;
 
 /**
- * Whether {@link normalizePath} might change a path: a `\\`, `//`, a `.` or `..` segment, a leading or
+ * Whether {@link normalizeUnitKey} might change a path: a `\\`, `//`, a `.` or `..` segment, a leading or
  * trailing `/`, or a drive letter. One regular expression, so one native scan per path (cheapest on a
  * cold first call, too); a false positive (a hidden directory like `.github/`) only costs a call to the
  * normalizer.

@@ -55,11 +55,22 @@ export function unitKey(project: string | undefined, relPath: string): string {
   return project ? `${project}|${relPath}` : relPath;
 }
 
-/** Splits a unit key into its project name ('' for none) and its relative path. */
+/**
+ * Between a file's key and the titles of a test unit (`tests/a.spec.ts › checkout › pays`): Playwright's own
+ * separator of titles. Defined here so that {@link splitUnitKey} reads only the file part; see `test-key.ts`.
+ */
+export const TITLE_SEPARATOR = ' \u203a ';
+
+/**
+ * Splits a unit key into its project name ('' for none) and its relative path. For a test unit's key
+ * (`project|path › title`), `path` is the path and the titles, as before; the project is read from the
+ * file part only, so a `|` in a title never makes a project name.
+ */
 export function splitUnitKey(key: string): { project: string; path: string } {
+  const titles = key.indexOf(TITLE_SEPARATOR);
   const bar = key.indexOf('|');
   // Only a prefix without `/` is a project name, so a file whose name contains `|` stays a file.
-  if (bar > 0 && !key.slice(0, bar).includes('/'))
+  if (bar > 0 && (titles < 0 || bar < titles) && !key.slice(0, bar).includes('/'))
     return { project: key.slice(0, bar), path: key.slice(bar + 1) };
   return { project: '', path: key };
 }

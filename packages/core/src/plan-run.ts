@@ -1,13 +1,14 @@
 import { ShardwiseError } from './errors.js';
 import { estimateUnknownMs, type Estimator } from './estimate.js';
 import { partition } from './partition.js';
-import { compareCodeUnits, normalizePath, splitUnitKey } from './paths.js';
+import { compareCodeUnits, splitUnitKey } from './paths.js';
 import type { PlanFile } from './plan-file.js';
 import { shardOf, type Plan, type PlannedShard } from './plan.js';
 import { splitPlan } from './plan-split.js';
 import type { Piece } from './split.js';
 import type { ShardSpec } from './shard-spec.js';
 import type { TimingStore } from './store.js';
+import { normalizeUnitKey } from './test-key.js';
 import type { WallModel } from './wall-model.js';
 
 /** What a front end knows before planning: every unit of the run and the inputs it read. */
@@ -132,7 +133,7 @@ export function planRun(input: PlanRunInput): RunPlan {
 
   let plan: Plan;
   if (input.pinned) {
-    const keys = [...input.files].map((f) => normalizePath(f, input.root)).filter((f) => f !== '');
+    const keys = [...input.files].map((f) => normalizeUnitKey(f, input.root)).filter((f) => f !== '');
     plan = pinnedPlan(
       input.pinned,
       keys,

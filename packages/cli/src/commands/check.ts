@@ -8,6 +8,7 @@ import {
   isLowMatch,
   normalizePath,
   readStoreFile,
+  splitTestKey,
   splitUnitKey,
 } from '@shardwise/core';
 import type { Context } from '../context.js';
@@ -51,16 +52,20 @@ export async function checkCommand(ctx: Context, { values, positionals }: Comman
   const unlisted: string[] = [];
   let matched = 0;
   let projectKeyed = 0;
+  // Tests and groups of a file (`path › title`, Playwright's units): not stale while their file is listed.
+  let testKeyed = 0;
   for (const key of store.files.keys()) {
-    const { project, path: file } = splitUnitKey(key);
+    const { file: fileKey, titles } = splitTestKey(key);
+    const { project, path: file } = splitUnitKey(fileKey);
     byPath.add(file);
     if (files.has(key)) matched++;
+    else if (titles.length > 0 && (files.has(fileKey) || files.has(file))) testKeyed++;
     else if (project && files.has(file)) projectKeyed++;
     else unlisted.push(key);
   }
   const exists = await Promise.all(
     unlisted.map((key) =>
-      fs.stat(path.join(root, splitUnitKey(key).path)).then(
+      fs.stat(path.join(root, splitUnitKey(splitTestKey(key).file).path)).then(
         (st) => st.isFile(),
         () => false,
       ),
@@ -89,6 +94,7 @@ export async function checkCommand(ctx: Context, { values, positionals }: Comman
         files: files.size,
         matched,
         projectKeyed,
+        testKeyed,
         stale,
         unlisted: notListed,
         untimed,
@@ -114,6 +120,11 @@ export async function checkCommand(ctx: Context, { values, positionals }: Comman
         `  ${matched} of ${entries} entries (${formatPercent(rate)}) match the ${files.size} test files from ${listed.source}`,
         ...(projectKeyed > 0
           ? [`  ${projectKeyed} more are keyed by project ("name|path"): the runner plugins plan with them`]
+          : []),
+        ...(testKeyed > 0
+          ? [
+              `  ${testKeyed} more are tests or groups of listed files ("path › title"): the Playwright reporter plans with them`,
+            ]
           : []),
         ...list(`Stale entries (${stale.length}): no such test file; \`shard merge\` prunes them`, stale),
         ...list(

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { readOptions } from '../src/options.js';
+import { isTestFiltered } from '../src/reporter.js';
+
+describe('readOptions', () => {
+  it.each([
+    { name: 'nothing', raw: undefined },
+    {
+      name: 'Playwright’s own keys',
+      raw: { configDir: '/repo', _mode: 'list', _commandHash: '', onlyFailures: false },
+    },
+    {
+      name: 'every option',
+      raw: { timings: 't.json', reportsDir: 'r', estimator: 'p90', previous: 'p.json', plan: 'plan.json' },
+    },
+    { name: 'a fixed estimate', raw: { estimator: { fixedMs: 500 } } },
+  ])('accepts $name', ({ raw }) => {
+    expect(() => readOptions(raw)).not.toThrow();
+  });
+
+  it.each([
+    {
+      name: 'a misspelt key',
+      raw: { timngs: 'x' },
+      message:
+        "['@shardwise/playwright', { timngs }]: unknown option; expected one of timings, reportsDir, estimator, previous, plan",
+    },
+    {
+      name: 'an empty path',
+      raw: { timings: ' ' },
+      message: '[\'@shardwise/playwright\', { timings }]: expected a non-empty path, got " "',
+    },
+    {
+      name: 'not an object',
+      raw: 'timings.json',
+      message: '[\'@shardwise/playwright\', options]: expected an object of options, got "timings.json"',
+    },
+    {
+      name: 'a bad estimator',
+      raw: { estimator: 'fast' },
+      message: "['@shardwise/playwright', { estimator }]",
+    },
+  ])('refuses $name with one line naming it', ({ raw, message }) => {
+    expect(() => readOptions(raw)).toThrow(message);
+  });
+
+  it('resolves paths against the root and lets the environment override them', () => {
+    const { resolve, added } = readOptions({ timings: 'ci/t.json', configDir: '/repo', _mode: 'test' });
+    expect(added).toEqual({ configDir: '/repo', _mode: 'test' });
+    expect(resolve('/repo', {}).timings?.path).toBe('/repo/ci/t.json');
+    expect(resolve('/repo', { SHARDWISE_TIMINGS: 'x.json' }, '/work').timings?.path).toBe('/work/x.json');
+  });
+});
+
+describe('isTestFiltered', () => {
+  const argv = (...args: string[]) => [
+    '/usr/bin/node',
+    '/repo/node_modules/.bin/playwright',
+    'test',
+    ...args,
+  ];
+  it.each([
+    { name: 'no filter', args: [], filtered: false },
+    { name: 'a shard', args: ['--shard=1/3'], filtered: false },
+    { name: 'a file filter', args: ['tests/a.spec.ts'], filtered: false },
+    { name: 'a project', args: ['--project', 'chromium'], filtered: false },
+    { name: '--grep', args: ['--grep', 'cart'], filtered: true },
+    { name: '-g', args: ['-g', 'cart'], filtered: true },
+    { name: '--grep-invert=', args: ['--grep-invert=slow'], filtered: true },
+    { name: '--last-failed', args: ['--last-failed'], filtered: true },
+    { name: 'a line', args: ['tests/a.spec.ts:12'], filtered: true },
+    { name: 'a line and column', args: ['tests/a.spec.ts:12:3'], filtered: true },
+  ])('$name → $filtered', ({ args, filtered }) => {
+    expect(isTestFiltered(argv(...args))).toBe(filtered);
+  });
+});

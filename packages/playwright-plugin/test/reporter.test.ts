@@ -1,0 +1,90 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { copyProject, playwright, readReports, removeProjects, shard } from './helpers.js';
+
+afterAll(removeProjects);
+
+describe('recording', () => {
+  it('records attempts and outcomes (flaky as an optional field), the job, and no setup project', async () => {
+    const dir = await copyProject('units');
+    const run = await playwright(dir, [], { RETRIES: '1', FLAKY: '1', FAIL: '1' });
+    expect(run.code).toBe(1); // `fails` fails its two attempts
+    const reports = await readReports(path.join(dir, '.shardwise/reports'));
+    expect([...reports.keys()]).toEqual(['playwright-full.json']);
+    const report = reports.get('playwright-full.json')!;
+    expect(report.runner).toBe('playwright');
+    expect(report.job).toEqual({ wallMs: expect.any(Number), workers: 1, startedAt: expect.any(String) });
+    expect(report.files.map((f) => f.file)).not.toContain(expect.stringContaining('setup'));
+    const flaky = report.files.find((f) => f.file === 'api|tests/flaky.spec.cjs')!;
+    expect(flaky.status).toBe('passed');
+    expect(flaky.tests).toEqual([
+      { name: 'flaky', durationMs: expect.any(Number), status: 'passed', attempts: 2, flaky: true },
+      { name: 'skipped', durationMs: expect.any(Number), status: 'skipped' },
+    ]);
+    expect(report.files.find((f) => f.file === 'api|tests/fails.spec.cjs')).toMatchObject({
+      status: 'failed',
+      tests: [{ name: 'fails', durationMs: expect.any(Number), status: 'failed', attempts: 2 }],
+    });
+    const hooked = report.files.find((f) => f.file === 'api|tests/parallel.spec.cjs › hooked')!;
+    expect(hooked).toMatchObject({ status: 'passed', worker: 1 });
+    expect(hooked.endMs!).toBeGreaterThanOrEqual(hooked.startMs!);
+    expect(hooked.tests!.map((t) => t.name)).toEqual(['hooked › one', 'hooked › two']);
+
+    // The store keeps the final outcome only (readers of store format 1 know it); the retry goes to the
+    // flaky history beside it.
+    const merged = await shard(dir, ['merge', '--timings', 'store.json', '.shardwise/reports']);
+    expect(merged.code, merged.stderr).toBe(0);
+    const store = JSON.parse(await fs.readFile(path.join(dir, 'store.json'), 'utf8')) as {
+      files: Record<string, { tests?: { name: string; status: string; flaky?: boolean }[] }>;
+    };
+    const tests = store.files['api|tests/flaky.spec.cjs']!.tests!;
+    expect(tests.find((t) => t.name === 'flaky')).toEqual({
+      name: 'flaky',
+      durationMs: expect.any(Number),
+      status: 'passed',
+    });
+    expect(await fs.readFile(path.join(dir, 'shard-history.json'), 'utf8')).toContain(
+      'api|tests/flaky.spec.cjs',
+    );
+  });
+});
+
+describe('user errors: one line, exit 2, no stack', () => {
+  it.each([
+    {
+      name: 'a misspelt option',
+      args: ['--config', 'bad-option.config.cjs'],
+      env: {},
+      line: "shardwise: ['@shardwise/playwright', { timngs }]: unknown option; expected one of timings, reportsDir, estimator, previous, plan",
+    },
+    {
+      name: 'a broken store in a sharded run',
+      args: ['--shard=1/2'],
+      env: { SHARDWISE_TIMINGS: 'broken.json' },
+      line: 'shardwise: broken.json: invalid JSON',
+    },
+  ] as { name: string; args: string[]; env: Record<string, string>; line: string }[])(
+    '$name',
+    async ({ args, env, line }) => {
+      const dir = await copyProject('units');
+      await fs.writeFile(path.join(dir, 'broken.json'), '{"version": 1,');
+      const run = await playwright(dir, args, env);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(line);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      await expect(fs.readdir(path.join(dir, 'test-results'))).rejects.toThrow(/ENOENT/);
+    },
+  );
+
+  it('Playwright older than 1.62 says which version is needed and what to do', async () => {
+    const dir = await copyProject('units', 'tooOld');
+    const run = await playwright(dir, ['--shard=1/2']);
+    expect(run.code).toBe(2);
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('shardwise:'));
+    expect(lines).toEqual([
+      'shardwise: @shardwise/playwright needs Playwright 1.62 or newer (Reporter.preprocess), this is 1.61.1; upgrade (`npm i -D @playwright/test@latest`), or take the reporter out of the config and shard by file with `npx shard run --shard I/N -- npx playwright test`',
+    ]);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+});
