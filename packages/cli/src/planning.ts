@@ -64,6 +64,12 @@ export async function planFromInputs(
   ctx.debug(
     `plan ${plan.fingerprint}: makespan ${plan.makespanMs}ms, lower bound ${plan.lowerBoundMs}ms, ${plan.unknownFiles.length} unknown`,
   );
+  const models = inputs.store.state === 'loaded' ? inputs.store.store.models : undefined;
+  if (wallChoice.runner !== undefined && models && models.size > 0 && !models.has(wallChoice.runner)) {
+    ctx.note(
+      `no wall model learned for ${wallChoice.runner} yet (the store has one for ${[...models.keys()].join(', ')}): planning by file sums`,
+    );
+  }
   return { run, inputs, settings, fileSource: listed.source, wallChoice };
 }
 

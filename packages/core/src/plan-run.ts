@@ -352,7 +352,9 @@ function pinnedPlan(
     if (d !== undefined) known.push(d);
   }
   const unknownEstimateMs = estimateUnknownMs(known, estimator);
-  const unknownFiles = [...planned].filter((f) => !durations?.has(f)).sort(compareCodeUnits);
+  // A pinned job reads no store: its predictions are the pinned file's, and no file is "estimated" here.
+  const unknownFiles =
+    durations === undefined ? [] : [...planned].filter((f) => !durations.has(f)).sort(compareCodeUnits);
   let largest = 0;
   const shards = pinned.shards.map((files, i) => {
     let sum = 0;

@@ -145,8 +145,9 @@ export function explainSlowest(
   const predictedStartup = mine.find((r) => r.plan?.wall)?.plan?.wall?.startupMs ?? 0;
   if (excess > NOISE * slowest.predictedMs) {
     // Slower than predicted: the start-up, if it took most of the excess; else nothing we can name.
-    if (startup - predictedStartup >= excess / 2) return { ...base, reason: 'startup', ms: startup };
+    // Files planned at an estimate explain a miss before anything else: the merge now knows them.
     if (slowest.untimed > 0) return { ...base, reason: 'estimate', ms: excess, untimed: slowest.untimed };
+    if (startup - predictedStartup >= excess / 2) return { ...base, reason: 'startup', ms: startup };
     return { ...base, reason: 'noise', ms: excess };
   }
   if (big && big.ms > FILE_SHARE * wallMs) return { ...base, reason: 'big-file', ms: big.ms, file: big.file };

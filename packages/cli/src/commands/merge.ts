@@ -295,7 +295,7 @@ function describeSlowest(s: SlowestShard, coverage: CoverageResult): string {
     case 'noise':
       return `${name}: noise, ${formatMs(s.ms)} over its prediction with no start-up or big file to explain it (a slower machine or a cold cache)`;
     case 'balanced':
-      return `${name}: as planned, within its prediction`;
+      return `${name}: as planned, within 25% of its prediction`;
     default:
       return unreachable(s.reason);
   }

@@ -18,6 +18,7 @@ import {
 } from '@shardwise/core';
 import { resolveShard } from '../ci-env.js';
 import type { Context } from '../context.js';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bar, formatMs, formatPercent, table } from '../format.js';
 import { cliSettings } from '../inputs.js';
@@ -344,7 +345,7 @@ function describeComparison(ctx: Context, planned: Planned): string[] {
     '',
     ...table(rows, 'lrrr', (r, _col, text) => (r === 0 ? c.bold(text) : text)).map((l) => `  ${l}`),
     '',
-    ...explainComparison(ctx, planned, methods[1]![1]),
+    ...explainComparison(ctx, planned, runnerOf(planned) === 'vitest' ? methods[2]![1] : methods[1]![1]),
   ];
 }
 
@@ -352,7 +353,28 @@ function describeComparison(ctx: Context, planned: Planned): string[] {
  * What the comparison means, for someone who has never sharded: where the numbers come from, what the
  * CI saves against the runner's own split, what the lower bound is, and what to try next.
  */
-function explainComparison(ctx: Context, planned: Planned, jestMs: number): string[] {
+/**
+ * Which runner the project uses, for the words of `--compare`: `--runner`, else the store's only wall
+ * model, else a Vitest config in the root; Jest otherwise.
+ */
+function runnerOf(planned: Planned): 'jest' | 'vitest' {
+  const named = planned.wallChoice.runner;
+  const { store } = planned.inputs;
+  const models = store.state === 'loaded' ? store.store.models : undefined;
+  const learned = models?.size === 1 ? [...models.keys()][0] : undefined;
+  const hasVitestConfig = [
+    'vitest.config.ts',
+    'vitest.config.mts',
+    'vitest.config.js',
+    'vitest.config.mjs',
+  ].some((f) => existsSync(path.join(planned.settings.root, f)));
+  const runner = named ?? learned ?? (hasVitestConfig ? 'vitest' : 'jest');
+  return runner === 'vitest' ? 'vitest' : 'jest';
+}
+
+function explainComparison(ctx: Context, planned: Planned, nativeMs: number): string[] {
+  const runner = runnerOf(planned);
+  const native = runner === 'vitest' ? 'vitest run' : 'jest';
   const c = ctx.out;
   const { plan, match } = planned.run;
   const store = planned.settings.timings ? displayPath(planned.settings.timings.path, ctx.io.cwd) : '';
@@ -362,11 +384,11 @@ function explainComparison(ctx: Context, planned: Planned, jestMs: number): stri
       : `an estimate of ${formatMs(plan.unknownEstimateMs)} per file (no store yet); nothing was run`;
   const makespan = plan.wall ? plan.wall.makespanMs : plan.makespanMs;
   const bound = plan.wall ? plan.wall.lowerBoundMs : plan.lowerBoundMs;
-  const saved = jestMs - makespan;
+  const saved = nativeMs - makespan;
   const sooner =
     saved > 0
-      ? `${c.bold(formatMs(saved))} sooner (${formatPercent(saved / jestMs)}) than with \`jest --shard=i/${plan.shardCount}\` (${formatMs(jestMs)})`
-      : `as soon as \`jest --shard=i/${plan.shardCount}\` (${formatMs(jestMs)}): the count split happens to be balanced here`;
+      ? `${c.bold(formatMs(saved))} sooner (${formatPercent(saved / nativeMs)}) than with \`${native} --shard=i/${plan.shardCount}\` (${formatMs(nativeMs)})`
+      : `as soon as \`${native} --shard=i/${plan.shardCount}\` (${formatMs(nativeMs)}): the count split happens to be balanced here`;
   const relative = path.relative(ctx.io.cwd, planned.settings.root) || '.';
   return [
     c.bold('Reading this'),
@@ -381,8 +403,10 @@ function explainComparison(ctx: Context, planned: Planned, jestMs: number): stri
       : []),
     `  Lower bound: no split of these files into ${plan.shardCount} shards can finish before ${formatMs(bound)}`,
     `  (the longest file, or the total spread evenly); ${makespan === bound ? 'this plan reaches it, so it is optimal' : `this plan is ${formatPercent(makespan / bound - 1)} above it`}.`,
-    `  Next: \`npx shard files --root ${relative} --shard 1/${plan.shardCount}\` lists shard 1's files; in a Jest project,`,
-    `  \`npx jest --shard=1/${plan.shardCount}\` with \`testSequencer: '@shardwise/jest'\` runs them.`,
+    `  Next: \`npx shard files --root ${relative} --shard 1/${plan.shardCount}\` lists shard 1's files; in ${runner === 'vitest' ? 'a Vitest' : 'a Jest'} project,`,
+    runner === 'vitest'
+      ? `  \`npx vitest run --shard=1/${plan.shardCount}\` with \`plugins: [shardwise()]\` runs them.`
+      : `  \`npx jest --shard=1/${plan.shardCount}\` with \`testSequencer: '@shardwise/jest'\` runs them.`,
   ];
 }
 
