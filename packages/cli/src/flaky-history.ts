@@ -15,7 +15,10 @@ import { formatPercent, markdownTable, table } from './format.js';
 
 /** What appending one run to the history found. */
 export interface RecordedRun {
-  run: HistoryRun;
+  /** The run appended; undefined when the history already held every one of the reports. */
+  run: HistoryRun | undefined;
+  /** Reports the history already held (a merge run again), left out. */
+  repeated: number;
   /** Where the history was written (as shown to the user). */
   file: string;
   /** Every flaky and broken test after this run. */
@@ -36,13 +39,15 @@ export async function recordRun(
   const name = displayPath(file, ctx.io.cwd);
   const base = await readHistoryFile(file, name);
   const before = base ? detectFlaky(base) : [];
-  const { history, run } = appendRun(base, reports);
-  await writeHistoryFile(file, history);
+  const { history, run, repeated } = appendRun(base, reports);
+  if (run) await writeHistoryFile(file, history);
   const tests = detectFlaky(history);
-  ctx.debug(
-    `history ${file}: run ${run.n}, ${run.tests} outcomes, ${run.failed} failed${run.infra ? ' (infrastructure)' : ''}`,
-  );
-  return { run, file: name, tests, newly: newlyFlaky(before, tests) };
+  if (run) {
+    ctx.debug(
+      `history ${file}: run ${run.n}, ${run.tests} outcomes, ${run.failed} failed${run.infra ? ' (infrastructure)' : ''}`,
+    );
+  }
+  return { run, repeated, file: name, tests, newly: newlyFlaky(before, tests) };
 }
 
 /** The table columns of `shard flaky`, one row per test. */
@@ -77,14 +82,19 @@ function day(at: string | undefined): string {
 /** The merge's lines about this run's history: the tests that became flaky in it. */
 export function recordedText(ctx: Context, recorded: RecordedRun): string {
   const c = ctx.out;
-  const { run, newly } = recorded;
+  const { run, newly, repeated } = recorded;
+  const again =
+    repeated > 0
+      ? c.dim(` (${repeated} report(s) already in it from an earlier merge: not counted twice)`)
+      : '';
+  if (!run) return `Flaky history ${recorded.file}: nothing new${again}\n`;
   const infra = run.infra
     ? c.yellow(
         ` most tests failed (${run.failed} of ${run.tests}): an infrastructure failure, ignored by detection`,
       )
     : '';
   const lines = [
-    `Flaky history ${recorded.file}: run ${run.n} recorded (${run.tests} test outcomes)${infra}`,
+    `Flaky history ${recorded.file}: run ${run.n} recorded (${run.tests} test outcomes)${infra}${again}`,
   ];
   if (newly.length > 0) {
     lines.push(c.yellow(c.bold(`Became flaky in this run: ${newly.length} test(s)`)));

@@ -26,6 +26,11 @@ export interface HistoryRun {
   /** How many test outcomes it recorded, and how many of them failed. */
   tests: number;
   failed: number;
+  /**
+   * The reports it was built from (runner, shard, plan, end time): a report merged again (the merge job
+   * re-run, or a re-run shard merged with the others' old reports) is not counted twice.
+   */
+  reports?: string[];
   /** Most of its tests failed: an infrastructure failure, which detection ignores. */
   infra?: boolean;
 }
@@ -75,20 +80,31 @@ export function appendRun(
   base: History | undefined,
   reports: readonly RunReport[],
   options: HistoryOptions = {},
-): { history: History; run: HistoryRun } {
+): { history: History; run: HistoryRun | undefined; repeated: number } {
   const window = options.window ?? DEFAULT_WINDOW;
   const n = (base?.runs.at(-1)?.n ?? 0) + 1;
-  const outcomes = runOutcomes(reports);
+  const seen = new Set((base?.runs ?? []).flatMap((r) => r.reports ?? []));
+  const fresh = reports.filter((r) => !seen.has(reportId(r)));
+  const repeated = reports.length - fresh.length;
+  if (fresh.length === 0) {
+    return {
+      history: base ?? { version: HISTORY_VERSION, runs: [], files: new Map() },
+      run: undefined,
+      repeated,
+    };
+  }
+  const outcomes = runOutcomes(fresh);
   let failed = 0;
   for (const tests of outcomes.values()) for (const t of tests.values()) if (t.o === 'f') failed++;
   const count = [...outcomes.values()].reduce((sum, tests) => sum + tests.size, 0);
-  const commit = commitOf(reports);
+  const commit = commitOf(fresh);
   const run: HistoryRun = {
     n,
-    at: endOf(reports) ?? options.at ?? new Date(0).toISOString(),
+    at: endOf(fresh) ?? options.at ?? new Date(0).toISOString(),
     ...(commit === undefined ? {} : { commit }),
     tests: count,
     failed,
+    reports: [...new Set(fresh.map(reportId))].sort(compareCodeUnits),
   };
   if (count >= (options.infraMinTests ?? 10) && failed > count * (options.infraShare ?? 0.5))
     run.infra = true;
@@ -114,7 +130,13 @@ export function appendRun(
   for (const tests of files.values())
     for (const records of tests.values()) for (const r of records) used.add(r.n);
   const runs = [...(base?.runs ?? []), run].filter((r) => used.has(r.n));
-  return { history: { version: HISTORY_VERSION, runs, files }, run };
+  return { history: { version: HISTORY_VERSION, runs, files }, run, repeated };
+}
+
+/** A report's identity in the history: its runner, shard, plan and end time. */
+export function reportId(report: RunReport): string {
+  const shard = report.shard ? `${report.shard.index}/${report.shard.count}` : 'full';
+  return `${report.runner} ${shard} ${report.plan?.fingerprint.slice(0, 8) ?? '-'} ${report.createdAt ?? '-'}`;
 }
 
 /** Each test's outcome in these reports, by file and name. A name seen twice keeps its worst outcome. */
@@ -176,6 +198,7 @@ function buildSchema() {
         tests: int,
         failed: int,
         infra: z.boolean().optional(),
+        reports: z.array(z.string()).optional(),
       }),
     ),
     files: z.custom<Record<string, unknown>>(isObject, 'expected an object of test files'),

@@ -89,6 +89,7 @@ export {
   DEFAULT_WINDOW,
   emptyHistory,
   appendRun,
+  reportId,
   parseHistory,
   serializeHistory,
   type History,

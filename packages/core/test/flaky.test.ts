@@ -42,7 +42,8 @@ function historyOf(
       format: 'shardwise-report',
       version: 1,
       runner: 'vitest',
-      createdAt: `2026-11-${String((i % 28) + 1).padStart(2, '0')}T10:00:00.000Z`,
+      // One end time per run: the history counts a report it already holds only once.
+      createdAt: new Date(Date.UTC(2026, 10, 1, 10) + i * 60_000).toISOString(),
       ...(commit ? { commit } : {}),
       files: [
         {
@@ -122,7 +123,7 @@ describe('detectFlaky: one rule per row', () => {
       failures: 2,
       flipRate: 0.25,
       firstSeen: '2026-11-01T10:00:00.000Z',
-      lastSeen: '2026-11-12T10:00:00.000Z',
+      lastSeen: '2026-11-01T10:11:00.000Z',
       lastFailingCommit: 'c0ffee0011',
     });
   });

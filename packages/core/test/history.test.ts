@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   appendRun,
   mergeReports,
+  reportId,
   parseHistory,
   readHistoryFile,
   serializeHistory,
@@ -14,12 +15,14 @@ import {
   type RunReport,
 } from '../src/index.js';
 
+let ended = 0;
+/** A report of one run; each ends a minute after the last, as separate runs do. */
 function report(tests: ReportedTest[], extra: Partial<RunReport> = {}, hash = 'aaaaaaaaaaaa'): RunReport {
   return {
     format: 'shardwise-report',
     version: 1,
     runner: 'jest',
-    createdAt: '2026-12-01T10:00:00.000Z',
+    createdAt: new Date(Date.UTC(2026, 11, 1, 10) + ended++ * 60_000).toISOString(),
     commit: 'c0ffee01',
     files: [{ file: 'src/a.test.ts', durationMs: 10, status: 'passed', hash, tests }],
     ...extra,
@@ -43,15 +46,17 @@ afterEach(async () => {
 
 describe('appendRun', () => {
   it('records passed, failed and passed-on-retry tests (never a retried pass as a plain pass), not skips', () => {
-    const { history, run } = appendRun(undefined, [
+    const reports = [
       report([
         t('p', 'passed'),
         t('f', 'failed', { attempts: 3 }),
         t('y', 'passed', { attempts: 2, flaky: true }),
         t('s', 'skipped'),
       ]),
-    ]);
-    expect(run).toEqual({ n: 1, at: '2026-12-01T10:00:00.000Z', commit: 'c0ffee01', tests: 3, failed: 1 });
+    ];
+    const { history, run } = appendRun(undefined, reports);
+    expect(run).toMatchObject({ n: 1, commit: 'c0ffee01', tests: 3, failed: 1 });
+    expect(run!.reports).toEqual([reportId(reports[0]!)]);
     expect(history.files.get('src/a.test.ts')).toEqual(
       new Map([
         ['f', [{ n: 1, o: 'f', h: 'aaaaaaaaaaaa' }]],
@@ -82,7 +87,22 @@ describe('appendRun', () => {
     ['all of 9 tests failed: too few to say', 9, 9, false],
   ])('%s', (_name, count, failing, infra) => {
     const tests = Array.from({ length: count }, (_, i) => t(`t${i}`, i < failing ? 'failed' : 'passed'));
-    expect(appendRun(undefined, [report(tests)]).run.infra === true).toBe(infra);
+    expect(appendRun(undefined, [report(tests)]).run!.infra === true).toBe(infra);
+  });
+
+  it('counts a report it already holds once: a merge run again, or a re-run shard merged with the others', () => {
+    const shard = (index: number, at: string) =>
+      report([t('x', 'failed')], { shard: { index, count: 2 }, createdAt: at });
+    const first = [shard(1, '2026-12-01T10:00:00.000Z'), shard(2, '2026-12-01T10:01:00.000Z')];
+    const once = appendRun(undefined, first);
+    const again = appendRun(once.history, first);
+    expect(again.run).toBeUndefined();
+    expect(again.repeated).toBe(2);
+    expect(again.history).toEqual(once.history);
+    // Shard 2 re-run: only its new report is a new run.
+    const rerun = appendRun(once.history, [first[0]!, shard(2, '2026-12-01T11:00:00.000Z')]);
+    expect(rerun.repeated).toBe(1);
+    expect(rerun.run).toMatchObject({ n: 2, tests: 1, failed: 1 });
   });
 
   it('does not let attempts or retry markers into the timing store', () => {
