@@ -140,6 +140,18 @@ describe('shard quarantine (spawned): the one command for a runner whose exit co
       'error shard-quarantine.json: tests[0].added: expected a date as YYYY-MM-DD, got "soon"; each entry is {"file": "src/a.test.ts", "name": "suite > test", "reason": "…", "added": "2026-12-01"} with optional "expires" and "owner"\n',
     );
   });
+
+  it('a truncated quarantine file fails a shard job before anything runs, not on the day a test fails', async () => {
+    const dir = await tempDir({
+      'a.test.ts': '',
+      'shard-quarantine.json': '{"version":1,"tests":[{"file":"a.test.ts",',
+    });
+    const result = await runBin(['files', '--shard', '1/2', 'a.test.ts'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error shard-quarantine\.json: .*\n$/);
+    expect(result.stderr.split('\n')).toHaveLength(2);
+  });
 });
 
 describe('shard files --failed (spawned)', () => {

@@ -8,6 +8,7 @@ import { writeFileAtomic } from './write-file.js';
 import type { PlanRunInput } from './plan-run.js';
 import type { Settings } from './settings.js';
 import { readStoreFile } from './store-file.js';
+import { parseQuarantine } from './quarantine.js';
 
 /**
  * What {@link planRun} needs from the settings and the file system, read once by {@link readRunInputs}:
@@ -40,6 +41,9 @@ export async function readRunInputs(settings: Settings, cwd: string = process.cw
     settings.plan === undefined ? undefined : readPlanFile(settings.plan.path, cwd, settings.plan.source),
   ]);
   if (timings && store === undefined) await checkMissingStore(settings, cwd);
+  // The quarantine file is judged at the end of a run; a broken one fails the job now, before any test
+  // runs, not only on the day a test fails (and never silently when none does).
+  await checkQuarantineFile(settings.quarantine, cwd);
   return {
     store:
       timings === undefined
@@ -130,4 +134,18 @@ export async function writePinnedPlan(
 export function displayPath(file: string, cwd: string = process.cwd()): string {
   const rel = path.relative(cwd, file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** Reads and validates the quarantine file when there is one; throws its one-line error (exit 2). */
+async function checkQuarantineFile(file: string | undefined, cwd: string): Promise<void> {
+  if (file === undefined) return;
+  const name = displayPath(file, cwd);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw readError(name, error, 'quarantine file');
+  }
+  parseQuarantine(text, name);
 }
