@@ -423,7 +423,8 @@ export function wallModelFor(
   }
   let model = runner === undefined ? undefined : models?.get(runner);
   if (runner === undefined && models?.size === 1) model = [...models.values()][0];
-  if (workers === undefined) return model;
+  // Nothing learned and one worker: the wall is the sum, so plan (and label) by sums.
+  if (workers === undefined || (model === undefined && workers === 1)) return model;
   return { ...(model ?? { startupMs: 0, workerStartupMs: 0 }), workers };
 }
 
