@@ -260,13 +260,15 @@ const SHARD_HEADER = ['Shard', 'Files', 'Ran', 'Predicted', 'Actual wall', 'Erro
 
 function PREDICTION_NOTE(shards: readonly ShardRow[]): string {
   return shards.some((s) => s.predicted === 'files')
-    ? 'Predicted: the sum of the planned files (no wall model yet; this merge learns one from the jobs). Actual wall: each job, start-up included.'
-    : 'Predicted: the wall each job was planned with. Actual wall: each job, start-up included, by its runner’s clock.';
+    ? 'Predicted: the sum of the planned files (no wall model yet; this merge learns one from the jobs). Actual wall: each job, start-up included. Error: how much longer (+) or shorter (−) the job took than predicted.'
+    : 'Predicted: the wall each job was planned with. Actual wall: each job, start-up included, by its runner’s clock. Error: how much longer (+) or shorter (−) the job took than predicted.';
 }
 
 function shardCells(s: ShardRow, coverage?: CoverageResult): string[] {
   const error =
-    s.wallMs === null || s.wallMs === 0 ? '-' : signedPercent((s.predictedMs - s.wallMs) / s.wallMs);
+    s.wallMs === null || s.predictedMs === 0
+      ? '-'
+      : signedPercent((s.wallMs - s.predictedMs) / s.predictedMs);
   return [
     coverage ? `${s.index}/${coverage.shardCount}` : String(s.index),
     String(s.planned),
