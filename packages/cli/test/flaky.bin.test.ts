@@ -176,6 +176,26 @@ describe('shard files --failed (spawned)', () => {
 });
 
 describe('flaky history through shard merge', () => {
+  it('a merge run again over the same reports applies nothing twice: not the store, not the history', async () => {
+    const dir = await tempDir();
+    const reports = path.join(dir, '.shardwise/reports');
+    await fs.mkdir(reports, { recursive: true });
+    await fs.writeFile(
+      path.join(reports, 'jest-shard-1-of-1.json'),
+      reportText({ 'src/a.test.ts': { t: 'passed' } }, { createdAt: '2026-12-01T10:00:00.000Z' }),
+    );
+    const first = await runBin(['merge', '--timings', 'shard-timings.json'], { cwd: dir });
+    expect(first.code).toBe(0);
+    const store = await fs.readFile(path.join(dir, 'shard-timings.json'), 'utf8');
+    const history = await fs.readFile(path.join(dir, 'shard-history.json'), 'utf8');
+    const again = await runBin(['merge', '--timings', 'shard-timings.json'], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('1 report(s) were merged before');
+    expect(again.stdout).toContain('nothing new');
+    expect(await fs.readFile(path.join(dir, 'shard-timings.json'), 'utf8')).toBe(store);
+    expect(await fs.readFile(path.join(dir, 'shard-history.json'), 'utf8')).toBe(history);
+  });
+
   it('merge appends each run; the run a test becomes flaky in is named on the terminal and in the step summary', async () => {
     const dir = await tempDir();
     const reports = path.join(dir, '.shardwise/reports');

@@ -8,6 +8,8 @@ import {
   displayPath,
   formatError,
   mergeReports,
+  readHistoryFile,
+  reportId,
   parseReport,
   readFilesWith,
   readStoreFile,
@@ -90,7 +92,10 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
     `${reports.length} report(s); store ${input.storePath}: ${base ? `${base.files.size} entries` : 'missing'}`,
   );
   const coverage = checkCoverage(reports);
-  const result = mergeReports(base, reports, input.options);
+  // Reports the flaky history already holds were merged before (the merge job re-run, or a re-run shard
+  // merged with the others' old reports): their durations are not applied to the store a second time.
+  const fresh = await unmergedReports(ctx, input.history, reports);
+  const result = mergeReports(base, fresh, input.options);
   const write = result.changed || input.out !== input.storePath || base === undefined;
   if (write) await writeStoreFile(input.out, result.store);
   const shards = summarizeShards(coverage, reports, base);
@@ -122,6 +127,24 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   const flakyMarkdown = recorded ? `\n\n${recordedMarkdown(recorded)}` : '';
   await appendStepSummary(ctx, mergeMarkdown(coverage, shards, problems, slowest) + flakyMarkdown);
   return coverage.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
+}
+
+/** The reports the flaky history does not hold yet (all of them without a history). */
+async function unmergedReports(
+  ctx: Context,
+  history: string | undefined,
+  reports: readonly RunReport[],
+): Promise<RunReport[]> {
+  if (history === undefined) return [...reports];
+  const held = await readHistoryFile(history, displayPath(history, ctx.io.cwd));
+  const seen = new Set((held?.runs ?? []).flatMap((r) => r.reports ?? []));
+  const fresh = reports.filter((r) => !seen.has(reportId(r)));
+  if (fresh.length < reports.length) {
+    ctx.note(
+      `${reports.length - fresh.length} report(s) were merged before (${displayPath(history, ctx.io.cwd)} holds them): their durations are not applied again`,
+    );
+  }
+  return fresh;
 }
 
 /**
