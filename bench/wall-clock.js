@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { hashSplit, parseStore, splitWallMs } from '../packages/core/dist/index.js';
 import { SHARDS, cli, copyExample, merge, repo, run, runners } from '../test/loop-harness.js';
+import { median } from './partition.js';
 
 const args = process.argv.slice(2);
 const roundsArg = args.indexOf('--rounds');
@@ -75,10 +76,6 @@ async function predictions(dir) {
   return rows;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const maxOverMean = (xs) => Math.max(...xs) / (xs.reduce((a, b) => a + b, 0) / xs.length);
 const s1 = (ms) => (ms / 1000).toFixed(1);
 

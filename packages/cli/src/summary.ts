@@ -1,6 +1,6 @@
 // @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import { promises as fs } from 'node:fs';
-import type { Plan } from '@shardwise/core';
+import { predictedMs, predictedSpan, type Plan } from '@shardwise/core';
 import type { Context } from './context.js';
 import { formatMs, markdownTable } from './format.js';
 
@@ -22,9 +22,8 @@ export async function appendStepSummary(ctx: Context, markdown: string): Promise
 export function planMarkdown(plan: Plan, title: string, current?: number): string {
   // With a wall model, each job's predicted wall; without, its files' sum.
   const wall = plan.wall;
-  const predicted = (s: Plan['shards'][number]) => (wall ? (s.wallMs ?? 0) : s.estimatedMs);
-  const makespan = wall ? wall.makespanMs : plan.makespanMs;
-  const bound = wall ? wall.lowerBoundMs : plan.lowerBoundMs;
+  const predicted = (s: Plan['shards'][number]) => predictedMs(plan, s);
+  const { makespanMs: makespan, lowerBoundMs: bound } = predictedSpan(plan);
   const mean = plan.shards.reduce((sum, s) => sum + predicted(s), 0) / plan.shardCount;
   const rows = plan.shards.map((s) => {
     const mark = s.index === current ? ' ← this job' : '';

@@ -11,6 +11,8 @@ export {
   ALGORITHM_VERSION,
   shardOf,
   emptyShardCount,
+  predictedMs,
+  predictedSpan,
   type Plan,
   type PlannedShard,
   type PreviousPlan,

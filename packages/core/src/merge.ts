@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ShardwiseError } from './errors.js';
+import { median } from './median.js';
 import { compareCodeUnits } from './paths.js';
 import type { ReportedFile, ReportedTest, RunReport } from './report-format.js';
 import { joinPieces } from './report-pieces.js';
@@ -228,7 +229,7 @@ function applySample(
   } else {
     const window = smoothing.window ?? 5;
     recentMs = [...(old.recentMs ?? [old.durationMs]), ms].slice(-window);
-    durationMs = median(recentMs);
+    durationMs = Math.round(median(recentMs));
   }
   const next: FileTiming = { durationMs, samples, ...seen, ...tests };
   if (recentMs) next.recentMs = recentMs;
@@ -243,12 +244,6 @@ function applySample(
 function storedTest(test: ReportedTest): TestTiming {
   const { attempts: _attempts, flaky: _flaky, ...timing } = test;
   return timing;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
 }
 
 /** The files that exist now, from `currentFiles` or from the complete plans in the reports. */

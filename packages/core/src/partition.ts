@@ -94,25 +94,27 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
 
   // More shards than files: one file per shard is optimal, and the shards past the files stay unlisted.
   const listed = Math.max(1, Math.min(k, n));
-  let schedule = solve(t, listed, lb, seed, lpt);
-  if (previous && listed === k) {
-    const rankOf = new Map<string, number>();
-    for (let pos = 0; pos < n; pos++) rankOf.set(keys[pos]!, pos);
-    const warm = solve(t, k, lb, seed, (s) => warmStart(s, previous, rankOf, options.root));
-    if (warm.critical().load <= schedule.critical().load) schedule = warm;
-  }
-
-  let where: Int32Array = schedule.where;
   const model = options.wall;
-  // With a gap between files, a shard's cost grows with its file count: balance time plus gap per file.
+  // With a gap between files, a shard's cost grows with its file count: balance time plus gap per file
+  // (a plan of its own: the previous plan, a start for sums, is not one for this).
   const gap = model?.fileGapMs ?? 0;
   const tw = gap > 0 ? t.map((d) => d + gap) : t;
   let lbWall = lb;
+  let where: Int32Array;
   if (model && gap > 0 && n > 0) {
     const prefixWall = new Float64Array(n + 1);
     for (let pos = 0; pos < n; pos++) prefixWall[pos + 1] = prefixWall[pos]! + tw[pos]!;
     lbWall = lowerBound(tw, prefixWall, listed);
     where = solve(tw, listed, lbWall, seed, lpt).where;
+  } else {
+    let schedule = solve(t, listed, lb, seed, lpt);
+    if (previous && listed === k) {
+      const rankOf = new Map<string, number>();
+      for (let pos = 0; pos < n; pos++) rankOf.set(keys[pos]!, pos);
+      const warm = solve(t, k, lb, seed, (s) => warmStart(s, previous, rankOf, options.root));
+      if (warm.critical().load <= schedule.critical().load) schedule = warm;
+    }
+    where = schedule.where;
   }
   if (model && model.workers > 1 && n > 0) where = balanceWalls(t, listed, model, where).where;
 

@@ -92,6 +92,20 @@ export function shardOf(plan: Pick<Plan, 'shards'>, index: number): PlannedShard
   return plan.shards[index - 1] ?? { index, estimatedMs: 0, files: [] };
 }
 
+/**
+ * What a plan predicts for a shard: its job's wall under the plan's wall model, else its files' sum. Every
+ * front end shows and compares this one figure.
+ */
+export function predictedMs(plan: Pick<Plan, 'wall'>, shard: PlannedShard): number {
+  return plan.wall ? (shard.wallMs ?? 0) : shard.estimatedMs;
+}
+
+/** The plan's slowest prediction and its proven bound, in the same measure as {@link predictedMs}. */
+export function predictedSpan(plan: Plan): { makespanMs: number; lowerBoundMs: number } {
+  const { makespanMs, lowerBoundMs } = plan.wall ?? plan;
+  return { makespanMs, lowerBoundMs };
+}
+
 /** How many shards of a plan hold no file, listed or past the listed ones. */
 export function emptyShardCount(plan: Pick<Plan, 'shardCount' | 'shards' | 'emptyShards'>): number {
   return plan.emptyShards.length + plan.shardCount - plan.shards.length;

@@ -2,6 +2,7 @@ import type { CoverageResult } from './coverage.js';
 import { DEFAULT_UNKNOWN_MS } from './estimate.js';
 import type { RunReport } from './report-format.js';
 import type { TimingStore } from './store.js';
+import { observeJob } from './wall-model.js';
 
 /** Predicted against actual time of one shard of the reference plan. */
 export interface ShardRow {
@@ -132,11 +133,7 @@ export function explainSlowest(
   let startup = 0;
   let big: { file: string; ms: number } | undefined;
   for (const r of mine) {
-    const timed = r.files.filter((f) => f.startMs !== undefined && f.endMs !== undefined);
-    if (timed.length > 0) {
-      const span = Math.max(...timed.map((f) => f.endMs!)) - Math.min(...timed.map((f) => f.startMs!));
-      startup += Math.max(0, r.job!.wallMs - span);
-    }
+    startup += observeJob(r)?.startupMs ?? 0;
     for (const f of r.files) if (!big || f.durationMs > big.ms) big = { file: f.file, ms: f.durationMs };
   }
   const base = { index: slowest.index, wallMs };

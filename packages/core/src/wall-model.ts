@@ -9,6 +9,7 @@
  * start-up before its first file. Its predicted wall is the start-up plus the finish time of that
  * schedule. Pure; the parameters are learned from recorded reports by {@link learnWallModels}.
  */
+import { median } from './median.js';
 import { compareCodeUnits } from './paths.js';
 import type { ReportedFile, RunReport } from './report-format.js';
 
@@ -253,12 +254,6 @@ export function withoutWorkerStartup(
   if (!observation?.firstFiles.has(file.file)) return file.durationMs;
   const startup = observation.workerStartupMs ?? model?.workerStartupMs ?? 0;
   return Math.max(0, file.durationMs - startup);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

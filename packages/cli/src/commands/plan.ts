@@ -9,6 +9,8 @@ import {
   planJson,
   planLpt,
   planRun,
+  predictedMs,
+  predictedSpan,
   sizeShards,
   writePinnedPlan,
   type RunPlan,
@@ -167,9 +169,8 @@ function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[
   const c = ctx.out;
   // With a wall model, shards are judged by their jobs' predicted walls; without, by their files' sums.
   const wall = plan.wall;
-  const predicted = (s: Plan['shards'][number]) => (wall ? (s.wallMs ?? 0) : s.estimatedMs);
-  const makespan = wall ? wall.makespanMs : plan.makespanMs;
-  const bound = wall ? wall.lowerBoundMs : plan.lowerBoundMs;
+  const predicted = (s: Plan['shards'][number]) => predictedMs(plan, s);
+  const { makespanMs: makespan, lowerBoundMs: bound } = predictedSpan(plan);
   let sumOfShards = 0;
   for (const s of plan.shards) sumOfShards += predicted(s);
   const mean = wall ? sumOfShards / plan.shardCount : plan.totalMs / plan.shardCount;
@@ -323,8 +324,8 @@ function describeComparison(ctx: Context, planned: Planned): string[] {
   // Every split judged by one measure: the wall model's slowest job when there is one, else the sums.
   const judge = (split: { shards: string[][]; makespanMs: number }) =>
     wall ? splitWallMs(split.shards, of, wall) : split.makespanMs;
-  const ours = wall ? wall.makespanMs : plan.makespanMs;
-  const mean = wall ? plan.shards.reduce((sum, s) => sum + (s.wallMs ?? 0), 0) / k : plan.totalMs / k;
+  const ours = predictedSpan(plan).makespanMs;
+  const mean = wall ? plan.shards.reduce((sum, s) => sum + predictedMs(plan, s), 0) / k : plan.totalMs / k;
   const methods: [string, number][] = [
     ['shardwise', ours],
     ['jest --shard', judge(hashSplit(files, of, k, 'jest'))],
@@ -382,8 +383,7 @@ function explainComparison(ctx: Context, planned: Planned, nativeMs: number): st
     planned.inputs.store.state === 'loaded'
       ? `the durations recorded in ${store} (${match.timed} of ${match.files} files timed); nothing was run`
       : `an estimate of ${formatMs(plan.unknownEstimateMs)} per file (no store yet); nothing was run`;
-  const makespan = plan.wall ? plan.wall.makespanMs : plan.makespanMs;
-  const bound = plan.wall ? plan.wall.lowerBoundMs : plan.lowerBoundMs;
+  const { makespanMs: makespan, lowerBoundMs: bound } = predictedSpan(plan);
   const saved = nativeMs - makespan;
   const sooner =
     saved > 0

@@ -1,7 +1,7 @@
 import { EXIT_CODES, JOB_START_ENV, jobStartMs } from '@shardwise/core/light';
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { ShardwiseError, shardOf } from '@shardwise/core';
+import { predictedMs, ShardwiseError, shardOf } from '@shardwise/core';
 import { formatMs } from '../format.js';
 import type { Context } from '../context.js';
 import { cliSettings } from '../inputs.js';
@@ -45,7 +45,7 @@ export async function runCommand(ctx: Context, line: CommandLine): Promise<numbe
   try {
     const code = await spawnForwarding(ctx, command, [...args, ...files], settings.root, env);
     const shard = shardOf(plan, spec.index);
-    const predicted = shard.wallMs ?? shard.estimatedMs;
+    const predicted = predictedMs(plan, shard);
     ctx.note(
       `shard ${spec.index}/${spec.count} took ${formatMs(Date.now() - started)} (predicted ${formatMs(predicted)}${shard.wallMs === undefined ? ', files only: no wall model learned yet' : ''})`,
     );
