@@ -61,9 +61,12 @@ export async function planFromInputs(
     split,
   });
   const { plan } = run;
-  ctx.debug(
-    `plan ${plan.fingerprint}: makespan ${plan.makespanMs}ms, lower bound ${plan.lowerBoundMs}ms, ${plan.unknownFiles.length} unknown`,
-  );
+  // Guarded: the fingerprint is computed on its first read, which `shard files` otherwise never does.
+  if (ctx.verbose) {
+    ctx.debug(
+      `plan ${plan.fingerprint}: makespan ${plan.makespanMs}ms, lower bound ${plan.lowerBoundMs}ms, ${plan.unknownFiles.length} unknown`,
+    );
+  }
   const models = inputs.store.state === 'loaded' ? inputs.store.store.models : undefined;
   if (wallChoice.runner !== undefined && models && models.size > 0 && !models.has(wallChoice.runner)) {
     ctx.note(

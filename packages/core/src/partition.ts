@@ -3,6 +3,7 @@ import { ShardwiseError } from './errors.js';
 import { estimateUnknownMs, estimatorName, type Estimator } from './estimate.js';
 import { planFingerprint } from './fingerprint.js';
 import { iteratedLocalSearch, localSearch, type Budget } from './improve.js';
+import { compareCodeUnits } from './paths.js';
 import { normalizeUnitKey } from './test-key.js';
 import { ALGORITHM_VERSION, type Plan, type PreviousPlan } from './plan.js';
 import { Schedule } from './schedule.js';
@@ -83,14 +84,14 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   const lb = lowerBound(t, prefix, k);
 
   const previous = options.previous?.shards.length === k ? options.previous : undefined;
-  const fingerprint = planFingerprint(keys, known, [
+  const parameters = [
     ALGORITHM_VERSION,
     `shards=${k}`,
     `estimator=${estimatorName(estimator)}`,
     `seed=${seed}`,
     previousDigest(previous),
     ...(options.wall ? [wallDigest(options.wall)] : []),
-  ]);
+  ];
 
   // More shards than files: one file per shard is optimal, and the shards past the files stay unlisted.
   const listed = Math.max(1, Math.min(k, n));
@@ -137,7 +138,7 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   for (const shard of shards) makespanMs = Math.max(makespanMs, shard.estimatedMs);
   const plan: Plan = {
     shardCount: k,
-    fingerprint,
+    fingerprint: '',
     totalMs: prefix[n]!,
     makespanMs,
     lowerBoundMs: lb,
@@ -146,6 +147,9 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
     emptyShards: shards.filter((s) => s.files.length === 0).map((s) => s.index),
     shards,
   };
+  // Computed on first read: `shard files` never reads it, and hashing 100,000 paths costs as much as a
+  // tenth of its run. Reports, plan files and coverage all read it, and get the same value.
+  defineLazy(plan, 'fingerprint', () => planFingerprint(keys, known, parameters));
   if (model) {
     let wallMakespan = 0;
     shards.forEach((shard, s) => {
@@ -161,6 +165,30 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
     };
   }
   return plan;
+}
+
+/**
+ * Replaces `target[key]` with a property computed on its first read (and then kept), still enumerable:
+ * spreads, `JSON.stringify` and equality checks see an ordinary value. It stays writable.
+ */
+function defineLazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
+  let value: T[K] | undefined;
+  let known = false;
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!known) {
+        value = compute();
+        known = true;
+      }
+      return value;
+    },
+    set: (next: T[K]) => {
+      value = next;
+      known = true;
+    },
+  });
 }
 
 function wallDigest(model: WallModel): string {
@@ -285,14 +313,20 @@ function prepare(
   options: PartitionOptions,
   estimator: Estimator,
 ): { keys: string[]; known: Float64Array; unknownMs: number; unknownFiles: string[] } {
-  const raw = normalizeAll(files, options.root);
+  const listed = normalizeAll(files, options.root);
+  const joined = joinInStoreOrder(listed, options.durations);
+  const raw = joined?.keys ?? listed;
   const m = raw.length;
-  const rawKnown = new Float64Array(m);
-  lookUpDurations(raw, rawKnown, options.durations);
+  let rawKnown: Float64Array;
+  if (joined) rawKnown = joined.known;
+  else {
+    rawKnown = new Float64Array(m);
+    lookUpDurations(raw, rawKnown, options.durations);
+  }
 
   // Unknown files (-1) sort after every known one; the whole order is (duration desc, path), so equal
   // paths, which have equal durations, end up next to each other.
-  const { order, duplicates } = orderByDurationThenPath(rawKnown, raw);
+  const { order, duplicates } = orderByDurationThenPath(rawKnown, raw, joined?.unknownFrom ?? m);
   // Preallocated: at a million files, arrays grown by push cost more in copies and GC than the rest.
   const keys = new Array<string>(m);
   let knownSorted = new Float64Array(m);
@@ -339,6 +373,55 @@ function prepare(
     }
   }
   return { keys: mergedKeys, known, unknownMs, unknownFiles };
+}
+
+/** Join from the store's side only when the store is not much larger than the list (a filtered run). */
+const STORE_SIDE_RATIO = 2;
+
+/**
+ * The files and their durations in the store's order (known files), then the files it lacks (unknown, in
+ * path order), or `undefined` when this does not pay. A store written by shardwise lists its keys in path
+ * order, so the known files arrive already sorted by path and the global order needs no string comparison
+ * at all; and each lookup probes with the store's key, whose hash JSON.parse already computed, into a map
+ * built in the list's order. On a cold first call over 100,000 files this costs about half of looking up
+ * every listed path in the store and then sorting runs of equal durations by path.
+ */
+function joinInStoreOrder(
+  listed: readonly string[],
+  durations: Durations | undefined,
+): { keys: string[]; known: Float64Array; unknownFrom: number } | undefined {
+  if (!(durations instanceof Map) || durations.size > listed.length * STORE_SIDE_RATIO) return undefined;
+  const m = listed.length;
+  const where = new Map<string, number>();
+  for (let i = 0; i < m; i++) where.set(listed[i]!, i);
+  // A path listed twice: the general path folds duplicates.
+  if (where.size !== m) return undefined;
+  const found = new Uint8Array(m);
+  const keys = new Array<string>(m);
+  const known = new Float64Array(m);
+  let count = 0;
+  const map = durations as ReadonlyMap<string, number | { readonly durationMs: number }>;
+  // forEach, not for…of: no [key, value] pair per entry (twice as fast on a cold first call).
+  map.forEach((v, key) => {
+    const i = where.get(key);
+    if (i === undefined) return;
+    const d = typeof v === 'object' ? v.durationMs : v;
+    found[i] = 1;
+    keys[count] = key;
+    known[count++] = d >>> 0 === d ? d : checkedDuration(key, d);
+  });
+  const unknownFrom = count;
+  if (count < m) {
+    // Sorted, so that the unknown files' run is in path order too (else the order sorts it).
+    const unknown: string[] = [];
+    for (let i = 0; i < m; i++) if (found[i] === 0) unknown.push(listed[i]!);
+    unknown.sort(compareCodeUnits);
+    for (const key of unknown) {
+      keys[count] = key;
+      known[count++] = -1;
+    }
+  }
+  return { keys, known, unknownFrom };
 }
 
 /**
@@ -392,6 +475,7 @@ const SHORT_RUN = 32;
 function orderByDurationThenPath(
   dur: Float64Array,
   paths: readonly string[],
+  unknownFrom: number,
 ): { order: Uint32Array; duplicates: boolean } {
   const n = dur.length;
   let max = 0;
@@ -412,9 +496,10 @@ function orderByDurationThenPath(
   } else {
     order = new Uint32Array(n).map((_, i) => i).sort((a, b) => dur[b]! - dur[a]! || a - b);
   }
-  // Strictly increasing input: every run is already in path order, and no path repeats.
+  // Strictly increasing input: every run is already in path order, and no path repeats. Files from
+  // `unknownFrom` on are all unknown (one run of their own), so the order may restart there.
   let strictlySorted = true;
-  for (let i = 1; i < n && strictlySorted; i++) strictlySorted = paths[i - 1]! < paths[i]!;
+  for (let i = 1; i < n && strictlySorted; i++) strictlySorted = paths[i - 1]! < paths[i]! || i === unknownFrom;
   if (strictlySorted) return { order, duplicates: false };
 
   const byPath = (a: number, b: number) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0);

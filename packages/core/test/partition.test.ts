@@ -126,6 +126,31 @@ describe('partition: invariants', () => {
     );
   });
 
+  it('gives the same plan for durations in any order: a map in path order (a store), in another order, or a record', () => {
+    fc.assert(
+      fc.property(suiteArb, kArb, fc.nat(), fc.boolean(), (suite, k, seed, twice) => {
+        const names = suite.map((f) => f.name);
+        // Some files listed twice (the map of the list then has fewer entries than the list).
+        const files = twice && names.length > 0 ? [...names, names[seed % names.length]!] : names;
+        const known = suite.filter((f) => f.ms !== undefined).map((f) => [f.name, f.ms!] as const);
+        const shuffled = fc.sample(fc.shuffledSubarray([...known], { minLength: known.length }), {
+          seed,
+          numRuns: 1,
+        })[0]!;
+        const inPathOrder = [...known].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const plans = [
+          new Map(inPathOrder),
+          new Map(shuffled),
+          Object.fromEntries(known) as Record<string, number>,
+          // A store much larger than the list: looked up file by file.
+          new Map([...inPathOrder, ...Array.from({ length: 200 }, (_, i) => [`other/x${i}.test.ts`, i] as const)]),
+        ].map((durations) => partition(files, { shardCount: k, durations }));
+        for (const p of plans.slice(1)) expect(p).toEqual(plans[0]);
+      }),
+      RUNS,
+    );
+  });
+
   it.each([
     ['short runs of equal durations', 3],
     ['runs longer than the insertion-sort limit', 40],
