@@ -1,4 +1,4 @@
-import { parseShardSpec, ShardwiseError, type ShardSpec } from '@shardwise/core';
+import { parseShardSpec, ShardwiseError, type ShardSpec } from '@shardwise/core/planning';
 
 /** A CI provider's parallel-job variables. `base` is the index of the first job (0 or 1). */
 export interface CiProvider {

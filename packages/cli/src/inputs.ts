@@ -9,7 +9,7 @@ import {
   unitKey,
   type Settings,
   type SettingValues,
-} from '@shardwise/core';
+} from '@shardwise/core/planning';
 import type { Context } from './context.js';
 import type { OptionValues } from './options.js';
 import { usageError } from './options.js';

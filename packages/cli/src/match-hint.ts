@@ -1,7 +1,7 @@
 // @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { splitUnitKey } from '@shardwise/core';
+import { splitUnitKey } from '@shardwise/core/planning';
 
 /**
  * Why a store's keys miss the listed test files, and the fix, for `shard plan`/`files`/`run` and

@@ -10,7 +10,7 @@ import {
   type RunPlan,
   type Settings,
   type ShardSpec,
-} from '@shardwise/core';
+} from '@shardwise/core/planning';
 import type { Context } from './context.js';
 import { listFiles } from './inputs.js';
 import { matchHint } from './match-hint.js';

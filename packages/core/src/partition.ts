@@ -7,6 +7,7 @@ import { compareCodeUnits } from './paths.js';
 import { normalizeUnitKey } from './test-key.js';
 import { ALGORITHM_VERSION, type Plan, type PreviousPlan } from './plan.js';
 import { Schedule } from './schedule.js';
+import { StoreEntries } from './store-entries.js';
 import { shardWallMs, wallLowerBound, type WallModel } from './wall-model.js';
 import { balanceWalls } from './wall-partition.js';
 
@@ -314,19 +315,26 @@ function prepare(
   estimator: Estimator,
 ): { keys: string[]; known: Float64Array; unknownMs: number; unknownFiles: string[] } {
   const listed = normalizeAll(files, options.root);
-  const joined = joinInStoreOrder(listed, options.durations);
+  // A list in path order (a glob, a store's own keys) is looked up as it is; any other order is joined
+  // from the store's side, which gives the store's order (path order, when shardwise wrote it).
+  const listInPathOrder = strictlyIncreasing(listed, 0, listed.length);
+  const joined = listInPathOrder ? undefined : joinInStoreOrder(listed, options.durations);
   const raw = joined?.keys ?? listed;
   const m = raw.length;
   let rawKnown: Float64Array;
-  if (joined) rawKnown = joined.known;
-  else {
+  let inPathOrder = listInPathOrder;
+  if (joined) {
+    rawKnown = joined.known;
+    // The unknown files (after the known ones) are sorted already, and have a run of their own.
+    inPathOrder = strictlyIncreasing(raw, 0, joined.unknownFrom);
+  } else {
     rawKnown = new Float64Array(m);
     lookUpDurations(raw, rawKnown, options.durations);
   }
 
   // Unknown files (-1) sort after every known one; the whole order is (duration desc, path), so equal
   // paths, which have equal durations, end up next to each other.
-  const { order, duplicates } = orderByDurationThenPath(rawKnown, raw, joined?.unknownFrom ?? m);
+  const { order, duplicates } = orderByDurationThenPath(rawKnown, raw, inPathOrder);
   // Preallocated: at a million files, arrays grown by push cost more in copies and GC than the rest.
   const keys = new Array<string>(m);
   let knownSorted = new Float64Array(m);
@@ -400,19 +408,21 @@ function joinInStoreOrder(
   const keys = new Array<string>(m);
   const known = new Float64Array(m);
   let count = 0;
-  const map = durations as ReadonlyMap<string, number | { readonly durationMs: number }>;
-  // forEach, not for…of: no [key, value] pair per entry (twice as fast on a cold first call).
-  map.forEach((v, key) => {
+  const stored = inOrder(durations as ReadonlyMap<string, number | { readonly durationMs: number }>);
+  for (let j = 0; j < stored.keys.length; j++) {
+    const key = stored.keys[j]!;
     const i = where.get(key);
-    if (i === undefined) return;
+    if (i === undefined) continue;
+    const v = stored.values[j]!;
     const d = typeof v === 'object' ? v.durationMs : v;
     found[i] = 1;
     keys[count] = key;
     known[count++] = d >>> 0 === d ? d : checkedDuration(key, d);
-  });
+  }
   const unknownFrom = count;
   if (count < m) {
-    // Sorted, so that the unknown files' run is in path order too (else the order sorts it).
+    // Sorted: the unknown files are one run of their own, which must be in path order (the caller checks
+    // only the known files' order).
     const unknown: string[] = [];
     for (let i = 0; i < m; i++) if (found[i] === 0) unknown.push(listed[i]!);
     unknown.sort(compareCodeUnits);
@@ -422,6 +432,22 @@ function joinInStoreOrder(
     }
   }
   return { keys, known, unknownFrom };
+}
+
+/** A map's keys and values as two arrays in its order: a parsed store has them already. */
+function inOrder<V>(map: ReadonlyMap<string, V>): { keys: readonly string[]; values: readonly V[] } {
+  const own =
+    map instanceof StoreEntries ? (map.inStoreOrder() as { keys: string[]; values: V[] }) : undefined;
+  if (own) return own;
+  const keys = new Array<string>(map.size);
+  const values = new Array<V>(map.size);
+  let i = 0;
+  // forEach, not for…of: no [key, value] pair per entry (twice as fast on a cold first call).
+  map.forEach((v, key) => {
+    keys[i] = key;
+    values[i++] = v;
+  });
+  return { keys, values };
 }
 
 /**
@@ -462,20 +488,26 @@ function checkedDuration(key: string, d: number | undefined): number {
   );
 }
 
+/** Whether `paths[from..to)` is strictly increasing (so in path order, with no path twice). */
+function strictlyIncreasing(paths: readonly string[], from: number, to: number): boolean {
+  for (let i = from + 1; i < to; i++) if (!(paths[i - 1]! < paths[i]!)) return false;
+  return true;
+}
+
 /** Runs of equal durations up to this long are put in path order by insertion sort. */
 const SHORT_RUN = 32;
 
 /**
  * Indices sorted by duration descending, then path by code units, and whether any path occurs twice.
  * A packed numeric key (duration, index) sorted as a typed array is several times faster than a comparator
- * at a million files. Within a run of equal durations the indices are in input order, so when the input is
- * sorted by path (globs and stores list files that way) nothing more is needed; otherwise only those runs
+ * at a million files. Within a run of equal durations the indices are in input order, so when each run is
+ * in path order already (`inPathOrder`: a sorted list, or a store in path order) nothing more is needed; otherwise only those runs
  * are sorted by path. The comparator is the fallback for durations too large to pack.
  */
 function orderByDurationThenPath(
   dur: Float64Array,
   paths: readonly string[],
-  unknownFrom: number,
+  inPathOrder: boolean,
 ): { order: Uint32Array; duplicates: boolean } {
   const n = dur.length;
   let max = 0;
@@ -496,11 +528,8 @@ function orderByDurationThenPath(
   } else {
     order = new Uint32Array(n).map((_, i) => i).sort((a, b) => dur[b]! - dur[a]! || a - b);
   }
-  // Strictly increasing input: every run is already in path order, and no path repeats. Files from
-  // `unknownFrom` on are all unknown (one run of their own), so the order may restart there.
-  let strictlySorted = true;
-  for (let i = 1; i < n && strictlySorted; i++) strictlySorted = paths[i - 1]! < paths[i]! || i === unknownFrom;
-  if (strictlySorted) return { order, duplicates: false };
+  // Every run of equal durations in path order already, and no path repeated: nothing more to do.
+  if (inPathOrder) return { order, duplicates: false };
 
   const byPath = (a: number, b: number) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0);
   let duplicates = false;

@@ -143,7 +143,10 @@ describe('partition: invariants', () => {
           new Map(shuffled),
           Object.fromEntries(known) as Record<string, number>,
           // A store much larger than the list: looked up file by file.
-          new Map([...inPathOrder, ...Array.from({ length: 200 }, (_, i) => [`other/x${i}.test.ts`, i] as const)]),
+          new Map([
+            ...inPathOrder,
+            ...Array.from({ length: 200 }, (_, i) => [`other/x${i}.test.ts`, i] as const),
+          ]),
         ].map((durations) => partition(files, { shardCount: k, durations }));
         for (const p of plans.slice(1)) expect(p).toEqual(plans[0]);
       }),
