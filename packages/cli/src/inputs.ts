@@ -173,6 +173,15 @@ export function splitLines(text: string, source = 'file list'): string[] {
     );
   }
   const lines = text.split('\n');
+  // The common list (no CR, no blank line, no surrounding space, ending in one newline) is the split
+  // itself: one check per line and no second array of 100,000 paths.
+  let clean = 0;
+  while (clean < lines.length && startsAndEndsInText(lines[clean]!)) clean++;
+  if (clean === lines.length) return lines;
+  if (clean === lines.length - 1 && lines[clean] === '') {
+    lines.length = clean;
+    return lines;
+  }
   const files: string[] = [];
   for (let line of lines) {
     if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
@@ -184,9 +193,15 @@ export function splitLines(text: string, source = 'file list'): string[] {
   return files;
 }
 
+/** Not empty, and neither its first nor its last character is white space or a control character. */
+function startsAndEndsInText(line: string): boolean {
+  return line.charCodeAt(0) > 32 && line.charCodeAt(line.length - 1) > 32;
+}
+
 async function readListFile(file: string): Promise<string> {
   try {
-    return await fs.readFile(file, 'utf8');
+    // Bytes decoded in one piece (see core's readStoreFile): cheaper for the collector than a decoding read.
+    return (await fs.readFile(file)).toString('utf8');
   } catch (error) {
     throw readError(`--files-from ${file}`, error, 'file list', 'FILE_LIST_INVALID');
   }

@@ -1,4 +1,4 @@
-import { ShardwiseError } from '@shardwise/core/light';
+import { ShardwiseError } from '@shardwise/core/planning';
 
 /** Where a command writes: `process.stdout` / `process.stderr`, or a collector in tests. */
 export interface OutputStream {

@@ -7,7 +7,7 @@ import {
   isDebugEnabled,
   isShardwiseError,
   type Hint,
-} from '@shardwise/core/light';
+} from '@shardwise/core/planning';
 import { createContext, type Context } from './context.js';
 import { processIo, type CliIo } from './io.js';
 import { helpText, parseCommandLine, type CommandLine, type CommandName } from './options.js';

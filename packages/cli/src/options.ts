@@ -1,6 +1,6 @@
 // @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import { parseArgs } from 'node:util';
-import { ShardwiseError } from '@shardwise/core/light';
+import { ShardwiseError } from '@shardwise/core/planning';
 
 /** One command-line option: its type, an optional one-letter alias and the text `--help` shows. */
 export interface OptionSpec {

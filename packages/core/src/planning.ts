@@ -1,11 +1,35 @@
 /**
- * `@shardwise/core/planning`: what a shard job needs to plan its run and nothing more (no merge, no
- * history, no XML import): `shard files` loads only this, and its start-up is part of every CI job.
+ * `@shardwise/core/planning`: what a shard job needs to plan its run, and nothing more (no merge, no
+ * history, no XML import, no report building): `shard files` loads only this, and its start-up is part of
+ * every CI job. Everything here is also exported by the package entry.
  */
-export * from './light.js';
-export { readError, writeError, type ShardwiseErrorOptions, type FailureKind } from './errors.js';
+export {
+  ShardwiseError,
+  isShardwiseError,
+  exitCodeOf,
+  formatError,
+  describeHint,
+  readError,
+  writeError,
+  warningLine,
+  EXIT_CODES,
+  type ShardwiseErrorCode,
+  type ShardwiseErrorOptions,
+  type FailureKind,
+  type Hint,
+  type HintRenderer,
+} from './errors.js';
+export { normalizePath, isAbsolutePath, unitKey, splitUnitKey, compareCodeUnits } from './paths.js';
+export { parseEstimator, estimatorName, type Estimator } from './estimate.js';
+export {
+  resolveSettings,
+  isDebugEnabled,
+  type Settings,
+  type SettingSource,
+  type SettingValues,
+  type ResolveSettingsInput,
+} from './settings.js';
 export { parseShardSpec, makeShardSpec, type ShardSpec } from './shard-spec.js';
-export type { ResolveSettingsInput } from './settings.js';
 export {
   planRun,
   describeDiagnostic,

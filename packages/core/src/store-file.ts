@@ -10,7 +10,9 @@ import { writeFileAtomic } from './write-file.js';
 export async function readStoreFile(file: string, name: string = file): Promise<TimingStore | undefined> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    // Read as bytes, then decoded in one piece: one flat string outside the young generation, where the
+    // chunks of a decoding read would be copied by every collection while JSON.parse fills the heap.
+    text = (await fs.readFile(file)).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw readError(name, error, 'timing store', 'INVALID_OPTION', { kind: 'store' });

@@ -1,4 +1,4 @@
-import { EXIT_CODES } from '@shardwise/core/light';
+import { EXIT_CODES } from '@shardwise/core/planning';
 import type { Context } from '../context.js';
 import { cliSettings } from '../inputs.js';
 import { usageError, type CommandLine } from '../options.js';
