@@ -69,10 +69,15 @@ function improveCritical(s: Schedule, c: number, L: number, budget: Budget): boo
     let bestG = -1;
     let swapScore = L;
     let previous = -1;
+    // No swap with x scores below (L + load)/2, nor below its ceiling when durations are whole ms. A later
+    // pair replaces the best only with a strictly lower score, so once a pair reaches that floor the rest
+    // of the scan cannot change the choice: stop there (same result, a fraction of the work).
+    const floor = s.integral ? Math.ceil((L + load[x]!) / 2) : (L + load[x]!) / 2;
     // The best partner of f is the file of x closest to tf − gap/2. Both lists are longest first, so that
     // target only falls as f advances: one pointer walks x's list once (a merge, not a search per file).
     let j = 0;
-    for (const f of cm) {
+    for (let i = 0; i < cm.length; i++) {
+      const f = cm[i]!;
       const tf = t[f]!;
       if (tf === previous) continue; // same duration, same outcome
       previous = tf;
@@ -89,6 +94,16 @@ function improveCritical(s: Schedule, c: number, L: number, budget: Budget): boo
           bestF = f;
           bestG = xm[g]!;
         }
+      }
+      if (swapScore <= floor) {
+        // The budget is charged as for the whole scan, so that a plan never depends on this shortcut.
+        for (let r = i + 1; r < cm.length; r++) {
+          if (t[cm[r]!] !== previous) {
+            previous = t[cm[r]!]!;
+            budget.left--;
+          }
+        }
+        break;
       }
     }
     if (bestF >= 0) {

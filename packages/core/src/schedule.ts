@@ -16,12 +16,28 @@ export class Schedule {
   /** Shard of each position, -1 while unassigned. */
   readonly where: Int32Array;
 
+  /** Whether every duration is a whole number (see {@link Schedule.integral}), once asked. */
+  #integral: boolean | undefined;
+
   constructor(t: Float64Array, k: number) {
     this.k = k;
     this.t = t;
     this.load = new Float64Array(k);
     this.members = Array.from({ length: k }, () => []);
     this.where = new Int32Array(t.length).fill(-1);
+  }
+
+  /**
+   * Whether every duration is a whole number of ms (recorded durations always are; estimates and pieces
+   * usually): then every load and every difference is whole too, which bounds what a swap can reach.
+   */
+  get integral(): boolean {
+    if (this.#integral === undefined) {
+      let whole = true;
+      for (let pos = 0; pos < this.t.length && whole; pos++) whole = Number.isInteger(this.t[pos]);
+      this.#integral = whole;
+    }
+    return this.#integral;
   }
 
   /** Appends a file; callers that add in position order keep `members` sorted for free. */
