@@ -209,20 +209,19 @@ function solve(t: Float64Array, k: number, lb: number, seed: number, start: (s: 
 }
 
 /**
- * Longest processing time first: each file, longest first, to the lightest shard (lowest index on ties).
- * The assignment is collected in a typed array and the shards' lists are built in one pass at the end.
+ * Longest processing time first: each file, longest first, to the lightest shard (lowest index on ties),
+ * appended to a fresh schedule as it goes (position order, so every shard's list stays sorted).
  */
 function lpt(s: Schedule): void {
   const { k, t } = s;
   const n = t.length;
-  const where = new Int32Array(n);
   // A binary min-heap of shards by (load, index), as two parallel arrays. Loads all 0: the shards in index
   // order already form a heap.
   const heapLoad = new Float64Array(k);
   const heapShard = Int32Array.from({ length: k }, (_, i) => i);
   for (let pos = 0; pos < n; pos++) {
     const shard = heapShard[0]!;
-    where[pos] = shard;
+    s.append(pos, shard);
     // Sift the top down with its new load.
     const load = heapLoad[0]! + t[pos]!;
     let i = 0;
@@ -243,7 +242,6 @@ function lpt(s: Schedule): void {
     heapLoad[i] = load;
     heapShard[i] = shard;
   }
-  s.restore(where);
 }
 
 /** The stability option: keep every surviving file where it was, then place new files as LPT would. */
