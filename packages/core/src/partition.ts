@@ -174,20 +174,21 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
  */
 function defineLazy<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): void {
   let value: T[K] | undefined;
-  let known = false;
+  // Dropped once the value is known, and with it what it holds (the plan's keys and durations).
+  let pending: (() => T[K]) | undefined = compute;
   Object.defineProperty(target, key, {
     enumerable: true,
     configurable: true,
     get: () => {
-      if (!known) {
-        value = compute();
-        known = true;
+      if (pending) {
+        value = pending();
+        pending = undefined;
       }
       return value;
     },
     set: (next: T[K]) => {
       value = next;
-      known = true;
+      pending = undefined;
     },
   });
 }

@@ -174,6 +174,24 @@ describe('partition: invariants', () => {
     }
   });
 
+  it('computes the fingerprint on first read, as an ordinary value everywhere it is read', () => {
+    const durations = { 'a.test.ts': 3000, 'b.test.ts': 2000, 'c.test.ts': 1000 };
+    const p = partition(['c.test.ts', 'a.test.ts', 'b.test.ts'], { shardCount: 2, durations });
+    const fingerprint = p.fingerprint;
+    expect(fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(p.fingerprint).toBe(fingerprint);
+    expect(Object.keys(p)).toContain('fingerprint');
+    expect((JSON.parse(JSON.stringify(p)) as Plan).fingerprint).toBe(fingerprint);
+    expect({ ...p }.fingerprint).toBe(fingerprint);
+    expect(structuredClone(p).fingerprint).toBe(fingerprint);
+    // Read first through a copy: the same value.
+    const q = partition(['a.test.ts', 'b.test.ts', 'c.test.ts'], { shardCount: 2, durations });
+    expect(JSON.parse(JSON.stringify(q))).toEqual(JSON.parse(JSON.stringify(p)));
+    // Still writable, as a plain field would be.
+    q.fingerprint = 'pinned';
+    expect(q.fingerprint).toBe('pinned');
+  });
+
   it('changes the fingerprint when an input changes, and not otherwise', () => {
     fc.assert(
       fc.property(suiteArb, kArb, fc.nat(), (suite, k, pick) => {
