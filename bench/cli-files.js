@@ -1,5 +1,5 @@
 // CLI speed: `shard files --shard 3/64 --files-from LIST` on a 100,000-file store, against a bare `node -e`
-// that only reads and JSON.parses the same store and list. Target (issue 3): median ratio ≤ 2.5×.
+// that only reads and JSON.parses the same store and list. Target (issues 3 and 9): median ratio ≤ 2.5×.
 //
 //   node bench/cli-files.js            (build first: npx tsc -b)
 //
@@ -96,7 +96,6 @@ try {
     [/^command/, 'modules loaded'],
     [/^--files-from/, 'list read'],
     [/^store/, 'store read + validated'],
-    [/^partition/, 'durations map built'],
     [/^plan/, 'partitioned'],
   ];
   const stages = [...verbose.stderr.matchAll(/shardwise\s+(\d+)ms (.*)/g)]

@@ -3,24 +3,8 @@
  * history, no XML import, no report building): `shard files` loads only this, and its start-up is part of
  * every CI job. Everything here is also exported by the package entry.
  */
-export {
-  ShardwiseError,
-  isShardwiseError,
-  exitCodeOf,
-  formatError,
-  describeHint,
-  readError,
-  writeError,
-  warningLine,
-  EXIT_CODES,
-  type ShardwiseErrorCode,
-  type ShardwiseErrorOptions,
-  type FailureKind,
-  type Hint,
-  type HintRenderer,
-} from './errors.js';
-export { normalizePath, isAbsolutePath, unitKey, splitUnitKey, compareCodeUnits } from './paths.js';
-export { parseEstimator, estimatorName, type Estimator } from './estimate.js';
+export * from './errors.js';
+export * from './paths.js';
 export {
   resolveSettings,
   isDebugEnabled,
