@@ -328,7 +328,9 @@ function prepare(
     inPathOrder = strictlyIncreasing(raw, 0, joined.unknownFrom);
   } else {
     rawKnown = new Float64Array(m);
-    lookUpDurations(raw, rawKnown, options.durations);
+    // Both in path order (a sorted list against a store shardwise wrote): merged, with no lookup at all.
+    const merged = listInPathOrder && mergeDurations(raw, rawKnown, options.durations);
+    if (!merged) lookUpDurations(raw, rawKnown, options.durations);
   }
 
   // Unknown files (-1) sort after every known one; the whole order is (duration desc, path), so equal
@@ -431,6 +433,40 @@ function joinInStoreOrder(
     }
   }
   return { keys, known, unknownFrom };
+}
+
+/**
+ * Fills `out[i]` with the recorded duration of `sorted[i]` (a strictly increasing list), or -1, by walking
+ * the map's keys beside it, and returns true; returns false, having filled nothing reliable, as soon as
+ * the map's keys turn out not to be in path order (the caller then looks every file up).
+ */
+function mergeDurations(
+  sorted: readonly string[],
+  out: Float64Array,
+  durations: Durations | undefined,
+): boolean {
+  if (!(durations instanceof Map) || durations.size > sorted.length * STORE_SIDE_RATIO) return false;
+  const stored = inOrder(durations as ReadonlyMap<string, number | { readonly durationMs: number }>);
+  const { keys, values } = stored;
+  let j = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const file = sorted[i]!;
+    // Skip the store's keys below this file, checking as they pass that they rise.
+    while (j < keys.length && keys[j]! < file) {
+      if (j > 0 && !(keys[j - 1]! < keys[j]!)) return false;
+      j++;
+    }
+    if (j < keys.length && keys[j] === file) {
+      if (j > 0 && !(keys[j - 1]! < file)) return false;
+      const v = values[j]!;
+      const d = typeof v === 'object' ? v.durationMs : v;
+      out[i] = d >>> 0 === d ? d : checkedDuration(file, d);
+      j++;
+    } else out[i] = -1;
+  }
+  // The keys after the last file: one out of order there could have held a listed file earlier on.
+  for (; j < keys.length; j++) if (j > 0 && !(keys[j - 1]! < keys[j]!)) return false;
+  return true;
 }
 
 /** A map's keys and values as two arrays in its order: a parsed store has them already. */
