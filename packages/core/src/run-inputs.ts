@@ -7,7 +7,7 @@ import { parsePlan, parsePlanText, serializePlanFile, type PlanFile } from './pl
 import { writeFileAtomic } from './write-file.js';
 import type { PlanRunInput } from './plan-run.js';
 import type { Settings } from './settings.js';
-import { readStoreFile } from './store-file.js';
+import { readStoreView } from './store-file.js';
 import { parseQuarantine } from './quarantine.js';
 
 /**
@@ -32,7 +32,7 @@ export async function readRunInputs(settings: Settings, cwd: string = process.cw
   // rule can fail the job of a plan that was made already.
   const timings = settings.plan === undefined ? settings.timings : undefined;
   const [store, previous, pinned] = await Promise.all([
-    timings === undefined ? undefined : readStoreFile(timings.path, displayPath(timings.path, cwd)),
+    timings === undefined ? undefined : readStoreView(timings.path, displayPath(timings.path, cwd)),
     settings.previous === undefined
       ? undefined
       : 'value' in settings.previous

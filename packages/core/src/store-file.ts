@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { readError } from './errors.js';
-import { parseStore, serializeStore, type TimingStore } from './store.js';
+import { parseStore, parseStoreView, serializeStore, type TimingStore } from './store.js';
 import { writeFileAtomic } from './write-file.js';
 
 /**
@@ -8,16 +8,29 @@ import { writeFileAtomic } from './write-file.js';
  * unreadable or invalid one throws a {@link ShardwiseError} naming the file as `name` (default: `file`).
  */
 export async function readStoreFile(file: string, name: string = file): Promise<TimingStore | undefined> {
-  let text: string;
+  const text = await readStoreText(file, name);
+  return text === undefined ? undefined : parseStore(text, name);
+}
+
+/**
+ * {@link readStoreFile} for a job that only plans (internal: see `parseStoreView`): the store's entries are
+ * read where JSON.parse left them.
+ */
+export async function readStoreView(file: string, name: string = file): Promise<TimingStore | undefined> {
+  const text = await readStoreText(file, name);
+  return text === undefined ? undefined : parseStoreView(text, name);
+}
+
+/** The store's text, or `undefined` when there is no file. */
+async function readStoreText(file: string, name: string): Promise<string | undefined> {
   try {
     // Read as bytes, then decoded in one piece: one flat string outside the young generation, where the
     // chunks of a decoding read would be copied by every collection while JSON.parse fills the heap.
-    text = (await fs.readFile(file)).toString('utf8');
+    return (await fs.readFile(file)).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw readError(name, error, 'timing store', 'INVALID_OPTION', { kind: 'store' });
   }
-  return parseStore(text, name);
 }
 
 /** Serializes a store and writes it atomically. */

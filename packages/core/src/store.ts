@@ -136,6 +136,19 @@ export function emptyStore(): TimingStore {
  * // { durationMs: 120, samples: 1 }
  */
 export function parseStore(text: string, source = 'timing store'): TimingStore {
+  return parseStoreAs(text, source, false);
+}
+
+/**
+ * {@link parseStore} for a job that only plans: the same validation and errors, but `files` reads the
+ * parsed JSON itself (a {@link StoreEntries}) and becomes an ordinary map only when written to. Internal:
+ * a structured clone of an unwritten one would see an empty map.
+ */
+export function parseStoreView(text: string, source = 'timing store'): TimingStore {
+  return parseStoreAs(text, source, true);
+}
+
+function parseStoreAs(text: string, source: string, view: boolean): TimingStore {
   const options = { file: source, hint: { kind: 'store' } } as const;
   const parsed = parseJson(text);
   if (!parsed.ok) {
@@ -188,8 +201,14 @@ export function parseStore(text: string, source = 'timing store'): TimingStore {
       );
     }
   }
-  // A map over the parsed object itself: no copy of 100,000 entries for a job that only reads them.
-  const files = new StoreEntries(keys, values, entries as Record<string, FileTiming>);
+  // For planning, a map over the parsed object itself: no copy of 100,000 entries for a job that only
+  // reads them.
+  let files: Map<string, FileTiming>;
+  if (view) files = new StoreEntries(keys, values, entries as Record<string, FileTiming>);
+  else {
+    files = new Map();
+    for (let i = 0; i < keys.length; i++) files.set(keys[i]!, values[i]!);
+  }
   const store: TimingStore = { version: STORE_VERSION, files };
   if (isPlainObject(value) && value.model !== undefined) store.models = parseModels(value.model, source);
   return store;

@@ -39,7 +39,7 @@ describe('readStoreFile / writeStoreFile', () => {
     const file = path.join(dir, 'nested', 'dir', 'shard-timings.json');
     await writeStoreFile(file, store);
     expect(await fs.readFile(file, 'utf8')).toBe(serializeStore(store));
-    expect(new Map((await readStoreFile(file))!.files)).toEqual(store.files);
+    expect((await readStoreFile(file))!.files).toEqual(store.files);
     expect(await fs.readdir(path.dirname(file))).toEqual(['shard-timings.json']);
   });
 
