@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 
 /**
  * The fingerprint of a plan: a SHA-256 of the algorithm's parameters, of every file and of its recorded
- * duration (a little-endian double, -1 when unknown), 16 hex digits. `keys` come in the partitioner's
- * global order (duration descending, then path by code units), which depends only on the set of inputs,
- * never on their order, so no separate sort is needed.
+ * duration (a little-endian double, -1 when unknown), 16 hex digits. `keys` come in path order (by code
+ * units, each once), which depends only on the set of inputs, never on their order; it is also the order
+ * in which the list and the store usually hold them, so the paths are read from memory in sequence.
  */
 export function planFingerprint(
   keys: readonly string[],

@@ -76,7 +76,7 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   const estimator = options.estimator ?? 'mean';
   const seed = options.seed ?? 1;
 
-  const { keys, known, unknownMs, unknownFiles } = prepare(files, options, estimator);
+  const { keys, known, unknownMs, unknownFiles, byPath } = prepare(files, options, estimator);
   const n = keys.length;
   // Files are numbered by their place in the global order (duration descending, then path by code units).
   const t = unknownFiles.length === 0 ? known : known.map((d) => (d < 0 ? unknownMs : d));
@@ -150,7 +150,10 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   };
   // Computed on first read: `shard files` never reads it, and hashing 100,000 paths costs as much as a
   // tenth of its run. Reports, plan files and coverage all read it, and get the same value.
-  defineLazy(plan, 'fingerprint', () => planFingerprint(keys, known, parameters));
+  defineLazy(plan, 'fingerprint', () => {
+    const { paths, durations } = byPath();
+    return planFingerprint(paths, durations, parameters);
+  });
   if (model) {
     let wallMakespan = 0;
     shards.forEach((shard, s) => {
@@ -312,7 +315,13 @@ function prepare(
   files: Iterable<string>,
   options: PartitionOptions,
   estimator: Estimator,
-): { keys: string[]; known: Float64Array; unknownMs: number; unknownFiles: string[] } {
+): {
+  keys: string[];
+  known: Float64Array;
+  unknownMs: number;
+  unknownFiles: string[];
+  byPath: () => ByPath;
+} {
   const listed = normalizeAll(files, options.root);
   // A list in path order (a glob, a store's own keys) is looked up as it is; any other order is joined
   // from the store's side, which gives the store's order (path order, when shardwise wrote it).
@@ -358,7 +367,16 @@ function prepare(
   keys.length = count;
   knownSorted = knownSorted.subarray(0, count);
   const unknownMs = estimateUnknownMs(knownSorted, estimator);
-  if (unknownFiles.length === 0) return { keys, known: knownSorted, unknownMs, unknownFiles };
+  // The same files in path order, for the fingerprint, when it is read: the list or the store has it
+  // already in the common cases (a sort is left for the rest).
+  const byPath = (globalKeys: readonly string[], globalKnown: Float64Array) => (): ByPath => {
+    if (!joined && listInPathOrder) return { paths: raw, durations: rawKnown };
+    if (joined && inPathOrder) return mergeRuns(raw, rawKnown, joined.unknownFrom);
+    return sortByPath(globalKeys, globalKnown);
+  };
+  if (unknownFiles.length === 0) {
+    return { keys, known: knownSorted, unknownMs, unknownFiles, byPath: byPath(keys, knownSorted) };
+  }
 
   // Merge the unknown files (all at the estimate, sorted by path) into place: after the longer known
   // files, among the known files of the same duration by path, before the shorter ones.
@@ -381,7 +399,38 @@ function prepare(
       known[pos] = -1;
     }
   }
-  return { keys: mergedKeys, known, unknownMs, unknownFiles };
+  return { keys: mergedKeys, known, unknownMs, unknownFiles, byPath: byPath(mergedKeys, known) };
+}
+
+/** Files in path order (by code units, each once) and their recorded durations (-1: unknown). */
+interface ByPath {
+  paths: readonly string[];
+  durations: Float64Array;
+}
+
+/** Two runs that are each in path order, `[0, from)` and `[from, n)`, merged into one. */
+function mergeRuns(paths: readonly string[], durations: Float64Array, from: number): ByPath {
+  const n = paths.length;
+  if (from === n) return { paths, durations };
+  const out = new Array<string>(n);
+  const outDurations = new Float64Array(n);
+  let a = 0;
+  let b = from;
+  for (let i = 0; i < n; i++) {
+    const j = b === n || (a < from && paths[a]! < paths[b]!) ? a++ : b++;
+    out[i] = paths[j]!;
+    outDurations[i] = durations[j]!;
+  }
+  return { paths: out, durations: outDurations };
+}
+
+/** Files in any order, each once, put in path order (the uncommon inputs: an unsorted store, duplicates). */
+function sortByPath(paths: readonly string[], durations: Float64Array): ByPath {
+  const order = Array.from(paths.keys()).sort((a, b) => compareCodeUnits(paths[a]!, paths[b]!));
+  return {
+    paths: order.map((i) => paths[i]!),
+    durations: Float64Array.from(order, (i) => durations[i]!),
+  };
 }
 
 /** Join from the store's side only when the store is not much larger than the list (a filtered run). */
