@@ -323,8 +323,9 @@ function prepare(
   byPath: () => ByPath;
 } {
   const listed = normalizeAll(files, options.root);
-  // A list in path order (a glob, a store's own keys) is looked up as it is; any other order is joined
-  // from the store's side, which gives the store's order (path order, when shardwise wrote it).
+  // A list in path order (`git ls-files`, a store's own keys) keeps its order: merged with a store in
+  // path order, else looked up. Any other order is joined from the store's side, which gives the store's
+  // order (path order, when shardwise wrote it).
   const listInPathOrder = strictlyIncreasing(listed, 0, listed.length);
   const joined = listInPathOrder ? undefined : joinInStoreOrder(listed, options.durations);
   const raw = joined?.keys ?? listed;
