@@ -1,6 +1,6 @@
 // @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import { EXIT_CODES } from '@shardwise/core/light';
-import { compareCodeUnits, failuresOf, splitUnitKey } from '@shardwise/core';
+import { compareCodeUnits, failuresOf, testFileOf } from '@shardwise/core';
 import type { Context } from './context.js';
 import { usageError, type OptionValues } from './options.js';
 import { readReportArgs } from './report-args.js';
@@ -21,21 +21,17 @@ export async function failedFilesCommand(
   if (args.length === 0)
     throw usageError('shard files --failed: name the reports (REPORT|DIR…), e.g. .shardwise/reports');
   const reports = await readReportArgs(ctx, args, 'shard files --failed');
-  const failed = new Map<string, Set<string>>();
-  const files = reports.flatMap((r) => r.files);
-  const { tests, files: bare } = failuresOf(files);
-  for (const file of [...bare, ...files.filter((f) => f.status === 'failed').map((f) => f.file)]) {
-    if (!failed.has(file)) failed.set(file, new Set());
-  }
-  for (const t of tests) {
-    const names = failed.get(t.file) ?? new Set<string>();
-    failed.set(t.file, names.add(t.name));
-  }
+  // By test file (a Playwright unit's key also names its project and titles): the failed tests' names.
   const byPath = new Map<string, Set<string>>();
-  for (const [key, names] of failed) {
-    const file = splitUnitKey(key).path;
-    byPath.set(file, new Set([...(byPath.get(file) ?? []), ...names]));
-  }
+  const namesOf = (key: string) => {
+    const file = testFileOf(key);
+    const names = byPath.get(file) ?? new Set<string>();
+    byPath.set(file, names);
+    return names;
+  };
+  const files = reports.flatMap((r) => r.files);
+  for (const f of files) if (f.status === 'failed') namesOf(f.file);
+  for (const t of failuresOf(files).tests) namesOf(t.file).add(t.name);
   const paths = [...byPath.keys()].sort(compareCodeUnits);
   if (values.json) {
     const list = paths.map((file) => ({ file, tests: [...byPath.get(file)!].sort(compareCodeUnits) }));

@@ -4,9 +4,9 @@ import {
   detectFlaky,
   displayPath,
   newlyFlaky,
-  readHistoryFile,
   writeHistoryFile,
   type FlakyTest,
+  type History,
   type HistoryRun,
   type RunReport,
 } from '@shardwise/core';
@@ -28,16 +28,16 @@ export interface RecordedRun {
 }
 
 /**
- * Appends the reports as one run to the history file (created when missing, written atomically) and
+ * Appends the reports as one run to the history `base` read from `file` (created when missing, written atomically) and
  * detects flaky tests before and after, so a merge can say which tests became flaky in this run.
  */
 export async function recordRun(
   ctx: Context,
   file: string,
   reports: readonly RunReport[],
+  base: History | undefined,
 ): Promise<RecordedRun> {
   const name = displayPath(file, ctx.io.cwd);
-  const base = await readHistoryFile(file, name);
   const before = base ? detectFlaky(base) : [];
   const { history, run, repeated } = appendRun(base, reports);
   if (run) await writeHistoryFile(file, history);

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { parseStore } from '@shardwise/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, runBin, runMain, tempDir } from './helpers.js';
 
@@ -173,6 +174,20 @@ describe('shard files --failed (spawned)', () => {
       { file: 'src/b.test.ts', tests: ['b > x'] },
     ]);
   });
+
+  it('names the file of a Playwright unit, whose key also holds its project and titles', async () => {
+    const dir = await tempDir({
+      'r/p.json': reportText({
+        'api|tests/cart.spec.ts › checkout': { 'checkout › pays': 'failed' },
+        'api|tests/cart.spec.ts › refunds': { 'refunds › undo': 'failed', 'refunds › ok': 'passed' },
+      }),
+    });
+    const json = await runBin(['files', '--failed', '--json', 'r'], { cwd: dir });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { file: 'tests/cart.spec.ts', tests: ['checkout › pays', 'refunds › undo'] },
+    ]);
+  });
 });
 
 describe('flaky history through shard merge', () => {
@@ -193,6 +208,12 @@ describe('flaky history through shard merge', () => {
     expect(again.stderr).toContain('1 report(s) were merged before');
     expect(again.stdout).toContain('nothing new');
     expect(await fs.readFile(path.join(dir, 'shard-timings.json'), 'utf8')).toBe(store);
+    expect(await fs.readFile(path.join(dir, 'shard-history.json'), 'utf8')).toBe(history);
+    // Into a store that does not exist yet (a moved or mistyped path): every report, never an empty store.
+    const elsewhere = await runBin(['merge', '--timings', 'other-timings.json'], { cwd: dir });
+    expect(elsewhere.code).toBe(0);
+    const other = parseStore(await fs.readFile(path.join(dir, 'other-timings.json'), 'utf8'));
+    expect([...other.files.keys()]).toEqual(['src/a.test.ts']);
     expect(await fs.readFile(path.join(dir, 'shard-history.json'), 'utf8')).toBe(history);
   });
 

@@ -69,6 +69,15 @@ export function emptyHistory(): History {
 }
 
 /**
+ * The reports a history does not hold yet (all of them without a history): the ones a merge has not
+ * applied before (a merge job run again, or a re-run shard merged with the others' old reports).
+ */
+export function unrecordedReports(history: History | undefined, reports: readonly RunReport[]): RunReport[] {
+  const seen = new Set((history?.runs ?? []).flatMap((r) => r.reports ?? []));
+  return reports.filter((r) => !seen.has(reportId(r)));
+}
+
+/**
  * Appends one run (the reports of one pipeline) to a history. Pure: returns a new history and the run.
  * Each test keeps its last `window` records; a test not seen for five windows of runs is dropped (deleted
  * or renamed tests); runs no record refers to are dropped.
@@ -83,16 +92,9 @@ export function appendRun(
 ): { history: History; run: HistoryRun | undefined; repeated: number } {
   const window = options.window ?? DEFAULT_WINDOW;
   const n = (base?.runs.at(-1)?.n ?? 0) + 1;
-  const seen = new Set((base?.runs ?? []).flatMap((r) => r.reports ?? []));
-  const fresh = reports.filter((r) => !seen.has(reportId(r)));
+  const fresh = unrecordedReports(base, reports);
   const repeated = reports.length - fresh.length;
-  if (fresh.length === 0) {
-    return {
-      history: base ?? { version: HISTORY_VERSION, runs: [], files: new Map() },
-      run: undefined,
-      repeated,
-    };
-  }
+  if (fresh.length === 0) return { history: base ?? emptyHistory(), run: undefined, repeated };
   const outcomes = runOutcomes(fresh);
   let failed = 0;
   for (const tests of outcomes.values()) for (const t of tests.values()) if (t.o === 'f') failed++;

@@ -90,6 +90,7 @@ export {
   HISTORY_VERSION,
   DEFAULT_WINDOW,
   emptyHistory,
+  unrecordedReports,
   appendRun,
   reportId,
   parseHistory,

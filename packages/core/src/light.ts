@@ -19,7 +19,7 @@ export {
   type HintRenderer,
 } from './errors.js';
 export { normalizePath, isAbsolutePath, unitKey, splitUnitKey, compareCodeUnits } from './paths.js';
-export { testUnitKey, splitTestKey, normalizeUnitKey, TITLE_SEPARATOR } from './test-key.js';
+export { testUnitKey, splitTestKey, testFileOf, normalizeUnitKey, TITLE_SEPARATOR } from './test-key.js';
 export { parseEstimator, estimatorName, type Estimator } from './estimate.js';
 export {
   resolveSettings,

@@ -370,8 +370,11 @@ function prepare(
   const unknownMs = estimateUnknownMs(knownSorted, estimator);
   // The same files in path order, for the fingerprint, when it is read: the list or the store has it
   // already in the common cases (a sort is left for the rest).
+  // `raw` may be the caller's own array (normalizeAll returns it when nothing needs normalizing): copied
+  // now, so that changing it after planning cannot change the fingerprint read later.
+  const sortedList = !joined && listInPathOrder ? (raw === files ? raw.slice() : raw) : undefined;
   const byPath = (globalKeys: readonly string[], globalKnown: Float64Array) => (): ByPath => {
-    if (!joined && listInPathOrder) return { paths: raw, durations: rawKnown };
+    if (sortedList) return { paths: sortedList, durations: rawKnown };
     if (joined && inPathOrder) return mergeRuns(raw, rawKnown, joined.unknownFrom);
     return sortByPath(globalKeys, globalKnown);
   };

@@ -5,9 +5,10 @@
  */
 import { ShardwiseError } from './errors.js';
 import { describeIssue, loadZod, parseJson } from './json-text.js';
-import { compareCodeUnits, splitUnitKey } from './paths.js';
+import { compareCodeUnits } from './paths.js';
 import type { ReportedFile } from './report-format.js';
 import { DEFAULT_QUARANTINE_FILE } from './settings.js';
+import { testFileOf } from './test-key.js';
 import { rejectNewerVersion } from './store.js';
 
 export const QUARANTINE_VERSION = 1;
@@ -199,7 +200,7 @@ export function judgeFailures(
   const { tests, files: blockingFiles } = failuresOf(files);
   const verdict: QuarantineVerdict = { ok: false, quarantined: [], expired: [], blocking: [], blockingFiles };
   for (const test of tests) {
-    const path = splitUnitKey(test.file).path;
+    const path = testFileOf(test.file);
     const entry = quarantine.tests.find(
       (e) => e.name === test.name && (e.file === test.file || e.file === path),
     );

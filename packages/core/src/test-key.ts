@@ -9,7 +9,7 @@
  * They live in the same store as file keys. Only the file part is a path: normalizing a key never touches
  * the titles, so a title with a URL (`GET http://x//y`) or a backslash stays exactly as the runner wrote it.
  */
-import { normalizePath, TITLE_SEPARATOR } from './paths.js';
+import { normalizePath, splitUnitKey, TITLE_SEPARATOR } from './paths.js';
 
 export { TITLE_SEPARATOR };
 
@@ -34,6 +34,16 @@ export function splitTestKey(key: string): { file: string; titles: string[] } {
   const at = key.indexOf(TITLE_SEPARATOR);
   if (at < 0) return { file: key, titles: [] };
   return { file: key.slice(0, at), titles: key.slice(at + TITLE_SEPARATOR.length).split(TITLE_SEPARATOR) };
+}
+
+/**
+ * The path of the test file a report or store key belongs to: neither its project nor its titles.
+ *
+ * @example
+ * testFileOf('chromium|tests/cart.spec.ts › checkout › pays') // 'tests/cart.spec.ts'
+ */
+export function testFileOf(key: string): string {
+  return splitTestKey(splitUnitKey(key).path).file;
 }
 
 /**

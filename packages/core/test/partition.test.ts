@@ -194,6 +194,12 @@ describe('partition: invariants', () => {
     // Read first through a copy: the same value.
     const q = partition(['a.test.ts', 'b.test.ts', 'c.test.ts'], { shardCount: 2, durations });
     expect(JSON.parse(JSON.stringify(q))).toEqual(JSON.parse(JSON.stringify(p)));
+    // Read after the caller changed its list: the plan's own files, not the caller's array.
+    const list = ['a.test.ts', 'b.test.ts', 'c.test.ts'];
+    const r = partition(list, { shardCount: 2, durations });
+    list.push('d.test.ts');
+    list[0] = 'z.test.ts';
+    expect(r.fingerprint).toBe(fingerprint);
     // Still writable, as a plain field would be.
     q.fingerprint = 'pinned';
     expect(q.fingerprint).toBe('pinned');

@@ -43,6 +43,14 @@ describe('judgeFailures', () => {
     ['a failure no entry names', [failed('src/a.test.ts', 'flaky one', 'real bug')], false, 1, 0, 1],
     ['an expired entry no longer protects', [failed('src/a.test.ts', 'old one')], false, 0, 1, 0],
     ['the same name in another file', [failed('src/b.test.ts', 'flaky one')], false, 0, 0, 1],
+    [
+      'a Playwright unit key (project, path and titles) matches the path',
+      [failed('api|src/a.test.ts › checkout', 'flaky one')],
+      true,
+      1,
+      0,
+      0,
+    ],
   ])('%s', (_name, files, ok, quarantined, expired, blocking) => {
     const verdict = judgeFailures(files, q, '2026-12-02');
     expect([verdict.ok, verdict.quarantined.length, verdict.expired.length, verdict.blocking.length]).toEqual(

@@ -6,6 +6,7 @@ import {
   planRun,
   splitTestKey,
   splitUnitKey,
+  testFileOf,
   testUnitKey,
   TITLE_SEPARATOR,
 } from '../src/index.js';
@@ -36,6 +37,18 @@ describe('normalizeUnitKey', () => {
     { name: 'absolute under the root', key: '/repo/a.spec.ts › t', root: '/repo', expected: 'a.spec.ts › t' },
   ])('$name', ({ key, root, expected }) => {
     expect(normalizeUnitKey(key, root)).toBe(expected);
+  });
+});
+
+describe('testFileOf', () => {
+  it.each([
+    ['a file key', 'src/a.test.ts', 'src/a.test.ts'],
+    ['a project key', 'unit|src/a.test.ts', 'src/a.test.ts'],
+    ['a test key', 'tests/cart.spec.ts › checkout › pays', 'tests/cart.spec.ts'],
+    ['a project test key', 'chromium|tests/cart.spec.ts › pays', 'tests/cart.spec.ts'],
+    ['a | in a title', 'tests/a.spec.ts › x|y', 'tests/a.spec.ts'],
+  ])('%s', (_, key, file) => {
+    expect(testFileOf(key)).toBe(file);
   });
 });
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { PlanDiagnostic, RunPlan } from '@shardwise/core';
 import {
   createReport,
+  detectCommit,
   exitOnUserError,
   jobStartMs,
   jobTiming,
@@ -185,6 +186,7 @@ export class ShardwiseReporter implements Reporter {
     // The job's clock, as core keeps it for every runner: from this process's start (or `shard run`'s).
     const end = Date.now();
     const jobStart = jobStartMs();
+    const commit = detectCommit(process.env, planned.settings.root);
     const report = createReport({
       runner: 'playwright',
       shard: planned.run?.shard,
@@ -193,6 +195,7 @@ export class ShardwiseReporter implements Reporter {
       testsFiltered: planned.testsFiltered,
       createdAt: new Date(end).toISOString(),
       job: jobTiming(jobStart, end, planned.workers),
+      ...(commit ? { commit } : {}),
       files: planned.recorder.entries(planned.mine, planned.units.byKey, result.status, jobStart),
     });
     const name = reportFileName(

@@ -8,12 +8,19 @@ afterAll(removeProjects);
 describe('recording', () => {
   it('records attempts and outcomes (flaky as an optional field), the job, and no setup project', async () => {
     const dir = await copyProject('units');
-    const run = await playwright(dir, [], { RETRIES: '1', FLAKY: '1', FAIL: '1' });
+    const run = await playwright(dir, [], {
+      RETRIES: '1',
+      FLAKY: '1',
+      FAIL: '1',
+      SHARDWISE_COMMIT: 'c0ffee1234',
+    });
     expect(run.code).toBe(1); // `fails` fails its two attempts
     const reports = await readReports(path.join(dir, '.shardwise/reports'));
     expect([...reports.keys()]).toEqual(['playwright-full.json']);
     const report = reports.get('playwright-full.json')!;
     expect(report.runner).toBe('playwright');
+    // The commit under test, as Jest's and Vitest's reports name it: the flaky history's same-code rule needs it.
+    expect(report.commit).toBe('c0ffee1234');
     expect(report.job).toEqual({ wallMs: expect.any(Number), workers: 1, startedAt: expect.any(String) });
     expect(report.files.map((f) => f.file)).not.toContain(expect.stringContaining('setup'));
     const flaky = report.files.find((f) => f.file === 'api|tests/flaky.spec.cjs')!;

@@ -22,11 +22,11 @@ export async function flakyCommand(ctx: Context, { values, positionals }: Comman
   if (values.record) {
     if (positionals.length === 0)
       throw usageError('shard flaky --record: name the reports to record (REPORT|DIR…)');
-    const recorded = await recordRun(
-      ctx,
-      settings.history,
-      await readReportArgs(ctx, positionals, 'shard flaky --record'),
-    );
+    const [reports, base] = await Promise.all([
+      readReportArgs(ctx, positionals, 'shard flaky --record'),
+      readHistoryFile(settings.history, displayPath(settings.history, ctx.io.cwd)),
+    ]);
+    const recorded = await recordRun(ctx, settings.history, reports, base);
     if (!values.json) ctx.note(recordedText(ctx, recorded).trimEnd());
     tests = recorded.tests;
   } else {

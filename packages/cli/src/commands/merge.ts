@@ -9,7 +9,7 @@ import {
   formatError,
   mergeReports,
   readHistoryFile,
-  reportId,
+  unrecordedReports,
   parseReport,
   readFilesWith,
   readStoreFile,
@@ -22,7 +22,9 @@ import {
   type CoverageResult,
   type MergeOptions,
   type MergeResult,
+  type History,
   type RunReport,
+  type TimingStore,
   type ShardRow,
 } from '@shardwise/core';
 import type { Context } from '../context.js';
@@ -92,9 +94,10 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
     `${reports.length} report(s); store ${input.storePath}: ${base ? `${base.files.size} entries` : 'missing'}`,
   );
   const coverage = checkCoverage(reports);
-  // Reports the flaky history already holds were merged before (the merge job re-run, or a re-run shard
-  // merged with the others' old reports): their durations are not applied to the store a second time.
-  const fresh = await unmergedReports(ctx, input.history, reports);
+  const history = input.history
+    ? await readHistoryFile(input.history, displayPath(input.history, ctx.io.cwd))
+    : undefined;
+  const fresh = unmergedReports(ctx, input.history, history, base, reports);
   const result = mergeReports(base, fresh, input.options);
   const write = result.changed || input.out !== input.storePath || base === undefined;
   if (write) await writeStoreFile(input.out, result.store);
@@ -104,7 +107,7 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   const written = write ? input.out : null;
   // The run's test outcomes go to the flaky history (its own file, for a CI cache), never to the store.
   const recorded =
-    input.history && reports.length > 0 ? await recordRun(ctx, input.history, reports) : undefined;
+    input.history && reports.length > 0 ? await recordRun(ctx, input.history, reports, history) : undefined;
   if (input.json) {
     const flaky = recorded
       ? { flaky: { history: recorded.file, run: recorded.run, newlyFlaky: recorded.newly } }
@@ -129,19 +132,23 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   return coverage.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
 }
 
-/** The reports the flaky history does not hold yet (all of them without a history). */
-async function unmergedReports(
+/**
+ * The reports whose durations the store has not taken yet. Reports the flaky history holds were merged
+ * before (the merge job run again, or a re-run shard merged with the others' old reports): not applied to
+ * the store a second time. A store that did not exist (a first run, a moved or mistyped path) takes them all.
+ */
+function unmergedReports(
   ctx: Context,
-  history: string | undefined,
+  file: string | undefined,
+  history: History | undefined,
+  store: TimingStore | undefined,
   reports: readonly RunReport[],
-): Promise<RunReport[]> {
-  if (history === undefined) return [...reports];
-  const held = await readHistoryFile(history, displayPath(history, ctx.io.cwd));
-  const seen = new Set((held?.runs ?? []).flatMap((r) => r.reports ?? []));
-  const fresh = reports.filter((r) => !seen.has(reportId(r)));
+): RunReport[] {
+  if (file === undefined || store === undefined) return [...reports];
+  const fresh = unrecordedReports(history, reports);
   if (fresh.length < reports.length) {
     ctx.note(
-      `${reports.length - fresh.length} report(s) were merged before (${displayPath(history, ctx.io.cwd)} holds them): their durations are not applied again`,
+      `${reports.length - fresh.length} report(s) were merged before (${displayPath(file, ctx.io.cwd)} holds them): their durations are not applied again`,
     );
   }
   return fresh;
