@@ -36,6 +36,7 @@ export async function planFromInputs(
   settings: Settings,
   shard: { spec: ShardSpec } | { count: number },
   split = false,
+  splitSummary = true,
 ): Promise<Planned> {
   const [listed, inputs] = await Promise.all([
     listFiles(values, globs, settings.root, ctx),
@@ -59,6 +60,7 @@ export async function planFromInputs(
     ...inputs,
     ...wallChoice,
     split,
+    splitSummary,
   });
   const { plan } = run;
   // Guarded: the fingerprint is computed on its first read, which `shard files` otherwise never does.
@@ -125,7 +127,8 @@ export async function planShard(
   const shard = requireShard(ctx, command, values.shard);
   if (shard.source !== '--shard')
     ctx.note(`shard ${shard.spec.index}/${shard.spec.count} from ${shard.source}`);
-  const planned = await planFromInputs(ctx, values, globs, settings, { spec: shard.spec });
+  // What a split would gain is `shard plan`'s Floor line: a shard job never shows it, so never plans it.
+  const planned = await planFromInputs(ctx, values, globs, settings, { spec: shard.spec }, false, false);
   await reportDiagnostics(ctx, planned);
   return { spec: shard.spec, planned, files: planned.run.units };
 }

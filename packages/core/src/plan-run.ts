@@ -50,6 +50,12 @@ export interface PlanRunInput {
    * @default false
    */
   split?: boolean;
+  /**
+   * Whether to work out what splitting would gain when it is not applied (`plan.split`, the
+   * `split-unused` diagnostic): a second plan of the whole suite when one file sets the floor. Off for a
+   * front end that says nothing of it (`shard files`, `shard run`). @default true
+   */
+  splitSummary?: boolean;
 }
 
 /** How well the store fits the units of the run. */
@@ -158,7 +164,7 @@ export function planRun(input: PlanRunInput): RunPlan {
       estimator,
       ...(previous ? { previous: { shards: previous.shards.map((files) => ({ files })) } } : {}),
     });
-    if (store)
+    if (store && (input.split === true || input.splitSummary !== false))
       plan = splitPlan(plan, { store, estimator, apply: input.split === true, ...(wall ? { wall } : {}) });
   }
 

@@ -45,6 +45,16 @@ export function wallMakespan(model: WallModel): PredictMakespan {
 }
 
 /**
+ * A copy of the plan with its split summary. Property by property, not a spread: a spread reads the
+ * plan's fingerprint, which is computed only when first read.
+ */
+function withSplit(plan: Plan, split: SplitSummary): Plan {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(plan)) as Plan;
+  copy.split = split;
+  return copy;
+}
+
+/**
  * A file-level plan with its test-level splits: when the longest file sets the plan's floor, the pieces
  * that lower the slowest shard (see {@link decideSplits}), planned with the other files. The plan is
  * returned unchanged, with a {@link SplitSummary}, when no file sets the floor, when splitting does not
@@ -74,7 +84,7 @@ export function splitPlan(filePlan: Plan, options: SplitPlanOptions): Plan {
     files: [],
     applied: false,
   };
-  if (decision.splits.length === 0) return { ...filePlan, split: summary };
+  if (decision.splits.length === 0) return withSplit(filePlan, summary);
 
   const split = new Set(decision.splits.map((pieces) => pieces[0]!.file));
   const pieceByKey = new Map<string, Piece>();
@@ -100,10 +110,10 @@ export function splitPlan(filePlan: Plan, options: SplitPlanOptions): Plan {
   const shards = separatePieces(planned.shards, pieceByKey, fixed);
   const makespanMs = Math.max(0, ...shards.map((s) => s.estimatedMs));
   const splitMs = planned.wall ? Math.max(0, ...shards.map((s) => s.wallMs ?? 0)) : makespanMs;
-  if (splitMs >= summary.fileLevelMs) return { ...filePlan, split: summary };
+  if (splitMs >= summary.fileLevelMs) return withSplit(filePlan, summary);
   summary.splitMs = splitMs;
   summary.files = fileCounts(shards);
-  if (!options.apply) return { ...filePlan, split: summary };
+  if (!options.apply) return withSplit(filePlan, summary);
   summary.applied = true;
   return {
     ...filePlan,

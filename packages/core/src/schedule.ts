@@ -82,7 +82,7 @@ export class Schedule {
   }
 
   /**
-   * Replaces the whole assignment (LPT's result, or the iterated local search returning to its best plan).
+   * Replaces the whole assignment (the iterated local search returning to its best plan).
    * Filled in position order, so every shard's list stays sorted. Built with push, not preallocated: a
    * preallocated array is "holey" in V8, and splice on a holey array takes a slow path.
    */

@@ -299,6 +299,39 @@ describe('planRun with split', () => {
   });
 });
 
+describe('planRun: what a split would gain, only when asked', () => {
+  // One file of 48 tests that sets the floor of three shards, and three small ones.
+  const store: TimingStore = {
+    version: 1,
+    files: new Map<string, FileTiming>([
+      ['big.test.ts', manyTests(48, 100, 200)],
+      ['a.test.ts', { durationMs: 300, samples: 1 }],
+      ['b.test.ts', { durationMs: 300, samples: 1 }],
+      ['c.test.ts', { durationMs: 300, samples: 1 }],
+    ]),
+  };
+  const input = {
+    files: ['big.test.ts', 'a.test.ts', 'b.test.ts', 'c.test.ts'],
+    shard: { index: 1, count: 3 },
+    store: { state: 'loaded' as const, store },
+  };
+
+  it('says what it would gain by default, and leaves the fingerprint to be computed when read', () => {
+    const run = planRun(input);
+    expect(run.plan.split?.files.map((f) => f.file)).toEqual(['big.test.ts']);
+    expect(run.diagnostics.map((d) => d.kind)).toContain('split-unused');
+    expect(typeof Object.getOwnPropertyDescriptor(run.plan, 'fingerprint')?.get).toBe('function');
+    expect(run.plan.fingerprint).toBe(planRun({ ...input, splitSummary: false }).plan.fingerprint);
+  });
+
+  it('plans nothing of it for a front end that never shows it; the shard is the same', () => {
+    const run = planRun({ ...input, splitSummary: false });
+    expect(run.plan.split).toBeUndefined();
+    expect(run.diagnostics.map((d) => d.kind)).not.toContain('split-unused');
+    expect(run.units).toEqual(planRun(input).units);
+  });
+});
+
 describe('planRun with a pinned plan that splits a file', () => {
   const pinned = {
     source: 'plan.json',
