@@ -47,6 +47,14 @@ export {
   type RunReport,
 } from './report-format.js';
 export { createReport, combine, fileStatusOf, testStatusOf, type ReportInput } from './report-build.js';
+export {
+  nameFilter,
+  applyFilter,
+  fileCountsForLearning,
+  jobCountsForLearning,
+  filteredDurationMs,
+  type TestFilter,
+} from './test-filter.js';
 export type { TestTiming, TestStatus, TimingStore } from './store.js';
 export { writeFileAtomic, writeFileAtomicSync } from './write-file.js';
 export { parseJson } from './json-text.js';

@@ -4,6 +4,7 @@ import { median } from './median.js';
 import { compareCodeUnits } from './paths.js';
 import type { ReportedFile, ReportedTest, RunReport } from './report-format.js';
 import { joinPieces } from './report-pieces.js';
+import { fileCountsForLearning } from './test-filter.js';
 import { STORE_VERSION, type FileTiming, type TestTiming, type TimingStore } from './store.js';
 import { learnWallModels, observeJob, withoutWorkerStartup, type WallModel } from './wall-model.js';
 
@@ -53,6 +54,21 @@ export interface MergeResult {
   changed: boolean;
   /** The wall-clock models moved (a new runner, or new jobs refined one). */
   modelChanged: boolean;
+  /** Reports that ran tests but changed no entry of the store, and why (see {@link describeUnlearned}). */
+  unlearned: Unlearned[];
+}
+
+/** A report that ran tests and taught the store nothing: its files, by why each was not used. */
+export interface Unlearned {
+  /** Its index in the reports given to {@link mergeReports}. */
+  report: number;
+  files: number;
+  /** Cut short (a cancelled run, a crashed worker): their times are not the files'. */
+  interrupted: number;
+  /** Run in part by a test filter, with no test time the store did not already hold. */
+  filtered: number;
+  /** Failed or skipped, while the store holds a time from a passing run. */
+  notPassed: number;
 }
 
 /**
@@ -88,7 +104,16 @@ export function mergeReports(
     if (!movedMaterially(before, models.get(runner)!, threshold, minChangeMs)) models.set(runner, before);
   }
   // Pieces of a split file are one measurement of the file: joined before anything is learned from them.
-  for (const report of canonicalOrder(joinPieces(reports))) {
+  const joined = joinPieces(reports);
+  // What each given report taught (joinPieces keeps one report per given report, in order, first).
+  const taught = new Map<RunReport, { index: number; used: boolean; why: Unlearned }>();
+  reports.forEach((report, index) => {
+    if (report.files.some((f) => f.piece !== undefined) || !ranTests(report)) return;
+    const why = { report: index, files: report.files.length, interrupted: 0, filtered: 0, notPassed: 0 };
+    taught.set(joined[index]!, { index, used: false, why });
+  });
+  for (const report of canonicalOrder(joined)) {
+    const teaching = taught.get(report);
     const day = report.createdAt?.slice(0, 10);
     const validDay = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined;
     // A worker's first file carried the worker's start-up; its duration is kept without it, so which file
@@ -102,22 +127,31 @@ export function mergeReports(
       const next = applySample(old, sample, smoothing, validDay);
       if (next === undefined || next === old) {
         if (old) kept.add(sample.file);
+        if (teaching) teaching.why[whyUnused(sample)]++;
         continue;
       }
       files.set(sample.file, next);
       if (!old && !base?.files.has(sample.file)) added.add(sample.file);
       const before = base?.files.get(sample.file);
+      const moved = (a: number, b: number) => Math.abs(a - b) > Math.max(threshold * a, minChangeMs);
       if (
         before &&
-        (Math.abs(sample.durationMs - before.durationMs) >
-          Math.max(threshold * before.durationMs, minChangeMs) ||
-          // A provisional entry confirmed by a pass is worth writing even if its duration barely moved.
-          (before.provisional === true && next.provisional !== true))
+        (fileCountsForLearning(sample)
+          ? moved(before.durationMs, sample.durationMs)
+          : // A filtered run teaches its tests' times: worth writing when they moved.
+            testsMoved(before, next, sample, moved)) ||
+        // A provisional entry confirmed by a pass is worth writing even if its duration barely moved.
+        (before?.provisional === true && next.provisional !== true)
       ) {
         updated.add(sample.file);
       }
+      if (teaching) teaching.used = true;
     }
   }
+  const unlearned = [...taught.values()]
+    .filter((t) => !t.used)
+    .map((t) => t.why)
+    .sort((a, b) => a.report - b.report);
 
   const pruned: string[] = [];
   const current = options.prune === false ? undefined : currentFileSet(reports, options.currentFiles);
@@ -142,7 +176,63 @@ export function mergeReports(
     changed:
       added.size + updated.size + pruned.length > 0 || (base === undefined && files.size > 0) || modelChanged,
     modelChanged,
+    unlearned,
   };
+}
+
+/** Whether a report ran any test (a test or a file that passed or failed), so learning nothing needs a word. */
+function ranTests(report: RunReport): boolean {
+  return report.files.some(
+    (f) =>
+      f.status === 'passed' ||
+      f.status === 'failed' ||
+      (f.tests ?? []).some((t) => t.status === 'passed' || t.status === 'failed'),
+  );
+}
+
+/** Why a sample changed nothing. */
+function whyUnused(sample: ReportedFile): 'interrupted' | 'filtered' | 'notPassed' {
+  if (sample.status === 'interrupted') return 'interrupted';
+  return sample.filtered ? 'filtered' : 'notPassed';
+}
+
+/**
+ * One line on a report {@link mergeReports} learned nothing from, naming why, for the front ends to print
+ * after the report's name.
+ *
+ * @example
+ * describeUnlearned({ report: 0, files: 27, interrupted: 27, filtered: 0, notPassed: 0 })
+ * // "ran tests but taught the store nothing: of its 27 file(s), 27 were cut short (interrupted), so their times are not the files'"
+ */
+export function describeUnlearned(u: Unlearned): string {
+  const parts = [
+    u.interrupted > 0 ? `${u.interrupted} were cut short (interrupted), so their times are not the files'` : '',
+    u.filtered > 0
+      ? `${u.filtered} ran only the tests a filter selected, with no test time the store lacks`
+      : '',
+    u.notPassed > 0 ? `${u.notPassed} failed or were skipped, and the store keeps their time from a pass` : '',
+  ].filter((p) => p !== '');
+  return `ran tests but taught the store nothing: of its ${u.files} file(s), ${parts.join('; ')}`;
+}
+
+/** Whether a filtered sample moved the stored times of the tests it ran, or added one. */
+function testsMoved(
+  before: FileTiming,
+  next: FileTiming,
+  sample: ReportedFile,
+  moved: (a: number, b: number) => boolean,
+): boolean {
+  const old = new Map((before.tests ?? []).map((t) => [t.name, t.durationMs]));
+  const now = new Map((next.tests ?? []).map((t) => [t.name, t.durationMs]));
+  let a = 0;
+  let b = 0;
+  for (const t of sample.tests ?? []) {
+    const was = old.get(t.name);
+    if (was === undefined) return true;
+    a += was;
+    b += now.get(t.name) ?? 0;
+  }
+  return moved(a, b);
 }
 
 function movedMaterially(
@@ -206,6 +296,7 @@ function applySample(
   const seen = lastSeen ? { lastSeen } : {};
   const tests = sample.tests && sample.tests.length > 0 ? { tests: sample.tests.map(storedTest) } : {};
   if (sample.status === 'interrupted') return old;
+  if (!fileCountsForLearning(sample)) return withTestsOf(old, sample, seen);
   if (sample.status === 'failed' || sample.status === 'skipped') {
     // A failed file may have stopped early, and a file whose tests were all skipped paid only its setup and
     // import: both are real costs, used only while nothing better is known (so a file that is always
@@ -235,6 +326,29 @@ function applySample(
   if (recentMs) next.recentMs = recentMs;
   if (!sample.tests && old.tests) next.tests = old.tests;
   return next;
+}
+
+/**
+ * A filtered sample (a filter ran some of the file's tests): its tests' times replace the stored ones of
+ * the same name, and the file's duration stays, for it is not the file's time. A file the store does not
+ * know yet gets the sample's time as a provisional entry (less than the whole file: the first full pass
+ * replaces it), so that a run with the same filter prices it by what it ran. `old` when nothing changed.
+ */
+function withTestsOf(
+  old: FileTiming | undefined,
+  sample: ReportedFile,
+  seen: { lastSeen?: string },
+): FileTiming | undefined {
+  const ran = (sample.tests ?? []).map(storedTest);
+  const byName = new Map(ran.map((t) => [t.name, t]));
+  const kept = (old?.tests ?? []).map((t) => byName.get(t.name) ?? t);
+  const known = new Set(kept.map((t) => t.name));
+  const tests = [...kept, ...ran.filter((t) => !known.has(t.name))];
+  const withTests = tests.length > 0 ? { tests } : {};
+  if (!old) return { durationMs: sample.durationMs, samples: 1, provisional: true, ...seen, ...withTests };
+  const durationMs = old.provisional ? Math.max(old.durationMs, sample.durationMs) : old.durationMs;
+  if (durationMs === old.durationMs && JSON.stringify(tests) === JSON.stringify(old.tests ?? [])) return old;
+  return { ...old, durationMs, ...seen, ...withTests };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Piece } from './split.js';
 import type { ShardSpec } from './shard-spec.js';
 import type { TimingStore } from './store.js';
 import { normalizeUnitKey } from './test-key.js';
+import { filteredDurationMs, type TestFilter } from './test-filter.js';
 import type { WallModel } from './wall-model.js';
 
 /** What a front end knows before planning: every unit of the run and the inputs it read. */
@@ -56,6 +57,11 @@ export interface PlanRunInput {
    * front end that says nothing of it (`shard files`, `shard run`). @default true
    */
   splitSummary?: boolean;
+  /**
+   * The run's test filter: a file it runs only part of is planned at its fixed cost plus the stored times
+   * of the tests it selects (what a run with the same filter recorded), not at its whole time.
+   */
+  filter?: TestFilter;
 }
 
 /** How well the store fits the units of the run. */
@@ -132,8 +138,9 @@ export interface RunPlan {
 export function planRun(input: PlanRunInput): RunPlan {
   const shardCount = input.shard?.count ?? input.shardCount ?? 1;
   const store = input.store.state === 'loaded' ? input.store.store : undefined;
-  // The store's own entries: partition reads their durationMs, so no second map of 100k entries is built.
-  const durations = store?.files;
+  // The store's own entries: partition reads their durationMs, so no second map of 100k entries is built
+  // (but for a filtered run, whose files cost what the filter selects).
+  const durations = store && input.filter ? filteredDurations(store, input.filter) : store?.files;
   const estimator = input.estimator ?? 'mean';
   const diagnostics: PlanDiagnostic[] = [];
 
@@ -200,6 +207,16 @@ export function planRun(input: PlanRunInput): RunPlan {
     diagnostics.push({ kind: 'empty-shard', shard: input.shard, files });
   }
   return { plan, shard: input.shard, units, pieces, pinned: input.pinned?.source, match, diagnostics };
+}
+
+/** Every stored file's cost in a run under `filter` (see {@link filteredDurationMs}). */
+function filteredDurations(store: TimingStore, filter: TestFilter): Map<string, { durationMs: number }> {
+  const durations = new Map<string, { durationMs: number }>();
+  store.files.forEach((entry, key) => {
+    const ms = filteredDurationMs(key, entry, filter);
+    durations.set(key, ms === undefined ? entry : { durationMs: ms });
+  });
+  return durations;
 }
 
 /** What the store means for a fresh plan: none yet, rooted elsewhere, or some files untimed. */

@@ -14,6 +14,7 @@ import {
 } from './report-format.js';
 import type { ShardSpec } from './shard-spec.js';
 import type { TestStatus } from './store.js';
+import { applyFilter, type TestFilter } from './test-filter.js';
 
 /** What a plugin hands to {@link createReport}: the runner's results already translated to core data. */
 export interface ReportInput {
@@ -26,10 +27,16 @@ export interface ReportInput {
   /** The runner narrowed the file list (path filters, changed files, project filters). */
   partial: boolean;
   /**
-   * A test-name filter (`-t`) ran only some tests of each file: their times are not the files' times, so
-   * passed and skipped files are reported `interrupted` (never a measurement); failures stay failures.
+   * A filter ran only some tests of each file and the front end cannot tell which (a Playwright
+   * `--last-failed`, a `file:line` location): every file that ran is reported `filtered`.
    */
   testsFiltered: boolean;
+  /**
+   * The run's test filter, when the front end can tell which tests it selects: a file none of whose tests
+   * it left out is complete (it feeds the store as in an unfiltered run), the others are `filtered`, and
+   * the report names the filter.
+   */
+  filter?: TestFilter;
   /** When the run ended (ISO 8601). */
   createdAt: string;
   /** The commit under test (`detectCommit`), when known. */
@@ -50,8 +57,11 @@ export interface ReportInput {
 export function createReport(input: ReportInput): RunReport {
   const byKey = new Map<string, ReportedFile>();
   for (const raw of input.files) {
-    const filtered = input.testsFiltered && (raw.status === 'passed' || raw.status === 'skipped');
-    const entry = filtered ? { ...raw, status: 'interrupted' as const } : raw;
+    const entry = input.filter
+      ? applyFilter(raw, input.filter)
+      : input.testsFiltered && raw.status !== 'interrupted'
+        ? { ...raw, filtered: true }
+        : raw;
     // Pieces of one file are distinct entries (a plan never puts two in one shard, but a report says so).
     const key = entry.piece === undefined ? entry.file : `${entry.file}\u0000${entry.piece}`;
     const seen = byKey.get(key);
@@ -70,6 +80,7 @@ export function createReport(input: ReportInput): RunReport {
   if (input.commit) report.commit = input.commit;
   if (input.plan) report.plan = reportPlanOf(input.plan, input.partial);
   if (input.job) report.job = { ...input.job };
+  if (input.filter) report.filter = input.filter.id;
   // Keys in the order readers expect: `files` last.
   const { files, ...head } = report;
   return { ...head, files };
@@ -119,6 +130,7 @@ export function combine(a: ReportedFile, b: ReportedFile): ReportedFile {
   if (tests.length > 0) combined.tests = tests;
   const hash = a.hash ?? b.hash;
   if (hash !== undefined) combined.hash = hash;
+  if (a.filtered || b.filtered) combined.filtered = true;
   if (a.piece !== undefined) {
     combined.piece = a.piece;
     if (a.of !== undefined) combined.of = a.of;

@@ -54,6 +54,13 @@ export interface ReportedFile {
   piece?: number;
   of?: number;
   otherTests?: string[];
+  /**
+   * A test filter (`--grep`, `-t`, `testNamePattern`) ran only some of the file's tests: `tests` lists the
+   * ones it ran, and `durationMs` is their time with the file's fixed cost, not the file's whole time
+   * (see `fileCountsForLearning`). The file ran what was selected: the exactly-once proof counts it as run.
+   * Absent for a file none of whose tests a filter left out.
+   */
+  filtered?: boolean;
   /** Which worker ran it (1-based, as the runner numbers them in this job). */
   worker?: number;
   /** When the file started and ended, integer ms since the job started (`job.startedAt`). */
@@ -122,6 +129,11 @@ export interface RunReport {
   plan?: ReportPlan;
   /** The shard job's wall clock; absent in imports and in reports of older shardwise versions. */
   job?: JobTiming;
+  /**
+   * The run's test filter in the runner's words (e.g. `grepInvert /@network/`), whether it came from the
+   * command line or the config; absent for an unfiltered run.
+   */
+  filter?: string;
   files: ReportedFile[];
 }
 

@@ -51,6 +51,7 @@ function buildReportSchema() {
         startedAt: z.string().optional(),
       })
       .optional(),
+    filter: z.string().optional(),
     files: z.array(
       z.looseObject({
         file: z.string().min(1),
@@ -65,6 +66,7 @@ function buildReportSchema() {
         piece: z.number().int().min(1).optional(),
         of: z.number().int().min(2).optional(),
         otherTests: z.array(z.string()).optional(),
+        filtered: z.boolean().optional(),
       }),
     ),
   });

@@ -12,6 +12,7 @@
 import { median } from './median.js';
 import { compareCodeUnits } from './paths.js';
 import type { ReportedFile, RunReport } from './report-format.js';
+import { jobCountsForLearning } from './test-filter.js';
 
 /** The learned (or given) fixed costs of one runner's shard jobs, integer ms. */
 export interface WallModel {
@@ -206,6 +207,8 @@ export function learnWallModels(
   const models = new Map(previous ?? []);
   const byRunner = new Map<string, JobObservation[]>();
   for (const report of reports) {
+    // A job with a file cut short spent time its timeline does not show: it would read as start-up.
+    if (!jobCountsForLearning(report)) continue;
     const observed = observeJob(report);
     if (!observed) continue;
     const list = byRunner.get(observed.runner) ?? [];

@@ -5,6 +5,7 @@ import {
   checkCoverage,
   DEFAULT_REPORTS_DIR,
   describeCoverage,
+  describeUnlearned,
   displayPath,
   formatError,
   mergeReports,
@@ -99,6 +100,11 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
     : undefined;
   const fresh = unmergedReports(ctx, input.history, history, base, reports);
   const result = mergeReports(base, fresh, input.options);
+  const fileOf = new Map(sharded.map((r) => [r.report, r.file]));
+  for (const u of result.unlearned) {
+    const file = fileOf.get(fresh[u.report]!);
+    ctx.warn(`${file ? displayPath(file, ctx.io.cwd) : `report ${u.report + 1}`} ${describeUnlearned(u)}`);
+  }
   const write = result.changed || input.out !== input.storePath || base === undefined;
   if (write) await writeStoreFile(input.out, result.store);
   const shards = summarizeShards(coverage, reports, base);
@@ -259,6 +265,15 @@ function mergeText(
         `Coverage verified: all ${planned} planned files ran exactly once across ${coverage.shardCount} shard(s)`,
       ),
     );
+    const filtered = reports.flatMap((r) => r.files.filter((f) => f.filtered)).length;
+    if (filtered > 0) {
+      const filters = [...new Set(reports.map((r) => r.filter).filter((f) => f !== undefined))].sort();
+      lines.push(
+        c.green(
+          `  ${filtered} of them ran only the tests a filter selected${filters.length > 0 ? ` (${filters.join('; ')})` : ''}: run, and their tests' times kept`,
+        ),
+      );
+    }
     const split = [...new Set(pieces.map((p) => p.file))].sort();
     if (split.length > 0) {
       lines.push(
