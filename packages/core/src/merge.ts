@@ -135,11 +135,11 @@ export function mergeReports(
       const before = base?.files.get(sample.file);
       const moved = (a: number, b: number) => Math.abs(a - b) > Math.max(threshold * a, minChangeMs);
       if (
-        before &&
-        (fileCountsForLearning(sample)
-          ? moved(before.durationMs, sample.durationMs)
-          : // A filtered run teaches its tests' times: worth writing when they moved.
-            testsMoved(before, next, sample, moved)) ||
+        (before &&
+          (fileCountsForLearning(sample)
+            ? moved(before.durationMs, sample.durationMs)
+            : // A filtered run teaches its tests' times: worth writing when they moved.
+              testsMoved(before, next, sample, moved))) ||
         // A provisional entry confirmed by a pass is worth writing even if its duration barely moved.
         (before?.provisional === true && next.provisional !== true)
       ) {
@@ -206,11 +206,15 @@ function whyUnused(sample: ReportedFile): 'interrupted' | 'filtered' | 'notPasse
  */
 export function describeUnlearned(u: Unlearned): string {
   const parts = [
-    u.interrupted > 0 ? `${u.interrupted} were cut short (interrupted), so their times are not the files'` : '',
+    u.interrupted > 0
+      ? `${u.interrupted} were cut short (interrupted), so their times are not the files'`
+      : '',
     u.filtered > 0
       ? `${u.filtered} ran only the tests a filter selected, with no test time the store lacks`
       : '',
-    u.notPassed > 0 ? `${u.notPassed} failed or were skipped, and the store keeps their time from a pass` : '',
+    u.notPassed > 0
+      ? `${u.notPassed} failed or were skipped, and the store keeps their time from a pass`
+      : '',
   ].filter((p) => p !== '');
   return `ran tests but taught the store nothing: of its ${u.files} file(s), ${parts.join('; ')}`;
 }

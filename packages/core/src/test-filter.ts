@@ -27,7 +27,10 @@ export interface TestFilter {
  */
 export function nameFilter(id: string, pattern: RegExp): TestFilter {
   // A global or sticky pattern keeps its place between calls to `test`; a filter must not.
-  const re = pattern.global || pattern.sticky ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')) : pattern;
+  const re =
+    pattern.global || pattern.sticky
+      ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''))
+      : pattern;
   return { id, selects: (_file, name) => re.test(matchKey(name)) };
 }
 

@@ -2,12 +2,12 @@ import {
   fileStatusOf,
   fileTimeline,
   hashTestFile,
-  TITLE_SEPARATOR,
   type FileStatus,
   type ReportedFile,
   type ReportedTest,
 } from '@shardwise/core/light';
 import type { FullResult, TestCase, TestResult } from '@playwright/test/reporter';
+import { testName } from './filter.js';
 
 /** What the recorder knows of one unit while the run goes. */
 interface UnitClock {
@@ -117,7 +117,7 @@ export class UnitRecorder {
   #testTiming(test: TestCase): ReportedTest {
     const outcome = test.outcome();
     const timing: ReportedTest = {
-      name: test.titlePath().slice(3).join(TITLE_SEPARATOR),
+      name: testName(test),
       durationMs: Math.round(this.#testMs.get(test.id) ?? 0),
       status: outcome === 'unexpected' ? 'failed' : outcome === 'skipped' ? 'skipped' : 'passed',
     };

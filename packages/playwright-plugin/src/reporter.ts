@@ -22,6 +22,7 @@ import type {
   TestRun,
 } from '@playwright/test/reporter';
 import { readOptions, type PlaywrightAdded, type ResolveSettings } from './options.js';
+import { playwrightFilter, type PlaywrightFilter } from './filter.js';
 import { UnitRecorder } from './recorder.js';
 import { unitsOf, type Units } from './units.js';
 import { supportsPreprocess, tooOldError } from './version.js';
@@ -34,7 +35,8 @@ interface Planned {
   mine: string[];
   run: RunPlan | undefined;
   partial: boolean;
-  testsFiltered: boolean;
+  /** The run's test filter and the units it runs in part; undefined for an unfiltered run. */
+  filtering: PlaywrightFilter | undefined;
   /** Playwright's resolved `workers`: the job's parallelism. */
   workers: number;
   recorder: UnitRecorder;
@@ -113,8 +115,8 @@ export class ShardwiseReporter implements Reporter {
     // No test at all: Playwright's own "No tests found" is the right message.
     if (units.byKey.size === 0) return undefined;
     const core = await import('@shardwise/core');
-    const testsFiltered = isTestFiltered(process.argv);
-    const partial = testsFiltered || Boolean(this.#added._commandHash);
+    const filtering = await playwrightFilter(process.argv, config, units);
+    const partial = filtering !== undefined || Boolean(this.#added._commandHash);
     const shard = config.shard ? { index: config.shard.current, count: config.shard.total } : undefined;
     let run: RunPlan | undefined;
     if (shard) {
@@ -128,6 +130,7 @@ export class ShardwiseReporter implements Reporter {
         // The wall model of Playwright's jobs, with this job's own worker count (Playwright resolved it).
         runner: 'playwright',
         workers: settings.workers ?? config.workers,
+        ...(filtering ? { filter: filtering.filter } : {}),
       });
       testRun.skipSharding();
       excludeOthers(suite, units, new Set(run.units), testRun);
@@ -140,7 +143,7 @@ export class ShardwiseReporter implements Reporter {
     }
     const mine = shard ? run.units : (run.plan.shards[0]?.files ?? []);
     const recorder = new UnitRecorder(units.keyOf);
-    return { settings, units, mine, run, partial, testsFiltered, workers: config.workers, recorder };
+    return { settings, units, mine, run, partial, filtering, workers: config.workers, recorder };
   }
 
   /**
@@ -192,11 +195,14 @@ export class ShardwiseReporter implements Reporter {
       shard: planned.run?.shard,
       plan: planned.run?.plan,
       partial: planned.partial,
-      testsFiltered: planned.testsFiltered,
+      testsFiltered: false,
+      ...(planned.filtering ? { filter: planned.filtering.filter } : {}),
       createdAt: new Date(end).toISOString(),
       job: jobTiming(jobStart, end, planned.workers),
       ...(commit ? { commit } : {}),
-      files: planned.recorder.entries(planned.mine, planned.units.byKey, result.status, jobStart),
+      files: planned.recorder
+        .entries(planned.mine, planned.units.byKey, result.status, jobStart)
+        .map((e) => (planned.filtering?.partial.has(e.file) ? { ...e, filtered: true } : e)),
     });
     const name = reportFileName(
       'playwright',
@@ -216,21 +222,6 @@ export class ShardwiseReporter implements Reporter {
 function pickAdded(options: unknown): PlaywrightAdded {
   const o = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>;
   return typeof o['_mode'] === 'string' ? { _mode: o['_mode'] } : {};
-}
-
-/**
- * Whether a filter ran only some tests of a file (`--grep`, `--grep-invert`, `--last-failed`, a
- * `file:line` location): a file unit's time is then not the file's time. Read from the command line, which
- * Playwright's reporter API does not describe.
- */
-export function isTestFiltered(argv: readonly string[]): boolean {
-  const at = argv.indexOf('test');
-  const args = at < 0 ? argv.slice(2) : argv.slice(at + 1);
-  return args.some(
-    (arg) =>
-      /^(-g|--grep|--grep-invert|--last-failed|--test-list|--test-list-invert)(=|$)/.test(arg) ||
-      (!arg.startsWith('-') && /:\d+(:\d+)?$/.test(arg)),
-  );
 }
 
 /**

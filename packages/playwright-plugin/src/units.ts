@@ -12,6 +12,8 @@ export interface Units {
   keyOf: Map<string, string>;
   /** Project suites that Playwright runs in every shard and no reporter may change (setup, teardown). */
   readonly: Set<Suite>;
+  /** The titles of each unit below its file ([] for a whole file), by unit key. */
+  titlesOf: Map<string, string[]>;
 }
 
 /**
@@ -32,21 +34,24 @@ export function unitsOf(config: FullConfig, suite: Suite, testRun: TestRun, root
   const readonly = dependencyProjects(suite);
   const byKey = new Map<string, TestCase[]>();
   const keyOf = new Map<string, string>();
+  const titlesOf = new Map<string, string[]>();
   for (const project of suite.suites) {
     if (readonly.has(project)) continue;
     const name = several ? project.project()?.name : undefined;
     for (const file of project.suites) {
       const fileKey = unitKey(name, normalizePath(file.location?.file ?? file.title, root));
       for (const test of file.allTests()) {
-        const key = testUnitKey(fileKey, titlesBelow(unitOf(test, file, own), file));
+        const titles = titlesBelow(unitOf(test, file, own), file);
+        const key = testUnitKey(fileKey, titles);
         keyOf.set(test.id, key);
+        titlesOf.set(key, titles);
         const list = byKey.get(key);
         if (list) list.push(test);
         else byKey.set(key, [test]);
       }
     }
   }
-  return { byKey, keyOf, readonly };
+  return { byKey, keyOf, readonly, titlesOf };
 }
 
 /** The suite or test that is the unit of `test`, by Playwright's grouping rules (see {@link unitsOf}). */

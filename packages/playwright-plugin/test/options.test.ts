@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readOptions } from '../src/options.js';
-import { isTestFiltered } from '../src/reporter.js';
+import { commandLineFilter } from '../src/filter.js';
 
 describe('readOptions', () => {
   it.each([
@@ -52,7 +52,7 @@ describe('readOptions', () => {
   });
 });
 
-describe('isTestFiltered', () => {
+describe('commandLineFilter', () => {
   const argv = (...args: string[]) => [
     '/usr/bin/node',
     '/repo/node_modules/.bin/playwright',
@@ -60,17 +60,17 @@ describe('isTestFiltered', () => {
     ...args,
   ];
   it.each([
-    { name: 'no filter', args: [], filtered: false },
-    { name: 'a shard', args: ['--shard=1/3'], filtered: false },
-    { name: 'a file filter', args: ['tests/a.spec.ts'], filtered: false },
-    { name: 'a project', args: ['--project', 'chromium'], filtered: false },
-    { name: '--grep', args: ['--grep', 'cart'], filtered: true },
-    { name: '-g', args: ['-g', 'cart'], filtered: true },
-    { name: '--grep-invert=', args: ['--grep-invert=slow'], filtered: true },
-    { name: '--last-failed', args: ['--last-failed'], filtered: true },
-    { name: 'a line', args: ['tests/a.spec.ts:12'], filtered: true },
-    { name: 'a line and column', args: ['tests/a.spec.ts:12:3'], filtered: true },
-  ])('$name → $filtered', ({ args, filtered }) => {
-    expect(isTestFiltered(argv(...args))).toBe(filtered);
+    { name: 'no filter', args: [], words: [] },
+    { name: 'a shard', args: ['--shard=1/3'], words: [] },
+    { name: 'a file filter', args: ['tests/a.spec.ts'], words: [] },
+    { name: 'a project', args: ['--project', 'chromium'], words: [] },
+    { name: '--grep', args: ['--grep', 'cart'], words: ['--grep cart'] },
+    { name: '-g', args: ['-g', 'cart'], words: ['-g cart'] },
+    { name: '--grep-invert=', args: ['--grep-invert=slow'], words: ['--grep-invert=slow'] },
+    { name: '--last-failed', args: ['--last-failed'], words: ['--last-failed'] },
+    { name: 'a line', args: ['tests/a.spec.ts:12'], words: ['tests/a.spec.ts:12'] },
+    { name: 'a line and column', args: ['tests/a.spec.ts:12:3'], words: ['tests/a.spec.ts:12:3'] },
+  ])('$name → $words', ({ args, words }) => {
+    expect(commandLineFilter(argv(...args))).toEqual(words);
   });
 });
