@@ -193,7 +193,7 @@ function ranTests(report: RunReport): boolean {
 /** Why a sample changed nothing. */
 function whyUnused(sample: ReportedFile): 'interrupted' | 'filtered' | 'notPassed' {
   if (sample.status === 'interrupted') return 'interrupted';
-  return sample.filtered ? 'filtered' : 'notPassed';
+  return sample.filtered && sample.status !== 'failed' ? 'filtered' : 'notPassed';
 }
 
 /**
@@ -334,7 +334,7 @@ function applySample(
 
 /**
  * A filtered sample (a filter ran some of the file's tests): its tests' times replace the stored ones of
- * the same name, and the file's duration stays, for it is not the file's time. A file the store does not
+ * the same name (unless it failed), and the file's duration stays, for it is not the file's time. A file the store does not
  * know yet gets the sample's time as a provisional entry (less than the whole file: the first full pass
  * replaces it), so that a run with the same filter prices it by what it ran. `old` when nothing changed.
  */
@@ -350,6 +350,8 @@ function withTestsOf(
   const tests = [...kept, ...ran.filter((t) => !known.has(t.name))];
   const withTests = tests.length > 0 ? { tests } : {};
   if (!old) return { durationMs: sample.durationMs, samples: 1, provisional: true, ...seen, ...withTests };
+  // As for a whole file: a failure may have stopped a test early, so it never replaces a known time.
+  if (sample.status === 'failed') return old;
   const durationMs = old.provisional ? Math.max(old.durationMs, sample.durationMs) : old.durationMs;
   if (durationMs === old.durationMs && JSON.stringify(tests) === JSON.stringify(old.tests ?? [])) return old;
   return { ...old, durationMs, ...seen, ...withTests };

@@ -16,6 +16,7 @@ import {
   isShardwiseError,
   jobStartMs,
   jobTiming,
+  nameFilter,
   normalizePath,
   planRun,
   readRunInputs,
@@ -31,6 +32,7 @@ import {
   type ReportedFile,
   type RunInputs,
   type ShardSpec,
+  type TestFilter,
 } from '@shardwise/core';
 import type {
   AggregatedResult,
@@ -112,6 +114,7 @@ export class ShardwiseSequencer extends TestSequencer {
       ...state.inputs,
       partial: this.#isPartial(),
       runner: 'jest',
+      filter: this.#testFilter(),
       ...(state.options.workers ? { workers: state.options.workers } : {}),
     });
     this.#plan = run.plan;
@@ -221,6 +224,7 @@ export class ShardwiseSequencer extends TestSequencer {
     const files = jestFiles(results, keyLookup(tests, state), jobStart);
     if (!state.options.record) return files;
     try {
+      const filter = this.#testFilter();
       const plan = this.#plan ?? this.#unshardedPlan(tests, state);
       const commit = detectCommit(process.env, state.root);
       const report = createReport({
@@ -228,7 +232,8 @@ export class ShardwiseSequencer extends TestSequencer {
         shard: this.#shard,
         plan,
         partial: this.#isPartial(),
-        testsFiltered: this.#isTestFiltered(),
+        testsFiltered: false,
+        ...(filter ? { filter } : {}),
         createdAt: new Date(end).toISOString(),
         job: jobTiming(jobStart, end, jestWorkers(tests, this.#globalConfig)),
         ...(commit ? { commit } : {}),
@@ -321,12 +326,14 @@ export class ShardwiseSequencer extends TestSequencer {
   }
 
   /**
-   * Whether `-t`/`--testNamePattern` ran only some tests of each file. Jest 30 says so in the global config;
-   * Jest 29 gives the sequencer no config, so its command line is read, as for the watch flags.
+   * The test-name filter of the run (`-t`, `--testNamePattern`, or `testNamePattern` in the config), as
+   * Jest applies it: case-insensitive, against the test's names joined by a space. Jest 30 gives it in the
+   * global config, whichever way it was written; Jest 29 gives the sequencer no config, so its command
+   * line is read, as for the watch flags.
    */
-  #isTestFiltered(): boolean {
-    if (this.#globalConfig?.testNamePattern) return true;
-    return process.argv.some((arg) => /^(-t|--testNamePattern|--test-name-pattern)(=|$)/.test(arg));
+  #testFilter(): TestFilter | undefined {
+    const pattern = this.#globalConfig ? this.#globalConfig.testNamePattern : namePatternInArgv(process.argv);
+    return pattern ? nameFilter(`testNamePattern /${pattern}/i`, new RegExp(pattern, 'i')) : undefined;
   }
 
   /** Whether Jest narrowed the file list (so the plan covers part of the suite). */
@@ -429,4 +436,13 @@ function loadBaseSequencer(): BaseSequencerModule {
   );
   const from = jestConfig ? createRequire(jestConfig) : require;
   return from('@jest/test-sequencer') as BaseSequencerModule;
+}
+
+/** The value of `-t`/`--testNamePattern` on Jest's command line (Jest 29 gives the sequencer no config). */
+function namePatternInArgv(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const match = /^(?:-t|--testNamePattern|--test-name-pattern)(?:=(.*))?$/.exec(argv[i]!);
+    if (match) return match[1] ?? argv[i + 1];
+  }
+  return undefined;
 }
