@@ -20,7 +20,7 @@ import {
 import { loadCore } from './load-core.js';
 import type { Reporter, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node';
 import { groupOf, patternName } from './pieces.js';
-import { keyOf, notice, type PlannedRun, type RunState } from './run-state.js';
+import { keyOf, notice, testFilterOf, type PlannedRun, type RunState } from './run-state.js';
 
 /**
  * Records every file's wall time (environment setup, import, collection, setup files, tests and hooks),
@@ -107,13 +107,15 @@ export class ShardwiseReporter implements Reporter {
     const end = Date.now();
     const jobStart = jobStartMs();
     const commit = detectCommit(process.env, vitest.config.root);
+    const filter = testFilterOf(vitest);
     return createReport({
       ...(commit ? { commit } : {}),
       runner: 'vitest',
       shard: shard ? { index: shard.index, count: shard.count } : undefined,
       plan: planned?.run.plan,
       partial: planned?.partial ?? false,
-      testsFiltered: Boolean(vitest.config.testNamePattern),
+      testsFiltered: false,
+      ...(filter ? { filter } : {}),
       createdAt: new Date(end).toISOString(),
       job: jobTiming(jobStart, end, vitestWorkers(vitest.config, testModules.length)),
       files: testModules.map((module) => {

@@ -1,5 +1,5 @@
 import type { RunPlan, Settings } from '@shardwise/core';
-import { normalizePath, unitKey } from '@shardwise/core/light';
+import { nameFilter, normalizePath, unitKey, type TestFilter } from '@shardwise/core/light';
 import type { Vitest } from 'vitest/node';
 
 /** The plan the sequencer computed for this run, which the reporter writes into its report. */
@@ -37,6 +37,15 @@ export function keyOf(vitest: Vitest, projectName: string, moduleId: string): st
 
 function hasSeveralProjects(vitest: Vitest): boolean {
   return vitest.projects.length > 1 || (vitest.config.project?.length ?? 0) > 0;
+}
+
+/**
+ * The run's test-name filter: `-t` and `testNamePattern` in the config are one setting to Vitest (a
+ * RegExp in its resolved config), matched against a test's names joined by a space.
+ */
+export function testFilterOf(vitest: Vitest): TestFilter | undefined {
+  const pattern = vitest.config.testNamePattern;
+  return pattern ? nameFilter(`testNamePattern ${String(pattern)}`, pattern) : undefined;
 }
 
 /** Prints one diagnostic line on stderr (stdout may carry `vitest list --json`). */

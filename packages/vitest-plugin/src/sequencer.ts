@@ -8,7 +8,7 @@ import {
 } from 'vitest/node';
 import { loadCore } from './load-core.js';
 import { piecePattern, runsPieces } from './pieces.js';
-import { exitOnUserError, keyOf, notice, type RunState } from './run-state.js';
+import { exitOnUserError, keyOf, notice, testFilterOf, type RunState } from './run-state.js';
 
 /**
  * Builds the sequencer class Vitest instantiates (`sequence.sequencer` takes a class, so the run state is
@@ -78,6 +78,7 @@ async function planShard(
     runner: 'vitest',
     ...(options.workers ? { workers: options.workers } : {}),
     split: state.splitTests && canSplit,
+    filter: testFilterOf(vitest),
   });
   const pieces = new Map<string, { piece: number; of: number; pattern: RegExp }>();
   for (const p of run.pieces)
