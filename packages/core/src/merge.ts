@@ -60,8 +60,8 @@ export interface MergeResult {
 
 /** A report that ran tests and taught the store nothing: its files, by why each was not used. */
 export interface Unlearned {
-  /** Its index in the reports given to {@link mergeReports}. */
-  report: number;
+  /** The report, as given to {@link mergeReports}. */
+  report: RunReport;
   files: number;
   /** Cut short (a cancelled run, a crashed worker): their times are not the files'. */
   interrupted: number;
@@ -106,13 +106,14 @@ export function mergeReports(
   // Pieces of a split file are one measurement of the file: joined before anything is learned from them.
   const joined = joinPieces(reports);
   // What each given report taught (joinPieces keeps one report per given report, in order, first).
-  const taught = new Map<RunReport, { index: number; used: boolean; why: Unlearned }>();
+  const taught = new Map<RunReport, { used: boolean; why: Unlearned }>();
   reports.forEach((report, index) => {
     if (report.files.some((f) => f.piece !== undefined) || !ranTests(report)) return;
-    const why = { report: index, files: report.files.length, interrupted: 0, filtered: 0, notPassed: 0 };
-    taught.set(joined[index]!, { index, used: false, why });
+    const why = { report, files: report.files.length, interrupted: 0, filtered: 0, notPassed: 0 };
+    taught.set(joined[index]!, { used: false, why });
   });
-  for (const report of canonicalOrder(joined)) {
+  const applied = canonicalOrder(joined);
+  for (const report of applied) {
     const teaching = taught.get(report);
     const day = report.createdAt?.slice(0, 10);
     const validDay = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined;
@@ -148,10 +149,12 @@ export function mergeReports(
       if (teaching) teaching.used = true;
     }
   }
-  const unlearned = [...taught.values()]
-    .filter((t) => !t.used)
-    .map((t) => t.why)
-    .sort((a, b) => a.report - b.report);
+  // In the order the reports were applied (canonical), so the input order never matters.
+  const unlearned: Unlearned[] = [];
+  for (const report of applied) {
+    const t = taught.get(report);
+    if (t && !t.used) unlearned.push(t.why);
+  }
 
   const pruned: string[] = [];
   const current = options.prune === false ? undefined : currentFileSet(reports, options.currentFiles);
@@ -201,7 +204,7 @@ function whyUnused(sample: ReportedFile): 'interrupted' | 'filtered' | 'notPasse
  * after the report's name.
  *
  * @example
- * describeUnlearned({ report: 0, files: 27, interrupted: 27, filtered: 0, notPassed: 0 })
+ * describeUnlearned({ report, files: 27, interrupted: 27, filtered: 0, notPassed: 0 })
  * // "ran tests but taught the store nothing: of its 27 file(s), 27 were cut short (interrupted), so their times are not the files'"
  */
 export function describeUnlearned(u: Unlearned): string {

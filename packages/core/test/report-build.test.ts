@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { combine, createReport, fileStatusOf, testStatusOf } from '../src/report-build.js';
 import type { FileStatus, ReportedFile } from '../src/report-format.js';
+import { fileCountsForLearning, nameFilter } from '../src/test-filter.js';
 
 const entry = (status: FileStatus, durationMs = 100): ReportedFile => ({
   file: 'a.test.ts',
@@ -63,12 +64,49 @@ describe('createReport', () => {
   });
 
   it.each([
-    ['passed', 'interrupted'],
-    ['skipped', 'interrupted'],
+    ['passed', 'passed'],
+    ['skipped', 'skipped'],
     ['failed', 'failed'],
-  ] as const)('a test-name filter: %s → %s (their times are not the files’ times)', (status, want) => {
-    const report = createReport({ ...base, testsFiltered: true, files: [entry(status)] });
-    expect(report.files[0]!.status).toBe(want);
+  ] as const)(
+    'a filter the front end cannot describe: %s stays %s, marked filtered (its time is not the file’s)',
+    (status, want) => {
+      const report = createReport({ ...base, testsFiltered: true, files: [entry(status)] });
+      expect(report.files[0]).toMatchObject({ status: want, filtered: true });
+      expect(fileCountsForLearning(report.files[0]!)).toBe(false);
+    },
+  );
+
+  it('a named filter: a file it ran whole is complete; the others are filtered, listing the tests they ran', () => {
+    const test = (name: string, status: 'passed' | 'skipped') => ({ name, durationMs: 5, status });
+    const report = createReport({
+      ...base,
+      filter: nameFilter('testNamePattern /^(?!.*net)/', /^(?!.*net)/),
+      files: [
+        // A test skipped by itself (`it.skip`) that the filter selects leaves its file complete.
+        {
+          ...entry('passed'),
+          file: 'whole.test.ts',
+          tests: [test('one', 'passed'), test('later', 'skipped')],
+        },
+        {
+          ...entry('passed'),
+          file: 'part.test.ts',
+          tests: [test('offline', 'passed'), test('g > net', 'skipped')],
+        },
+        { ...entry('skipped'), file: 'none.test.ts', tests: [test('net', 'skipped')] },
+        { ...entry('interrupted'), file: 'cut.test.ts', tests: [test('net', 'skipped')] },
+      ],
+    });
+    expect(report.filter).toBe('testNamePattern /^(?!.*net)/');
+    expect(
+      report.files.map((f) => [f.file, f.status, f.filtered ?? false, (f.tests ?? []).map((t) => t.name)]),
+    ).toEqual([
+      ['cut.test.ts', 'interrupted', false, ['net']],
+      ['none.test.ts', 'skipped', true, []],
+      ['part.test.ts', 'passed', true, ['offline']],
+      ['whole.test.ts', 'passed', false, ['one', 'later']],
+    ]);
+    expect(report.files.map((f) => fileCountsForLearning(f))).toEqual([false, false, false, true]);
   });
 });
 

@@ -102,8 +102,8 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   const result = mergeReports(base, fresh, input.options);
   const fileOf = new Map(sharded.map((r) => [r.report, r.file]));
   for (const u of result.unlearned) {
-    const file = fileOf.get(fresh[u.report]!);
-    ctx.warn(`${file ? displayPath(file, ctx.io.cwd) : `report ${u.report + 1}`} ${describeUnlearned(u)}`);
+    const file = fileOf.get(u.report);
+    ctx.warn(`${file ? displayPath(file, ctx.io.cwd) : 'a report'} ${describeUnlearned(u)}`);
   }
   const write = result.changed || input.out !== input.storePath || base === undefined;
   if (write) await writeStoreFile(input.out, result.store);
