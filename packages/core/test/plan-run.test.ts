@@ -10,6 +10,8 @@ import {
   type PlanDiagnostic,
   type PlanRunInput,
 } from '../src/plan-run.js';
+import type { TestTiming } from '../src/store.js';
+import { nameFilter } from '../src/test-filter.js';
 
 const store = (durations: Record<string, number>): PlanRunInput['store'] => ({
   state: 'loaded',
@@ -222,5 +224,33 @@ describe('planMessages: what a plugin prints about its plan', () => {
     expect(planMessages(run, 's.json').map((m) => m.text)).toEqual([
       'shard 2/2 is empty (1 test file(s) for 2 shards); nothing to run',
     ]);
+  });
+});
+
+const t = (name: string, durationMs: number): TestTiming => ({ name, durationMs, status: 'passed' });
+
+describe('planRun with a filter', () => {
+  const timings: PlanRunInput['store'] = {
+    state: 'loaded',
+    store: {
+      version: 1,
+      files: new Map(
+        Object.entries({
+          'a.ts': { durationMs: 1000, samples: 1, tests: [t('x', 400), t('net y', 500)] },
+          'b.ts': { durationMs: 600, samples: 1, tests: [t('z', 600)] },
+          'c.ts': { durationMs: 800, samples: 1 },
+        }),
+      ),
+    },
+  };
+  const files = ['a.ts', 'b.ts', 'c.ts'];
+
+  it('prices a file the filter runs in part at its fixed cost plus its selected tests', () => {
+    const filter = nameFilter('-t ^(?!.*net)', /^(?!.*net)/);
+    const run = planRun({ files, shardCount: 1, store: timings, filter });
+    // a: 100 fixed + 400; b: every test selected, its own 600; c: no tests known, its own 800.
+    expect(run.plan.totalMs).toBe(500 + 600 + 800);
+    const whole = planRun({ files, shardCount: 1, store: timings });
+    expect(whole.plan.totalMs).toBe(1000 + 600 + 800);
   });
 });
