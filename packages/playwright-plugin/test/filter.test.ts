@@ -1,7 +1,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyProject, playwright, readReports, removeProjects, shard } from './helpers.js';
+import {
+  copyProject,
+  playwright,
+  readReports,
+  removeProjects,
+  shard,
+  type PlaywrightVersion,
+} from './helpers.js';
 
 afterAll(removeProjects);
 
@@ -11,13 +18,15 @@ interface StoreFile {
 
 // One filter, two spellings: they must record, and teach, the same.
 describe.each([
-  { spelling: 'the command line', args: ['--grep-invert', '@net'], env: {} },
-  { spelling: 'the config', args: [], env: { GREP_INVERT: '@net' } },
-] as { spelling: string; args: string[]; env: Record<string, string> }[])(
+  { spelling: 'the command line', args: ['--grep-invert', '@net'], env: {}, version: 'current' },
+  { spelling: 'the config', args: [], env: { GREP_INVERT: '@net' }, version: 'current' },
+  // The oldest Playwright shardwise supports: its loader keeps the declared tests the same way.
+  { spelling: 'the command line of 1.62', args: ['--grep-invert', '@net'], env: {}, version: 'oldest' },
+] as { spelling: string; args: string[]; env: Record<string, string>; version: PlaywrightVersion }[])(
   'a run filtered on $spelling',
-  ({ args, env }) => {
+  ({ args, env, version }) => {
     it('reports whole files as complete and the others as filtered, and the merge learns from both', async () => {
-      const dir = await copyProject('filter');
+      const dir = await copyProject('filter', version);
       const run = await playwright(dir, args, env);
       expect(run.code, run.stderr).toBe(0);
       const report = (await readReports(path.join(dir, '.shardwise/reports'))).get('playwright-full.json')!;
