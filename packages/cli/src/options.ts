@@ -219,8 +219,13 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     usage:
       'shard run --shard I/N [--timings PATH] [--root DIR] [--files-from FILE|-] [GLOB...] -- COMMAND [ARGS...]',
     options: ['shard', ...INPUT_OPTIONS, ...COMMON],
-    positionals: 'GLOB...  test files (relative to the root); after --, the command to run',
-    examples: ['shard run --shard 2/4 -- npx vitest run', 'shard run -- npx jest --ci'],
+    positionals:
+      'GLOB...  test files (relative to the root); after --, the command to run: one that takes exact paths (plain jest and vitest read them as patterns: use their plugins)',
+    examples: [
+      'shard run --shard 2/4 -- npx mocha',
+      'shard run -- npx jest --ci --runTestsByPath',
+      'shard run -- node --test',
+    ],
   },
   merge: {
     summary: 'Fold shard reports into the store and prove every planned file ran exactly once',
