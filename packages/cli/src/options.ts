@@ -271,7 +271,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   quarantine: {
     summary: "Add, remove or list quarantined tests; check a job's failures against them",
     usage:
-      'shard quarantine add FILE NAME --reason TEXT [--expires YYYY-MM-DD] [--owner NAME] | remove FILE NAME | list [--json] | check [REPORT|DIR...]',
+      'shard quarantine add FILE NAME --reason TEXT [--expires YYYY-MM-DD] [--owner NAME] | remove FILE NAME | list | check [REPORT|DIR...]  (each takes --json)',
     options: ['quarantine', 'root', 'reason', 'expires', 'owner', 'json', ...COMMON],
     positionals:
       'add|remove FILE NAME: the test file and the full test name (`describe > it`); check REPORT|DIR...: default .shardwise/reports',
