@@ -54,6 +54,7 @@ export {
   planMessages,
   type PlanMessage,
   type PlanRunInput,
+  type UnitNoun,
   type RunPlan,
   type PlanDiagnostic,
   type MatchStats,

@@ -3,7 +3,7 @@ import { estimateUnknownMs, type Estimator } from './estimate.js';
 import { partition } from './partition.js';
 import { compareCodeUnits, splitUnitKey } from './paths.js';
 import type { PlanFile } from './plan-file.js';
-import { shardOf, type Plan, type PlannedShard } from './plan.js';
+import { predictedMs, shardOf, type Plan, type PlannedShard } from './plan.js';
 import { splitPlan } from './plan-split.js';
 import type { Piece } from './split.js';
 import type { ShardSpec } from './shard-spec.js';
@@ -56,7 +56,16 @@ export interface PlanRunInput {
    * front end that says nothing of it (`shard files`, `shard run`). @default true
    */
   splitSummary?: boolean;
+  /**
+   * What the front end calls one thing it plans, in every line about the plan: Playwright plans `unit`s
+   * (a file, or a test or group of a parallel file), the others test files.
+   * @default 'file'
+   */
+  unit?: UnitNoun;
 }
+
+/** The word for one planned thing: a test `file`, or a Playwright `unit`. */
+export type UnitNoun = 'file' | 'unit';
 
 /** How well the store fits the units of the run. */
 export interface MatchStats {
@@ -119,6 +128,8 @@ export interface RunPlan {
   pinned: string | undefined;
   match: MatchStats;
   diagnostics: PlanDiagnostic[];
+  /** What the plan's lines call one planned thing ({@link PlanRunInput.unit}). */
+  unit: UnitNoun;
 }
 
 /**
@@ -135,6 +146,7 @@ export function planRun(input: PlanRunInput): RunPlan {
   // The store's own entries: partition reads their durationMs, so no second map of 100k entries is built.
   const durations = store?.files;
   const estimator = input.estimator ?? 'mean';
+  const unit = input.unit ?? 'file';
   const diagnostics: PlanDiagnostic[] = [];
 
   let plan: Plan;
@@ -148,6 +160,7 @@ export function planRun(input: PlanRunInput): RunPlan {
       estimator,
       input.partial === true,
       input.split === true,
+      unit,
     );
   } else {
     const previous = input.previous;
@@ -199,7 +212,7 @@ export function planRun(input: PlanRunInput): RunPlan {
   if (input.shard && units.length === 0 && pieces.length === 0 && files > 0) {
     diagnostics.push({ kind: 'empty-shard', shard: input.shard, files });
   }
-  return { plan, shard: input.shard, units, pieces, pinned: input.pinned?.source, match, diagnostics };
+  return { plan, shard: input.shard, units, pieces, pinned: input.pinned?.source, match, diagnostics, unit };
 }
 
 /** What the store means for a fresh plan: none yet, rooted elsewhere, or some files untimed. */
@@ -298,6 +311,7 @@ function pinnedPlan(
   estimator: Estimator,
   partial: boolean,
   split: boolean,
+  unit: UnitNoun,
 ): Plan {
   if (pinned.fingerprint === undefined) {
     throw new ShardwiseError('PLAN_INVALID', `${source}: a pinned plan needs its fingerprint`, {
@@ -329,7 +343,7 @@ function pinnedPlan(
     // Not a stale plan: the run itself asked for fewer files.
     throw new ShardwiseError(
       'PLAN_MISMATCH',
-      `${source}: a pinned plan runs the whole suite, but this run was narrowed (a path filter, --changed or a project filter) to ${keys.length} of its ${planned.size} files`,
+      `${source}: a pinned plan runs the whole suite, but this run was narrowed (a path filter, --changed or a project filter) to ${keys.length} of its ${planned.size} ${unit}s`,
       {
         file: source,
         hint: {
@@ -343,12 +357,14 @@ function pinnedPlan(
     const list = (names: string[]) =>
       names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ` and ${names.length - LISTED} more` : '');
     const parts = [
-      ...(missing.length > 0 ? [`${missing.length} planned file(s) not found (${list(missing)})`] : []),
-      ...(extra.length > 0 ? [`${extra.length} test file(s) not in the plan (${list(extra)})`] : []),
+      ...(missing.length > 0 ? [`${missing.length} planned ${unit}(s) not found (${list(missing)})`] : []),
+      ...(extra.length > 0
+        ? [`${extra.length} ${testUnits(unit, '(s)')} not in the plan (${list(extra)})`]
+        : []),
     ];
     throw new ShardwiseError(
       'PLAN_MISMATCH',
-      `${source}: the pinned plan does not match the test files: ${parts.join('; ')}`,
+      `${source}: the pinned plan does not match the ${testUnits(unit, 's')}: ${parts.join('; ')}`,
       { file: source, hint: { kind: 'replan' } },
     );
   }
@@ -444,24 +460,24 @@ export function severityOf(d: PlanDiagnostic): 'warning' | 'notice' {
 }
 
 /** The neutral wording of a diagnostic; front ends may say more in their own terms. */
-export function describeDiagnostic(d: PlanDiagnostic, storeName: string): string {
+export function describeDiagnostic(d: PlanDiagnostic, storeName: string, unit: UnitNoun = 'file'): string {
   switch (d.kind) {
     case 'no-store':
       if (d.explicit) {
-        return `no timing store at ${storeName}, the path you named; planned ${d.files} files by estimate (${seconds(d.estimateMs)} each). If the store should be there, check the path or restore it before this step`;
+        return `no timing store at ${storeName}, the path you named; planned ${d.files} ${unit}s by estimate (${seconds(d.estimateMs)} each). If the store should be there, check the path or restore it before this step`;
       }
-      return `no timing store at ${storeName}; planned ${d.files} files by estimate (${seconds(d.estimateMs)} each). That is normal on a first run; \`shard merge\` creates it`;
+      return `no timing store at ${storeName}; planned ${d.files} ${unit}s by estimate (${seconds(d.estimateMs)} each). That is normal on a first run; \`shard merge\` creates it`;
     case 'unknown-files':
-      return `${d.count} of ${d.files} file(s) have no timing in ${storeName}; planned at ${seconds(d.estimateMs)} each`;
+      return `${d.count} of ${d.files} ${unit}(s) have no timing in ${storeName}; planned at ${seconds(d.estimateMs)} each`;
     case 'low-match':
       return (
-        `only ${d.match.timed} of ${d.match.files} test files have a time in ${storeName} (${d.match.entries} entries): are its keys relative to the same root?` +
+        `only ${d.match.timed} of ${d.match.files} ${testUnits(unit, 's')} have a time in ${storeName} (${d.match.entries} entries): are its keys relative to the same root?` +
         (d.example
           ? ` E.g. the store has "${d.example.key}" where the file is "${d.example.file}".`
           : ` A store key: ${JSON.stringify(d.sample)}.`)
       );
     case 'empty-shard':
-      return `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} test file(s) for ${d.shard.count} shards); nothing to run`;
+      return `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} ${testUnits(unit, '(s)')} for ${d.shard.count} shards); nothing to run`;
     case 'previous-ignored':
       return `the previous plan has ${d.previousShardCount} shards, not ${d.shardCount}; planning from scratch`;
     case 'split-unused':
@@ -489,7 +505,7 @@ export function planMessages(
   for (const d of run.diagnostics) {
     const text = word(d);
     if (text === null) continue;
-    messages.push({ level: severityOf(d), text: text ?? describeDiagnostic(d, storeName) });
+    messages.push({ level: severityOf(d), text: text ?? describeDiagnostic(d, storeName, run.unit) });
   }
   if (run.units.length > 0 || run.pieces.length > 0)
     messages.push({ level: 'notice', text: describeShard(run) });
@@ -499,21 +515,34 @@ export function planMessages(
 /**
  * The one line every sharded run prints: which shard, how many files, the predicted time and the plan.
  *
+ * With a wall model the time is the job's predicted wall ({@link predictedMs}), the figure `shard plan` and
+ * `shard merge` show; without one, the sum of the shard's files.
+ *
  * @example
  * describeShard(run) // 'shard 2/4: 12 of 48 file(s), ~31.0 s of ~124.0 s in total (plan 3fa1c2d0)'
+ * describeShard(run) // 'shard 2/4: 12 of 48 file(s), ~15.2 s predicted wall (~124.0 s of files in total) (plan 3fa1c2d0)'
  */
 export function describeShard(run: RunPlan): string {
   const { plan, shard } = run;
   if (!shard)
-    return `${run.match.files} file(s) in ${plan.shardCount} shard(s) (plan ${plan.fingerprint.slice(0, 8)})`;
+    return `${run.match.files} ${run.unit}(s) in ${plan.shardCount} shard(s) (plan ${plan.fingerprint.slice(0, 8)})`;
   const mine = shardOf(plan, shard.index);
   const pieces = (mine.pieces ?? []).map((p) => `, piece ${p.piece}/${p.of} of ${p.file}`).join('');
   const unknown = plan.unknownFiles.length > 0 ? `, ${plan.unknownFiles.length} estimated` : '';
   const pinned = run.pinned ? `, pinned by ${run.pinned}` : '';
+  // The figure `shard plan` and `shard merge` show for this shard: its job's wall under a wall model.
+  const time = plan.wall
+    ? `~${seconds(predictedMs(plan, mine))} predicted wall (~${seconds(plan.totalMs)} of ${run.unit}s in total)`
+    : `~${seconds(mine.estimatedMs)} of ~${seconds(plan.totalMs)} in total`;
   return (
-    `shard ${shard.index}/${shard.count}: ${mine.files.length} of ${run.match.files} file(s)${pieces}, ` +
-    `~${seconds(mine.estimatedMs)} of ~${seconds(plan.totalMs)} in total${unknown} (plan ${plan.fingerprint.slice(0, 8)}${pinned})`
+    `shard ${shard.index}/${shard.count}: ${mine.files.length} of ${run.match.files} ${run.unit}(s)${pieces}, ` +
+    `${time}${unknown} (plan ${plan.fingerprint.slice(0, 8)}${pinned})`
   );
+}
+
+/** `test files`, `test file(s)`, or `units`, `unit(s)`: a Playwright unit is not always a whole file. */
+function testUnits(unit: UnitNoun, plural: 's' | '(s)'): string {
+  return `${unit === 'file' ? 'test ' : ''}${unit}${plural}`;
 }
 
 function seconds(ms: number): string {

@@ -19,6 +19,7 @@ export {
   describeDiagnostic,
   severityOf,
   type PlanRunInput,
+  type UnitNoun,
   type RunPlan,
   type PlanDiagnostic,
   type MatchStats,

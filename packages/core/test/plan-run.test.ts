@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { partition } from '../src/partition.js';
 import { parsePlan } from '../src/plan-file.js';
+import { predictedMs } from '../src/plan.js';
 import {
+  describeShard,
   isLowMatch,
   planMessages,
   planRun,
@@ -222,5 +224,59 @@ describe('planMessages: what a plugin prints about its plan', () => {
     expect(planMessages(run, 's.json').map((m) => m.text)).toEqual([
       'shard 2/2 is empty (1 test file(s) for 2 shards); nothing to run',
     ]);
+  });
+});
+
+describe('describeShard: the shard line shows the figure every front end shows', () => {
+  const walled = (workers: number): PlanRunInput['store'] => {
+    const timed = TIMED as Extract<PlanRunInput['store'], { state: 'loaded' }>;
+    return {
+      state: 'loaded',
+      store: {
+        ...timed.store,
+        models: new Map([['jest', { startupMs: 1200, workerStartupMs: 800, workers }]]),
+      },
+    };
+  };
+  it.each([
+    { name: 'no wall model: the files’ sum', st: TIMED, time: '~5.0 s of ~10.0 s in total' },
+    {
+      name: 'a wall model: the predicted wall, as `shard plan` and `shard merge` show it',
+      st: walled(1),
+      time: '~7.0 s predicted wall (~10.0 s of files in total)',
+    },
+  ])('$name', ({ st, time }) => {
+    const run = planRun({ files: FILES, shard: { index: 1, count: 2 }, store: st });
+    const mine = run.plan.shards[0]!;
+    expect(describeShard(run)).toContain(`: 2 of 4 file(s), ${time} (plan `);
+    // The same figure as the one function every front end judges a shard by.
+    expect(describeShard(run)).toContain(`~${(predictedMs(run.plan, mine) / 1000).toFixed(1)} s`);
+  });
+});
+
+describe('unit: one word for what a front end plans, in every line about the plan', () => {
+  it('Playwright’s units are units in the diagnostics, the shard line and a pinned plan’s mismatch', () => {
+    const run = planRun({
+      files: FILES,
+      shard: { index: 1, count: 2 },
+      store: { state: 'missing' },
+      unit: 'unit',
+    });
+    const lines = planMessages(run, 's.json').map((m) => m.text);
+    expect(lines).toEqual([
+      expect.stringContaining('planned 4 units by estimate'),
+      expect.stringMatching(/^shard 1\/2: 2 of 4 unit\(s\), /),
+    ]);
+    const pinned = parsePlan(JSON.parse(JSON.stringify({ ...run.plan, format: 'shardwise-plan' })), 'p.json');
+    expect(() =>
+      planRun({
+        files: [...FILES, 'e.test.ts'],
+        shard: { index: 1, count: 2 },
+        store: { state: 'disabled' },
+        pinned: { plan: pinned, source: 'p.json' },
+        unit: 'unit',
+      }),
+    ).toThrow('p.json: the pinned plan does not match the units: 1 unit(s) not in the plan (e.test.ts)');
+    for (const line of lines) expect(line).not.toMatch(/\bfiles?\b/);
   });
 });
