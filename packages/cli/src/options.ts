@@ -59,7 +59,7 @@ export const OPTIONS = {
     type: 'string',
     value: 'NAME',
     description:
-      "Plan with this runner's learned wall model: jest, vitest, playwright (default: the store's only one)",
+      "Plan with this runner's learned wall model: jest or vitest (default: the store's only one); Playwright's units are planned by its reporter",
   },
   'require-timings': {
     type: 'boolean',

@@ -48,6 +48,7 @@ export {
   planRun,
   wallModelFor,
   isLowMatch,
+  isManyUnlisted,
   describeDiagnostic,
   describeShard,
   severityOf,

@@ -8,7 +8,7 @@ import { splitPlan } from './plan-split.js';
 import type { Piece } from './split.js';
 import type { ShardSpec } from './shard-spec.js';
 import type { TimingStore } from './store.js';
-import { normalizeUnitKey } from './test-key.js';
+import { normalizeUnitKey, splitTestKey, testFileOf } from './test-key.js';
 import type { WallModel } from './wall-model.js';
 
 /** What a front end knows before planning: every unit of the run and the inputs it read. */
@@ -62,6 +62,12 @@ export interface PlanRunInput {
    * @default 'file'
    */
   unit?: UnitNoun;
+  /**
+   * The front end lists test files itself (the CLI's patterns or file list), where a runner plugin has the
+   * runner list its units: such a front end cannot plan Playwright's units, and says so.
+   * @default false
+   */
+  listsFiles?: boolean;
 }
 
 /** The word for one planned thing: a test `file`, or a Playwright `unit`. */
@@ -99,6 +105,19 @@ export type PlanDiagnostic =
       projectKeyed: number;
       /** Store keys that match no unit of the run (a sample of up to 20, for front ends to look into). */
       unmatched: string[];
+    }
+  /**
+   * The store knows many files the run did not list ({@link isManyUnlisted}): test file patterns that miss
+   * part of the suite, or entries of files deleted since. Only for a front end that lists files itself
+   * (`listsFiles`), which can look at the files to tell which.
+   */
+  | {
+      kind: 'unlisted-entries';
+      match: MatchStats;
+      /** Store keys that name no listed file (neither it, its project's key, nor a test or group of it). */
+      unlisted: number;
+      /** Up to 20 of them. */
+      sample: string[];
     }
   /** This job's shard got no file (more shards than files, or the plan left it empty). */
   | { kind: 'empty-shard'; shard: ShardSpec; files: number }
@@ -148,6 +167,7 @@ export function planRun(input: PlanRunInput): RunPlan {
   const estimator = input.estimator ?? 'mean';
   const unit = input.unit ?? 'file';
   const diagnostics: PlanDiagnostic[] = [];
+  if (input.listsFiles) refuseRunnerUnits(store, input.runner, shardCount);
 
   let plan: Plan;
   if (input.pinned) {
@@ -215,6 +235,29 @@ export function planRun(input: PlanRunInput): RunPlan {
   return { plan, shard: input.shard, units, pieces, pinned: input.pinned?.source, match, diagnostics, unit };
 }
 
+/**
+ * Playwright's units (a file, or a test or group of a parallel file, keyed `project|path › titles`) are
+ * listed by its reporter only: test file patterns find other names or none, and a plan of files would not
+ * be the plan the shard jobs run. A store whose only wall model is Playwright's, or a plan asked of
+ * Playwright's model, is refused with the command that plans them.
+ */
+function refuseRunnerUnits(store: TimingStore | undefined, runner: string | undefined, shards: number): void {
+  const models = store?.models;
+  const playwright =
+    runner === undefined ? models?.size === 1 && models.has('playwright') : runner === 'playwright';
+  if (!playwright) return;
+  throw new ShardwiseError(
+    'INVALID_OPTION',
+    `${runner === undefined ? 'this timing store is Playwright’s' : 'a plan for Playwright'}: its units (files, or tests and groups of parallel files, by project) are listed by the Playwright reporter only, not by test file patterns`,
+    {
+      hint: {
+        kind: 'text',
+        text: `plan with \`SHARDWISE_PLAN_OUT=plan.json npx playwright test --list --shard=1/${shards}\` (the reporter pins the plan; each job runs it with SHARDWISE_PLAN=plan.json)`,
+      },
+    },
+  );
+}
+
 /** What the store means for a fresh plan: none yet, rooted elsewhere, or some files untimed. */
 function diagnoseStore(
   input: PlanRunInput,
@@ -232,13 +275,16 @@ function diagnoseStore(
       explicit: input.store.explicit === true,
     });
   } else if (store && isLowMatch(match)) {
+    const { projectKeyed, unmatched } = unmatchedKeys(plan, store);
     diagnostics.push({
       kind: 'low-match',
       match,
       example: mismatchExample(plan.unknownFiles, store.files.keys()),
       sample: store.files.keys().next().value ?? '',
-      ...unmatchedKeys(plan, store),
+      projectKeyed,
+      unmatched,
     });
+    return;
   } else if (plan.unknownFiles.length > 0 && store) {
     diagnostics.push({
       kind: 'unknown-files',
@@ -247,6 +293,22 @@ function diagnoseStore(
       estimateMs: plan.unknownEstimateMs,
     });
   }
+  // At most `entries - timed` keys can be unlisted: a store that fits the run is never scanned.
+  if (store && input.listsFiles && isManyUnlisted(files, match.entries - match.timed)) {
+    const { unlisted, unmatched } = unmatchedKeys(plan, store);
+    if (isManyUnlisted(files, unlisted)) {
+      diagnostics.push({ kind: 'unlisted-entries', match, unlisted, sample: unmatched });
+    }
+  }
+}
+
+/**
+ * Whether the store knows many files a run did not list: at least half as many as the run listed (so the
+ * run found at most two thirds of the files the store knows). Fewer can be files deleted since the store
+ * was merged; this many is a suite the test file patterns miss a good part of.
+ */
+export function isManyUnlisted(listed: number, unlisted: number): boolean {
+  return unlisted > 0 && unlisted * 2 >= listed;
 }
 
 /**
@@ -260,20 +322,31 @@ export function isLowMatch(match: MatchStats): boolean {
   return comparable > 0 && match.timed * 2 < comparable;
 }
 
-/** Store keys no unit matches: how many are a named project's key for a unit, and a sample of them. */
-function unmatchedKeys(plan: Plan, store: TimingStore): { projectKeyed: number; unmatched: string[] } {
+/**
+ * Store keys no unit matches: how many are a named project's key for a unit, how many name no unit at all
+ * (nor a test or group of one, `path › title`), and a sample of those.
+ */
+function unmatchedKeys(
+  plan: Plan,
+  store: TimingStore,
+): { projectKeyed: number; unlisted: number; unmatched: string[] } {
   const units = new Set<string>();
   for (const shard of plan.shards) for (const file of shard.files) units.add(file);
   for (const split of plan.split?.applied ? plan.split.files : []) units.add(split.file);
   let projectKeyed = 0;
+  let unlisted = 0;
   const unmatched: string[] = [];
   for (const key of store.files.keys()) {
     if (units.has(key)) continue;
     const { project, path } = splitUnitKey(key);
     if (project && units.has(path)) projectKeyed++;
-    else if (unmatched.length < 20) unmatched.push(key);
+    else if (units.has(splitTestKey(key).file) || units.has(testFileOf(key))) continue;
+    else {
+      unlisted++;
+      if (unmatched.length < 20) unmatched.push(key);
+    }
   }
-  return { projectKeyed, unmatched };
+  return { projectKeyed, unlisted, unmatched };
 }
 
 /** A store key that names the same file as an unknown file under another root, if any. */
@@ -456,7 +529,9 @@ export function wallModelFor(
  * they named), a `notice` line otherwise.
  */
 export function severityOf(d: PlanDiagnostic): 'warning' | 'notice' {
-  return d.kind === 'low-match' || (d.kind === 'no-store' && d.explicit) ? 'warning' : 'notice';
+  return d.kind === 'low-match' || d.kind === 'unlisted-entries' || (d.kind === 'no-store' && d.explicit)
+    ? 'warning'
+    : 'notice';
 }
 
 /** The neutral wording of a diagnostic; front ends may say more in their own terms. */
@@ -476,6 +551,8 @@ export function describeDiagnostic(d: PlanDiagnostic, storeName: string, unit: U
           ? ` E.g. the store has "${d.example.key}" where the file is "${d.example.file}".`
           : ` A store key: ${JSON.stringify(d.sample)}.`)
       );
+    case 'unlisted-entries':
+      return `${storeName} knows ${d.unlisted} ${testUnits(unit, '(s)')} that were not listed (e.g. ${JSON.stringify(d.sample[0] ?? '')}): only ${d.match.timed} of its ${d.match.entries} entries match one of the ${d.match.files} listed`;
     case 'empty-shard':
       return `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} ${testUnits(unit, '(s)')} for ${d.shard.count} shards); nothing to run`;
     case 'previous-ignored':

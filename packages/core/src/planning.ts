@@ -25,3 +25,4 @@ export {
   type MatchStats,
 } from './plan-run.js';
 export { readRunInputs, displayPath, type RunInputs } from './run-inputs.js';
+export { testFileOf } from './test-key.js';
