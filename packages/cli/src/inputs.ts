@@ -19,6 +19,8 @@ export const DEFAULT_PATTERNS = [
   '**/*.{test,spec}.{js,jsx,ts,tsx,mjs,cjs,mts,cts}',
   '**/__tests__/**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}',
 ];
+/** Where the files came from when no pattern or list was given, in messages. */
+export const DEFAULT_SOURCE = 'the default test patterns';
 export const IGNORED = [
   '**/node_modules/**',
   '**/dist/**',
@@ -109,7 +111,7 @@ export async function listFiles(
   const { default: glob } = await import('fast-glob');
   const files = await glob([...patterns], { cwd: root, ignore: IGNORED, onlyFiles: true, dot: false });
   ctx.debug(`glob ${patterns.join(' ')} in ${root}: ${files.length} files`);
-  return { files, source: globs.length > 0 ? globs.join(' ') : 'the default test patterns' };
+  return { files, source: globs.length > 0 ? globs.join(' ') : DEFAULT_SOURCE };
 }
 
 /**

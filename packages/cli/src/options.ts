@@ -59,7 +59,7 @@ export const OPTIONS = {
     type: 'string',
     value: 'NAME',
     description:
-      "Plan with this runner's learned wall model: jest, vitest, playwright (default: the store's only one)",
+      "Plan with this runner's learned wall model: jest or vitest (default: the store's only one); Playwright's units are planned by its reporter",
   },
   'require-timings': {
     type: 'boolean',
@@ -219,8 +219,13 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     usage:
       'shard run --shard I/N [--timings PATH] [--root DIR] [--files-from FILE|-] [GLOB...] -- COMMAND [ARGS...]',
     options: ['shard', ...INPUT_OPTIONS, ...COMMON],
-    positionals: 'GLOB...  test files (relative to the root); after --, the command to run',
-    examples: ['shard run --shard 2/4 -- npx vitest run', 'shard run -- npx jest --ci'],
+    positionals:
+      'GLOB...  test files (relative to the root); after --, the command to run: one that takes exact paths (plain jest and vitest read them as patterns: use their plugins)',
+    examples: [
+      'shard run --shard 2/4 -- npx mocha',
+      'shard run -- npx jest --ci --runTestsByPath',
+      'shard run -- node --test',
+    ],
   },
   merge: {
     summary: 'Fold shard reports into the store and prove every planned file ran exactly once',
@@ -266,7 +271,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   quarantine: {
     summary: "Add, remove or list quarantined tests; check a job's failures against them",
     usage:
-      'shard quarantine add FILE NAME --reason TEXT [--expires YYYY-MM-DD] [--owner NAME] | remove FILE NAME | list [--json] | check [REPORT|DIR...]',
+      'shard quarantine add FILE NAME --reason TEXT [--expires YYYY-MM-DD] [--owner NAME] | remove FILE NAME | list | check [REPORT|DIR...]  (each takes --json)',
     options: ['quarantine', 'root', 'reason', 'expires', 'owner', 'json', ...COMMON],
     positionals:
       'add|remove FILE NAME: the test file and the full test name (`describe > it`); check REPORT|DIR...: default .shardwise/reports',

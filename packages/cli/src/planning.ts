@@ -13,7 +13,7 @@ import {
 } from '@shardwise/core/planning';
 import type { Context } from './context.js';
 import { listFiles } from './inputs.js';
-import { matchHint } from './match-hint.js';
+import { matchHint, unlistedWarning } from './match-hint.js';
 import type { OptionValues } from './options.js';
 import { requireShard } from './shard-option.js';
 
@@ -61,6 +61,7 @@ export async function planFromInputs(
     ...wallChoice,
     split,
     splitSummary,
+    listsFiles: true,
   });
   const { plan } = run;
   // Guarded: the fingerprint is computed on its first read, which `shard files` otherwise never does.
@@ -89,7 +90,9 @@ export async function reportDiagnostics(ctx: Context, planned: Planned): Promise
     const line =
       d.kind === 'low-match'
         ? `${describeDiagnostic(d, store)} ${await matchHint(planned.settings.root, { entries: d.match.entries, projectKeyed: d.projectKeyed, unmatched: d.unmatched })}`
-        : cliDiagnostic(d, store);
+        : d.kind === 'unlisted-entries'
+          ? await unlistedWarning(planned.settings.root, planned.fileSource, store, d)
+          : cliDiagnostic(d, store);
     if (line === undefined) continue;
     if (severityOf(d) === 'warning') ctx.warn(line);
     else ctx.note(line);

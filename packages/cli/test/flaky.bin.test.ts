@@ -110,6 +110,42 @@ describe('shard quarantine (spawned): the one command for a runner whose exit co
     expect(stale.code).toBe(1);
   });
 
+  it('--json: add, remove and check print what they did as JSON on stdout', async () => {
+    const dir = await tempDir({
+      'reports/r.json': reportText({
+        'src/clock.test.ts': { 'clock > races': 'failed' },
+        'src/cart.test.ts': { adds: 'failed' },
+      }),
+    });
+    const argv = ['quarantine', 'add', 'src/clock.test.ts', 'clock > races', '--reason', 'r', '--json'];
+    const add = await runMain(argv, { cwd: dir });
+    expect(add.code).toBe(0);
+    expect(JSON.parse(add.stdout)).toEqual({
+      added: { file: 'src/clock.test.ts', name: 'clock > races', reason: 'r', added: today },
+    });
+    const check = await runMain(['quarantine', 'check', 'reports', '--json'], { cwd: dir });
+    expect(check.code).toBe(1);
+    expect(JSON.parse(check.stdout)).toEqual({
+      pass: false,
+      quarantined: [
+        {
+          file: 'src/clock.test.ts',
+          name: 'clock > races',
+          entry: { file: 'src/clock.test.ts', name: 'clock > races', reason: 'r', added: today },
+        },
+      ],
+      expired: [],
+      blocking: [{ file: 'src/cart.test.ts', name: 'adds' }],
+      blockingFiles: [],
+    });
+    const remove = await runMain(['quarantine', 'remove', 'src/clock.test.ts', 'clock > races', '--json'], {
+      cwd: dir,
+    });
+    expect(JSON.parse(remove.stdout)).toEqual({
+      removed: { file: 'src/clock.test.ts', name: 'clock > races' },
+    });
+  });
+
   it.each([
     ['no action', ['quarantine'], 'shard quarantine: expected add, remove, list or check'],
     ['no reason', ['quarantine', 'add', 'a.test.ts', 't'], 'shard quarantine add: --reason is required'],

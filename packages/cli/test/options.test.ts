@@ -98,7 +98,8 @@ describe('argument handling (in-process)', () => {
     {
       name: 'run without a command',
       argv: ['run', '--shard', '1/2', 'npx', 'jest'],
-      message: 'shard run needs the command after --',
+      message:
+        'shard run needs the command after --, e.g. `shard run --shard 1/4 -- npx jest --runTestsByPath`',
     },
     { name: 'bad smoothing', argv: ['merge', '--smoothing', 'ewma:2', 'x'], message: 'Expected --smoothing' },
     { name: 'import without format', argv: ['import'], message: 'missing the format' },
@@ -142,6 +143,17 @@ describe('argument handling (in-process)', () => {
     const result = await runMain(argv);
     expect(result.code).toBe(code);
     expect(result.stdout).toMatch(out);
+  });
+
+  it('shows `shard run` examples only with commands that take exact paths, as the README recommends', async () => {
+    const { stdout } = await runMain(['run', '--help']);
+    const examples = stdout.slice(stdout.indexOf('Examples:')).split('\n').slice(1).filter(Boolean);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) {
+      // Plain `vitest` and `jest` read positional files as patterns (`a.test.ts` also matches `data.test.ts`).
+      expect(example).not.toMatch(/\bvitest\b/);
+      if (/\bjest\b/.test(example)) expect(example).toContain('--runTestsByPath');
+    }
   });
 
   it('prints the overview on stderr and exits 2 without a command', async () => {

@@ -1,4 +1,4 @@
-import { exitCodeOf, formatError, isShardwiseError } from './errors.js';
+import { exitCodeOf, formatError, isShardwiseError, type HintRenderer } from './errors.js';
 
 /**
  * Ends a runner's run on a user error (a bad store, option or pinned plan) the way the CLI does: one line
@@ -8,11 +8,12 @@ import { exitCodeOf, formatError, isShardwiseError } from './errors.js';
  * runner shows its stack.
  *
  * The process ends once the line is written (stderr may be an asynchronous pipe). The returned promise
- * never settles, so a runner that awaits the hook that called this runs nothing in the meantime.
+ * never settles, so a runner that awaits the hook that called this runs nothing in the meantime. `render`
+ * words the fix in the runner's terms where core's neutral words would name the wrong command.
  */
-export function exitOnUserError(error: unknown): Promise<never> {
+export function exitOnUserError(error: unknown, render?: HintRenderer): Promise<never> {
   if (!isShardwiseError(error)) throw error;
   process.exitCode = exitCodeOf(error);
-  process.stderr.write(`shardwise: ${formatError(error)}\n`, () => process.exit());
+  process.stderr.write(`shardwise: ${formatError(error, render)}\n`, () => process.exit());
   return new Promise<never>(() => {});
 }

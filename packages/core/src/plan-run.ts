@@ -3,12 +3,12 @@ import { estimateUnknownMs, type Estimator } from './estimate.js';
 import { partition } from './partition.js';
 import { compareCodeUnits, splitUnitKey } from './paths.js';
 import type { PlanFile } from './plan-file.js';
-import { shardOf, type Plan, type PlannedShard } from './plan.js';
+import { predictedMs, shardOf, type Plan, type PlannedShard } from './plan.js';
 import { splitPlan } from './plan-split.js';
 import type { Piece } from './split.js';
 import type { ShardSpec } from './shard-spec.js';
 import type { TimingStore } from './store.js';
-import { normalizeUnitKey } from './test-key.js';
+import { normalizeUnitKey, splitTestKey, testFileOf } from './test-key.js';
 import { filteredDurationMs, type TestFilter } from './test-filter.js';
 import type { WallModel } from './wall-model.js';
 
@@ -62,7 +62,22 @@ export interface PlanRunInput {
    * of the tests it selects (what a run with the same filter recorded), not at its whole time.
    */
   filter?: TestFilter;
+  /**
+   * What the front end calls one thing it plans, in every line about the plan: Playwright plans `unit`s
+   * (a file, or a test or group of a parallel file), the others test files.
+   * @default 'file'
+   */
+  unit?: UnitNoun;
+  /**
+   * The front end lists test files itself (the CLI's patterns or file list), where a runner plugin has the
+   * runner list its units: such a front end cannot plan Playwright's units, and says so.
+   * @default false
+   */
+  listsFiles?: boolean;
 }
+
+/** The word for one planned thing: a test `file`, or a Playwright `unit`. */
+export type UnitNoun = 'file' | 'unit';
 
 /** How well the store fits the units of the run. */
 export interface MatchStats {
@@ -97,6 +112,19 @@ export type PlanDiagnostic =
       /** Store keys that match no unit of the run (a sample of up to 20, for front ends to look into). */
       unmatched: string[];
     }
+  /**
+   * The store knows many files the run did not list ({@link isManyUnlisted}): test file patterns that miss
+   * part of the suite, or entries of files deleted since. Only for a front end that lists files itself
+   * (`listsFiles`), which can look at the files to tell which.
+   */
+  | {
+      kind: 'unlisted-entries';
+      match: MatchStats;
+      /** Store keys that name no listed file (neither it, its project's key, nor a test or group of it). */
+      unlisted: number;
+      /** Up to 20 of them. */
+      sample: string[];
+    }
   /** This job's shard got no file (more shards than files, or the plan left it empty). */
   | { kind: 'empty-shard'; shard: ShardSpec; files: number }
   /** The previous plan has another shard count, so it was not used. */
@@ -125,6 +153,8 @@ export interface RunPlan {
   pinned: string | undefined;
   match: MatchStats;
   diagnostics: PlanDiagnostic[];
+  /** What the plan's lines call one planned thing ({@link PlanRunInput.unit}). */
+  unit: UnitNoun;
 }
 
 /**
@@ -142,7 +172,9 @@ export function planRun(input: PlanRunInput): RunPlan {
   // (but for a filtered run, whose files cost what the filter selects).
   const durations = store && input.filter ? filteredDurations(store, input.filter) : store?.files;
   const estimator = input.estimator ?? 'mean';
+  const unit = input.unit ?? 'file';
   const diagnostics: PlanDiagnostic[] = [];
+  if (input.listsFiles) refuseRunnerUnits(store, input.runner, shardCount);
 
   let plan: Plan;
   if (input.pinned) {
@@ -155,6 +187,7 @@ export function planRun(input: PlanRunInput): RunPlan {
       estimator,
       input.partial === true,
       input.split === true,
+      unit,
     );
   } else {
     const previous = input.previous;
@@ -206,7 +239,30 @@ export function planRun(input: PlanRunInput): RunPlan {
   if (input.shard && units.length === 0 && pieces.length === 0 && files > 0) {
     diagnostics.push({ kind: 'empty-shard', shard: input.shard, files });
   }
-  return { plan, shard: input.shard, units, pieces, pinned: input.pinned?.source, match, diagnostics };
+  return { plan, shard: input.shard, units, pieces, pinned: input.pinned?.source, match, diagnostics, unit };
+}
+
+/**
+ * Playwright's units (a file, or a test or group of a parallel file, keyed `project|path › titles`) are
+ * listed by its reporter only: test file patterns find other names or none, and a plan of files would not
+ * be the plan the shard jobs run. A store whose only wall model is Playwright's, or a plan asked of
+ * Playwright's model, is refused with the command that plans them.
+ */
+function refuseRunnerUnits(store: TimingStore | undefined, runner: string | undefined, shards: number): void {
+  const models = store?.models;
+  const playwright =
+    runner === undefined ? models?.size === 1 && models.has('playwright') : runner === 'playwright';
+  if (!playwright) return;
+  throw new ShardwiseError(
+    'INVALID_OPTION',
+    `${runner === undefined ? 'this timing store is Playwright’s' : 'a plan for Playwright'}: its units (files, or tests and groups of parallel files, by project) are listed by the Playwright reporter only, not by test file patterns`,
+    {
+      hint: {
+        kind: 'text',
+        text: `plan with \`SHARDWISE_PLAN_OUT=plan.json npx playwright test --list --shard=1/${shards}\` (the reporter pins the plan; each job runs it with SHARDWISE_PLAN=plan.json)`,
+      },
+    },
+  );
 }
 
 /** Every stored file's cost in a run under `filter` (see {@link filteredDurationMs}). */
@@ -236,13 +292,16 @@ function diagnoseStore(
       explicit: input.store.explicit === true,
     });
   } else if (store && isLowMatch(match)) {
+    const { projectKeyed, unmatched } = unmatchedKeys(plan, store);
     diagnostics.push({
       kind: 'low-match',
       match,
       example: mismatchExample(plan.unknownFiles, store.files.keys()),
       sample: store.files.keys().next().value ?? '',
-      ...unmatchedKeys(plan, store),
+      projectKeyed,
+      unmatched,
     });
+    return;
   } else if (plan.unknownFiles.length > 0 && store) {
     diagnostics.push({
       kind: 'unknown-files',
@@ -251,6 +310,22 @@ function diagnoseStore(
       estimateMs: plan.unknownEstimateMs,
     });
   }
+  // At most `entries - timed` keys can be unlisted: a store that fits the run is never scanned.
+  if (store && input.listsFiles && isManyUnlisted(files, match.entries - match.timed)) {
+    const { unlisted, unmatched } = unmatchedKeys(plan, store);
+    if (isManyUnlisted(files, unlisted)) {
+      diagnostics.push({ kind: 'unlisted-entries', match, unlisted, sample: unmatched });
+    }
+  }
+}
+
+/**
+ * Whether the store knows many files a run did not list: at least half as many as the run listed (so the
+ * run found at most two thirds of the files the store knows). Fewer can be files deleted since the store
+ * was merged; this many is a suite the test file patterns miss a good part of.
+ */
+export function isManyUnlisted(listed: number, unlisted: number): boolean {
+  return unlisted > 0 && unlisted * 2 >= listed;
 }
 
 /**
@@ -264,20 +339,31 @@ export function isLowMatch(match: MatchStats): boolean {
   return comparable > 0 && match.timed * 2 < comparable;
 }
 
-/** Store keys no unit matches: how many are a named project's key for a unit, and a sample of them. */
-function unmatchedKeys(plan: Plan, store: TimingStore): { projectKeyed: number; unmatched: string[] } {
+/**
+ * Store keys no unit matches: how many are a named project's key for a unit, how many name no unit at all
+ * (nor a test or group of one, `path › title`), and a sample of those.
+ */
+function unmatchedKeys(
+  plan: Plan,
+  store: TimingStore,
+): { projectKeyed: number; unlisted: number; unmatched: string[] } {
   const units = new Set<string>();
   for (const shard of plan.shards) for (const file of shard.files) units.add(file);
   for (const split of plan.split?.applied ? plan.split.files : []) units.add(split.file);
   let projectKeyed = 0;
+  let unlisted = 0;
   const unmatched: string[] = [];
   for (const key of store.files.keys()) {
     if (units.has(key)) continue;
     const { project, path } = splitUnitKey(key);
     if (project && units.has(path)) projectKeyed++;
-    else if (unmatched.length < 20) unmatched.push(key);
+    else if (units.has(splitTestKey(key).file) || units.has(testFileOf(key))) continue;
+    else {
+      unlisted++;
+      if (unmatched.length < 20) unmatched.push(key);
+    }
   }
-  return { projectKeyed, unmatched };
+  return { projectKeyed, unlisted, unmatched };
 }
 
 /** A store key that names the same file as an unknown file under another root, if any. */
@@ -315,6 +401,7 @@ function pinnedPlan(
   estimator: Estimator,
   partial: boolean,
   split: boolean,
+  unit: UnitNoun,
 ): Plan {
   if (pinned.fingerprint === undefined) {
     throw new ShardwiseError('PLAN_INVALID', `${source}: a pinned plan needs its fingerprint`, {
@@ -346,7 +433,7 @@ function pinnedPlan(
     // Not a stale plan: the run itself asked for fewer files.
     throw new ShardwiseError(
       'PLAN_MISMATCH',
-      `${source}: a pinned plan runs the whole suite, but this run was narrowed (a path filter, --changed or a project filter) to ${keys.length} of its ${planned.size} files`,
+      `${source}: a pinned plan runs the whole suite, but this run was narrowed (a path filter, --changed or a project filter) to ${keys.length} of its ${planned.size} ${unit}s`,
       {
         file: source,
         hint: {
@@ -360,12 +447,14 @@ function pinnedPlan(
     const list = (names: string[]) =>
       names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ` and ${names.length - LISTED} more` : '');
     const parts = [
-      ...(missing.length > 0 ? [`${missing.length} planned file(s) not found (${list(missing)})`] : []),
-      ...(extra.length > 0 ? [`${extra.length} test file(s) not in the plan (${list(extra)})`] : []),
+      ...(missing.length > 0 ? [`${missing.length} planned ${unit}(s) not found (${list(missing)})`] : []),
+      ...(extra.length > 0
+        ? [`${extra.length} ${testUnits(unit, '(s)')} not in the plan (${list(extra)})`]
+        : []),
     ];
     throw new ShardwiseError(
       'PLAN_MISMATCH',
-      `${source}: the pinned plan does not match the test files: ${parts.join('; ')}`,
+      `${source}: the pinned plan does not match the ${testUnits(unit, 's')}: ${parts.join('; ')}`,
       { file: source, hint: { kind: 'replan' } },
     );
   }
@@ -457,28 +546,32 @@ export function wallModelFor(
  * they named), a `notice` line otherwise.
  */
 export function severityOf(d: PlanDiagnostic): 'warning' | 'notice' {
-  return d.kind === 'low-match' || (d.kind === 'no-store' && d.explicit) ? 'warning' : 'notice';
+  return d.kind === 'low-match' || d.kind === 'unlisted-entries' || (d.kind === 'no-store' && d.explicit)
+    ? 'warning'
+    : 'notice';
 }
 
 /** The neutral wording of a diagnostic; front ends may say more in their own terms. */
-export function describeDiagnostic(d: PlanDiagnostic, storeName: string): string {
+export function describeDiagnostic(d: PlanDiagnostic, storeName: string, unit: UnitNoun = 'file'): string {
   switch (d.kind) {
     case 'no-store':
       if (d.explicit) {
-        return `no timing store at ${storeName}, the path you named; planned ${d.files} files by estimate (${seconds(d.estimateMs)} each). If the store should be there, check the path or restore it before this step`;
+        return `no timing store at ${storeName}, the path you named; planned ${d.files} ${unit}s by estimate (${seconds(d.estimateMs)} each). If the store should be there, check the path or restore it before this step`;
       }
-      return `no timing store at ${storeName}; planned ${d.files} files by estimate (${seconds(d.estimateMs)} each). That is normal on a first run; \`shard merge\` creates it`;
+      return `no timing store at ${storeName}; planned ${d.files} ${unit}s by estimate (${seconds(d.estimateMs)} each). That is normal on a first run; \`shard merge\` creates it`;
     case 'unknown-files':
-      return `${d.count} of ${d.files} file(s) have no timing in ${storeName}; planned at ${seconds(d.estimateMs)} each`;
+      return `${d.count} of ${d.files} ${unit}(s) have no timing in ${storeName}; planned at ${seconds(d.estimateMs)} each`;
     case 'low-match':
       return (
-        `only ${d.match.timed} of ${d.match.files} test files have a time in ${storeName} (${d.match.entries} entries): are its keys relative to the same root?` +
+        `only ${d.match.timed} of ${d.match.files} ${testUnits(unit, 's')} have a time in ${storeName} (${d.match.entries} entries): are its keys relative to the same root?` +
         (d.example
           ? ` E.g. the store has "${d.example.key}" where the file is "${d.example.file}".`
           : ` A store key: ${JSON.stringify(d.sample)}.`)
       );
+    case 'unlisted-entries':
+      return `${storeName} knows ${d.unlisted} ${testUnits(unit, '(s)')} that were not listed (e.g. ${JSON.stringify(d.sample[0] ?? '')}): only ${d.match.timed} of its ${d.match.entries} entries match one of the ${d.match.files} listed`;
     case 'empty-shard':
-      return `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} test file(s) for ${d.shard.count} shards); nothing to run`;
+      return `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} ${testUnits(unit, '(s)')} for ${d.shard.count} shards); nothing to run`;
     case 'previous-ignored':
       return `the previous plan has ${d.previousShardCount} shards, not ${d.shardCount}; planning from scratch`;
     case 'split-unused':
@@ -506,7 +599,7 @@ export function planMessages(
   for (const d of run.diagnostics) {
     const text = word(d);
     if (text === null) continue;
-    messages.push({ level: severityOf(d), text: text ?? describeDiagnostic(d, storeName) });
+    messages.push({ level: severityOf(d), text: text ?? describeDiagnostic(d, storeName, run.unit) });
   }
   if (run.units.length > 0 || run.pieces.length > 0)
     messages.push({ level: 'notice', text: describeShard(run) });
@@ -516,21 +609,34 @@ export function planMessages(
 /**
  * The one line every sharded run prints: which shard, how many files, the predicted time and the plan.
  *
+ * With a wall model the time is the job's predicted wall ({@link predictedMs}), the figure `shard plan` and
+ * `shard merge` show; without one, the sum of the shard's files.
+ *
  * @example
  * describeShard(run) // 'shard 2/4: 12 of 48 file(s), ~31.0 s of ~124.0 s in total (plan 3fa1c2d0)'
+ * describeShard(run) // 'shard 2/4: 12 of 48 file(s), ~15.2 s predicted wall (~124.0 s of files in total) (plan 3fa1c2d0)'
  */
 export function describeShard(run: RunPlan): string {
   const { plan, shard } = run;
   if (!shard)
-    return `${run.match.files} file(s) in ${plan.shardCount} shard(s) (plan ${plan.fingerprint.slice(0, 8)})`;
+    return `${run.match.files} ${run.unit}(s) in ${plan.shardCount} shard(s) (plan ${plan.fingerprint.slice(0, 8)})`;
   const mine = shardOf(plan, shard.index);
   const pieces = (mine.pieces ?? []).map((p) => `, piece ${p.piece}/${p.of} of ${p.file}`).join('');
   const unknown = plan.unknownFiles.length > 0 ? `, ${plan.unknownFiles.length} estimated` : '';
   const pinned = run.pinned ? `, pinned by ${run.pinned}` : '';
+  // The figure `shard plan` and `shard merge` show for this shard: its job's wall under a wall model.
+  const time = plan.wall
+    ? `~${seconds(predictedMs(plan, mine))} predicted wall (~${seconds(plan.totalMs)} of ${run.unit}s in total)`
+    : `~${seconds(mine.estimatedMs)} of ~${seconds(plan.totalMs)} in total`;
   return (
-    `shard ${shard.index}/${shard.count}: ${mine.files.length} of ${run.match.files} file(s)${pieces}, ` +
-    `~${seconds(mine.estimatedMs)} of ~${seconds(plan.totalMs)} in total${unknown} (plan ${plan.fingerprint.slice(0, 8)}${pinned})`
+    `shard ${shard.index}/${shard.count}: ${mine.files.length} of ${run.match.files} ${run.unit}(s)${pieces}, ` +
+    `${time}${unknown} (plan ${plan.fingerprint.slice(0, 8)}${pinned})`
   );
+}
+
+/** `test files`, `test file(s)`, or `units`, `unit(s)`: a Playwright unit is not always a whole file. */
+function testUnits(unit: UnitNoun, plural: 's' | '(s)'): string {
+  return `${unit === 'file' ? 'test ' : ''}${unit}${plural}`;
 }
 
 function seconds(ms: number): string {

@@ -19,8 +19,10 @@ export {
   describeDiagnostic,
   severityOf,
   type PlanRunInput,
+  type UnitNoun,
   type RunPlan,
   type PlanDiagnostic,
   type MatchStats,
 } from './plan-run.js';
 export { readRunInputs, displayPath, type RunInputs } from './run-inputs.js';
+export { testFileOf } from './test-key.js';

@@ -118,16 +118,20 @@ export async function readPlanFile(
 
 /**
  * Writes a plan as a pinned plan (`shard plan --out`, `SHARDWISE_PLAN_OUT`) atomically, and returns the
- * line that tells the user how the jobs use it.
+ * line that tells the user how the jobs use it. `planFlag`: the jobs may also name it with `--plan` (the
+ * CLI's `shard files` and `shard run`); the runners reject flags they do not know, so a plugin's line
+ * names only the variable.
  */
 export async function writePinnedPlan(
   file: string,
   plan: Plan,
   cwd: string = process.cwd(),
+  planFlag = false,
 ): Promise<string> {
   await writeFileAtomic(file, serializePlanFile(plan));
   const name = displayPath(file, cwd);
-  return `pinned plan ${plan.fingerprint.slice(0, 8)} written to ${name}: every job runs its shard of it with SHARDWISE_PLAN=${name} (or --plan ${name}), re-runs included`;
+  const flag = planFlag ? ` (or \`shard files|run --plan ${name}\`)` : '';
+  return `pinned plan ${plan.fingerprint.slice(0, 8)} written to ${name}: every job runs its shard of it with SHARDWISE_PLAN=${name}${flag}, re-runs included`;
 }
 
 /** A path as people type it: relative to `cwd` when inside it, else absolute. */

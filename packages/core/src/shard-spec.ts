@@ -36,6 +36,13 @@ export function makeShardSpec(
   source = '--shard',
   text = `${index}/${count}`,
 ): ShardSpec {
+  // A count past 2^53 - 1 (Number.MAX_SAFE_INTEGER) is too large to count exactly, not too small.
+  if (Number.isInteger(count) && count > Number.MAX_SAFE_INTEGER) {
+    throw new ShardwiseError(
+      'INVALID_SHARD',
+      `${source} ${text}: the shard count is too large (at most ${Number.MAX_SAFE_INTEGER})`,
+    );
+  }
   if (!Number.isSafeInteger(count) || count < 1) {
     throw new ShardwiseError('INVALID_SHARD', `${source} ${text}: the shard count must be at least 1`);
   }

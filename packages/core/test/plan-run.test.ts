@@ -2,8 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { partition } from '../src/partition.js';
 import { parsePlan } from '../src/plan-file.js';
+import { predictedMs } from '../src/plan.js';
 import {
+  describeShard,
   isLowMatch,
+  isManyUnlisted,
   planMessages,
   planRun,
   severityOf,
@@ -252,5 +255,142 @@ describe('planRun with a filter', () => {
     expect(run.plan.totalMs).toBe(500 + 600 + 800);
     const whole = planRun({ files, shardCount: 1, store: timings });
     expect(whole.plan.totalMs).toBe(1000 + 600 + 800);
+  });
+});
+
+describe('describeShard: the shard line shows the figure every front end shows', () => {
+  const walled = (workers: number): PlanRunInput['store'] => {
+    const timed = TIMED as Extract<PlanRunInput['store'], { state: 'loaded' }>;
+    return {
+      state: 'loaded',
+      store: {
+        ...timed.store,
+        models: new Map([['jest', { startupMs: 1200, workerStartupMs: 800, workers }]]),
+      },
+    };
+  };
+  it.each([
+    { name: 'no wall model: the files’ sum', st: TIMED, time: '~5.0 s of ~10.0 s in total' },
+    {
+      name: 'a wall model: the predicted wall, as `shard plan` and `shard merge` show it',
+      st: walled(1),
+      time: '~7.0 s predicted wall (~10.0 s of files in total)',
+    },
+  ])('$name', ({ st, time }) => {
+    const run = planRun({ files: FILES, shard: { index: 1, count: 2 }, store: st });
+    const mine = run.plan.shards[0]!;
+    expect(describeShard(run)).toContain(`: 2 of 4 file(s), ${time} (plan `);
+    // The same figure as the one function every front end judges a shard by.
+    expect(describeShard(run)).toContain(`~${(predictedMs(run.plan, mine) / 1000).toFixed(1)} s`);
+  });
+});
+
+describe('unit: one word for what a front end plans, in every line about the plan', () => {
+  it('Playwright’s units are units in the diagnostics, the shard line and a pinned plan’s mismatch', () => {
+    const run = planRun({
+      files: FILES,
+      shard: { index: 1, count: 2 },
+      store: { state: 'missing' },
+      unit: 'unit',
+    });
+    const lines = planMessages(run, 's.json').map((m) => m.text);
+    expect(lines).toEqual([
+      expect.stringContaining('planned 4 units by estimate'),
+      expect.stringMatching(/^shard 1\/2: 2 of 4 unit\(s\), /),
+    ]);
+    const pinned = parsePlan(JSON.parse(JSON.stringify({ ...run.plan, format: 'shardwise-plan' })), 'p.json');
+    expect(() =>
+      planRun({
+        files: [...FILES, 'e.test.ts'],
+        shard: { index: 1, count: 2 },
+        store: { state: 'disabled' },
+        pinned: { plan: pinned, source: 'p.json' },
+        unit: 'unit',
+      }),
+    ).toThrow('p.json: the pinned plan does not match the units: 1 unit(s) not in the plan (e.test.ts)');
+    for (const line of lines) expect(line).not.toMatch(/\bfiles?\b/);
+  });
+});
+
+describe('isManyUnlisted: a store that knows many more files than the run listed', () => {
+  it.each([
+    { name: 'nothing unlisted', listed: 13, unlisted: 0, many: false },
+    { name: 'a few deleted files', listed: 100, unlisted: 10, many: false },
+    { name: 'just under half as many', listed: 13, unlisted: 6, many: false },
+    { name: 'half as many', listed: 12, unlisted: 6, many: true },
+    { name: 'the suite the default globs missed (13 of 33)', listed: 13, unlisted: 20, many: true },
+    { name: 'one listed, one not', listed: 1, unlisted: 1, many: true },
+  ])('$name: $listed listed, $unlisted unlisted → $many', ({ listed, unlisted, many }) => {
+    expect(isManyUnlisted(listed, unlisted)).toBe(many);
+  });
+
+  const known = (n: number, prefix: string) =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}.test.ts`, 1000]));
+  const listed = Object.keys(known(13, 'a/'));
+  it.each([
+    {
+      name: 'a front end that lists files: 20 more known',
+      st: store({ ...known(13, 'a/'), ...known(20, 'b/') }),
+      listsFiles: true,
+      kinds: ['unlisted-entries'],
+    },
+    {
+      name: 'a runner plugin (the runner listed its own files): quiet',
+      st: store({ ...known(13, 'a/'), ...known(20, 'b/') }),
+      listsFiles: false,
+      kinds: [],
+    },
+    {
+      name: 'its projects’ keys and tests of listed files are not unlisted',
+      st: store({
+        ...known(13, 'a/'),
+        ...Object.fromEntries(listed.map((f) => [`web|${f}`, 1])),
+        ...Object.fromEntries(listed.map((f) => [`${f} › group`, 1])),
+      }),
+      listsFiles: true,
+      kinds: [],
+    },
+    {
+      name: 'keys rooted elsewhere: the low match says it, once',
+      st: store(known(33, 'b/')),
+      listsFiles: true,
+      kinds: ['low-match'],
+    },
+  ])('$name', ({ st, listsFiles, kinds }) => {
+    const run = planRun({ files: listed, shardCount: 2, store: st, listsFiles });
+    expect(run.diagnostics.map((d) => d.kind)).toEqual(kinds);
+    const d = run.diagnostics.find((x) => x.kind === 'unlisted-entries');
+    if (d) {
+      expect(d).toMatchObject({ match: { files: 13, timed: 13, entries: 33 }, unlisted: 20 });
+      expect(severityOf(d)).toBe('warning');
+    }
+  });
+});
+
+describe('a front end that lists files refuses a Playwright store', () => {
+  const playwrightStore = (): PlanRunInput['store'] => {
+    const st = store({ 'api|tests/a.spec.ts': 1000, 'api|tests/b.spec.ts › group': 500 });
+    if (st.state === 'loaded')
+      st.store.models = new Map([['playwright', { startupMs: 1, workerStartupMs: 1, workers: 1 }]]);
+    return st;
+  };
+  it.each([
+    { name: 'a store whose only model is Playwright’s', st: playwrightStore(), runner: undefined },
+    { name: 'a plan asked of Playwright’s model', st: TIMED, runner: 'playwright' },
+  ])('$name: one line with the command that plans it', ({ st, runner }) => {
+    const input = { files: FILES, shardCount: 3, store: st, ...(runner ? { runner } : {}) };
+    expect(() => planRun({ ...input, listsFiles: true })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_OPTION',
+        hint: {
+          kind: 'text',
+          text: expect.stringContaining(
+            '`SHARDWISE_PLAN_OUT=plan.json npx playwright test --list --shard=1/3`',
+          ),
+        },
+      }),
+    );
+    // The reporter plans the same store: it lists the units.
+    expect(() => planRun(input)).not.toThrow();
   });
 });

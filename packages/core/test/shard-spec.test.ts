@@ -29,7 +29,12 @@ describe('parseShardSpec', () => {
     {
       name: 'beyond safe integers',
       text: '1/99999999999999999999',
-      message: 'the shard count must be at least 1',
+      message: '--shard 1/99999999999999999999: the shard count is too large (at most 9007199254740991)',
+    },
+    {
+      name: 'index beyond safe integers',
+      text: '99999999999999999999/4',
+      message: 'index must be between 1 and 4',
     },
   ])('rejects $name ("$text")', ({ text, message }) => {
     let error: unknown;

@@ -144,11 +144,11 @@ async function inWorkers(probeDir: string, run: Result): Promise<boolean> {
 
 describe('how Jest executes the tests', () => {
   /** One shard of the workers fixture, with a store of fast files, and how its files ran. */
-  async function runShard(dir: string, native: boolean, version: 29 | 30 = 30) {
+  async function runShard(dir: string, native: boolean, version: 29 | 30 = 30, workers = 2) {
     const probe = await fs.mkdtemp(path.join(dir, 'probe-'));
     const args = [
       '--shard=1/2',
-      '--maxWorkers=2',
+      `--maxWorkers=${workers}`,
       ...(native ? ['--testSequencer=@jest/test-sequencer'] : []),
     ];
     const r = await jest(dir, args, { PROBE_DIR: probe }, version);
@@ -176,6 +176,14 @@ describe('how Jest executes the tests', () => {
       expect(fresh).toEqual([true, true]);
     },
   );
+
+  // Jest's default `maxWorkers` is the cores minus one: one worker on a 2-core runner, and then Jest runs in
+  // band, with the plugin as without it (the README says so).
+  it('one worker (the default on a 2-core runner): in band, as native Jest does', async () => {
+    const [mine, native] = await Promise.all([fixtureWithStore(), fixtureWithStore()]);
+    const fresh = await Promise.all([runShard(mine, false, 30, 1), runShard(native, true, 30, 1)]);
+    expect(fresh).toEqual([false, false]);
+  });
 });
 
 /** A test file whose tests are all skipped, but whose import takes 300 ms: that is its real cost on a shard. */

@@ -31,8 +31,8 @@ export interface ShardwisePlaywrightOptions {
    */
   estimator?: Estimator | (string & Record<never, never>);
   /**
-   * The stability option: a previous plan to start from (a shardwise report or `shard plan --json`
-   * output), so that small drifts in duration move few units between shards.
+   * The stability option: a previous plan to start from (a shardwise report, or a plan pinned with
+   * `SHARDWISE_PLAN_OUT`), so that small drifts in duration move few units between shards.
    * @default undefined (plan from scratch)
    */
   previous?: string;

@@ -10,6 +10,7 @@ import {
   serializeReport,
   warningLine,
   writeFileAtomic,
+  type Hint,
   type Settings,
 } from '@shardwise/core/light';
 import type {
@@ -94,12 +95,15 @@ export class ShardwiseReporter implements Reporter {
   }): Promise<void> {
     this.#preprocessed = true;
     const start = performance.now();
+    let settings: Settings | undefined;
     try {
       if (this.#invalid !== undefined || !this.#resolve) throw this.#invalid;
-      const settings = this.#resolve(this.#root(config), process.env);
+      settings = this.#resolve(this.#root(config), process.env);
       this.#planned = await this.#plan(config, suite, testRun, settings);
     } catch (error) {
-      await exitOnUserError(error);
+      // Only on an error: the full core (for the plan's display path) costs a load that runs never need.
+      const plan = settings?.plan && (await import('@shardwise/core')).displayPath(settings.plan.path);
+      await exitOnUserError(error, (hint) => planHint(hint, plan || 'plan.json', config.shard?.total));
     } finally {
       this.#spent('preprocess', start);
     }
@@ -131,6 +135,7 @@ export class ShardwiseReporter implements Reporter {
         runner: 'playwright',
         workers: settings.workers ?? config.workers,
         ...(filtering ? { filter: filtering.filter } : {}),
+        unit: 'unit',
       });
       testRun.skipSharding();
       excludeOthers(suite, units, new Set(run.units), testRun);
@@ -139,7 +144,12 @@ export class ShardwiseReporter implements Reporter {
     } else {
       // An unsharded run's report carries its own one-shard plan, so `shard merge` can prune the store by
       // it; no store is read (it orders nothing here, so a broken one must not fail a local run).
-      run = core.planRun({ files: units.byKey.keys(), shardCount: 1, store: { state: 'disabled' } });
+      run = core.planRun({
+        files: units.byKey.keys(),
+        shardCount: 1,
+        store: { state: 'disabled' },
+        unit: 'unit',
+      });
     }
     const mine = shard ? run.units : (run.plan.shards[0]?.files ?? []);
     const recorder = new UnitRecorder(units.keyOf);
@@ -216,6 +226,18 @@ export class ShardwiseReporter implements Reporter {
       notice(`could not write the timing report: ${(error as Error).message}`);
     }
   }
+}
+
+/**
+ * The fix for a plan that does not fit, in Playwright's terms: the CLI cannot list Playwright's units, so
+ * the reporter pins the plan itself, in a `--list` run (which runs nothing).
+ */
+function planHint(hint: Hint, file: string, shards: number | undefined): string | undefined {
+  if (hint.kind !== 'replan' && hint.kind !== 'plan') return undefined;
+  const pin = `\`SHARDWISE_PLAN_OUT=${file} npx playwright test --list --shard=1/${shards ?? 'N'}\``;
+  return hint.kind === 'replan'
+    ? `the plan is out of date: pin it again with ${pin}`
+    : `pass a plan pinned by ${pin}, or a shardwise report`;
 }
 
 /** Playwright's own keys from options that failed validation, so the mode is still known. */

@@ -57,6 +57,44 @@ describe('recording', () => {
   });
 });
 
+describe('a pinned plan, in Playwright’s terms', () => {
+  it('the pin line names no flag Playwright rejects, the lines say units, and a stale plan’s fix is a command that works', async () => {
+    const dir = await copyProject('units');
+    const pin = await playwright(dir, ['--list', '--shard=1/2'], { SHARDWISE_PLAN_OUT: 'plan.json' });
+    expect(pin.code, pin.stderr).toBe(0);
+    const said = pin.stderr.split('\n').filter((l) => l.startsWith('shardwise:'));
+    expect(said).toEqual([
+      expect.stringMatching(
+        /^shardwise: pinned plan \w+ written to plan\.json: every job runs its shard of it with SHARDWISE_PLAN=plan\.json, re-runs included$/,
+      ),
+      expect.stringContaining('planned 8 units by estimate'),
+      expect.stringMatching(/^shardwise: shard 1\/2: \d of 8 unit\(s\), /),
+    ]);
+    // `playwright test` takes no --plan: naming it would send the user to an error.
+    expect(pin.stderr).not.toContain('--plan');
+
+    await fs.writeFile(
+      path.join(dir, 'tests/added.spec.cjs'),
+      "const { test } = require('@playwright/test');\ntest('added', async () => {});\n",
+    );
+    const stale = await playwright(dir, ['--shard=1/2'], { SHARDWISE_PLAN: 'plan.json' });
+    expect(stale.code).toBe(2);
+    const error = stale.stderr.split('\n').filter((l) => l.startsWith('shardwise:'));
+    expect(error).toEqual([
+      'shardwise: SHARDWISE_PLAN plan.json: the pinned plan does not match the units: 1 unit(s) not in the plan (api|tests/added.spec.cjs); the plan is out of date: pin it again with `SHARDWISE_PLAN_OUT=plan.json npx playwright test --list --shard=1/2`',
+    ]);
+    // The fix as it is printed, run as a user would: it pins a plan the shard job then runs.
+    const [assignment, ...command] = /`([^`]+)`$/.exec(error[0]!)![1]!.split(' ');
+    expect(command.slice(0, 3)).toEqual(['npx', 'playwright', 'test']);
+    const [name, value] = assignment!.split('=') as [string, string];
+    const fixed = await playwright(dir, command.slice(3), { [name]: value });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const rerun = await playwright(dir, ['--shard=1/2'], { SHARDWISE_PLAN: 'plan.json' });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain('pinned by SHARDWISE_PLAN plan.json');
+  });
+});
+
 describe('user errors: one line, exit 2, no stack', () => {
   it.each([
     {

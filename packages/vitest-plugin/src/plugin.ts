@@ -1,5 +1,6 @@
 // Type-only: `vitest/config` declares the `configureVitest` hook on Vite's Plugin type; nothing is loaded
 // from it at run time (all runtime imports come from `vitest/node`, which Vitest 3.2, 4 and 5 share).
+import { writeSync } from 'node:fs';
 import { ShardwiseError } from '@shardwise/core/light';
 import type { Plugin } from 'vitest/config';
 import type { Vitest, VitestPluginContext } from 'vitest/node';
@@ -17,6 +18,12 @@ import { createSequencer } from './sequencer.js';
 const installed = new WeakSet<Vitest>();
 /** The root Vite servers of the Vitest instances that called `configureVitest` at least once. */
 const reached = new WeakSet<object>();
+/**
+ * A `--project` filter can leave out every project that has the plugin: Vitest resolves their configs
+ * (the `config` hook runs) and then drops them, so no hook of the plugin runs again and Vitest splits by
+ * file count. The projects seen, and whether any hook went further, say so when the process exits.
+ */
+const filtered = { projects: new Set<string>(), reached: false, listening: false };
 
 /**
  * The shardwise Vitest plugin: `vitest run --shard=I/N` splits by recorded time instead of by file count,
@@ -42,6 +49,9 @@ export function shardwise(options: ShardwiseVitestOptions = {}): Plugin {
   let rootProjects: readonly unknown[] | undefined;
   return {
     name: 'shardwise',
+    config(config: { test?: { name?: unknown } }) {
+      noteFilteredProject(config.test?.name);
+    },
     configResolved(config: object) {
       // Vitest marks its root server's config; project servers (which may inherit this plugin) are unmarked.
       if (!('_vitest' in config)) return;
@@ -51,11 +61,13 @@ export function shardwise(options: ShardwiseVitestOptions = {}): Plugin {
     configureServer(server: object) {
       // Vitest's own root hook (enforce: 'pre') has set up every project and called `configureVitest` by now.
       if (rootProjects === undefined || reached.has(server)) return;
+      filtered.reached = true;
       return exitOnUserError(invalid ?? unreachable(rootProjects));
     },
     // Vitest awaits this hook (and a user error's promise never settles): nothing runs before the exit.
     // eslint-disable-next-line @typescript-eslint/no-misused-promises
     configureVitest({ vitest }: VitestPluginContext) {
+      filtered.reached = true;
       reached.add(vitest.vite);
       if (installed.has(vitest)) return;
       installed.add(vitest);
@@ -86,6 +98,29 @@ export function shardwise(options: ShardwiseVitestOptions = {}): Plugin {
       config.reporters.push(new ShardwiseReporter(state));
     },
   };
+}
+
+/**
+ * Remembers a project with the plugin in a sharded run filtered by `--project`, and says at exit when the
+ * filter left out all of them: the run was Vitest's own split, and nothing was recorded.
+ */
+function noteFilteredProject(name: unknown): void {
+  const argv = process.argv;
+  const given = (flag: string) => argv.some((a) => a === flag || a.startsWith(`${flag}=`));
+  if (!given('--shard') || !given('--project')) return;
+  const label = typeof name === 'string' ? name : (name as { label?: unknown } | undefined)?.label;
+  if (typeof label === 'string' && label !== '') filtered.projects.add(label);
+  if (filtered.listening) return;
+  filtered.listening = true;
+  process.once('exit', () => {
+    if (filtered.reached) return;
+    const names = [...filtered.projects].map((n) => JSON.stringify(n)).join(', ');
+    // Synchronous: the process is exiting.
+    writeSync(
+      2,
+      `shardwise: --project left out every project that has shardwise()${names ? ` (${names})` : ''}, so Vitest split this run by its file count and recorded no timing; add shardwise() to the projects you run (their config's plugins, or \`extends: true\` on an inline project)\n`,
+    );
+  });
 }
 
 /**

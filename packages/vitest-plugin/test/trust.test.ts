@@ -210,6 +210,16 @@ describe('Vitest projects', () => {
     );
   });
 
+  it('`--project` leaves out the only project with the plugin: Vitest’s count split, said in one line', async () => {
+    const r = ok(await vitest(dir, ['run', '-c', 'files.config.ts', '--project', 'beta', '--shard=1/2']));
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('shardwise:'))).toEqual([
+      'shardwise: --project left out every project that has shardwise() ("alpha"), so Vitest split this run by its file count and recorded no timing; add shardwise() to the projects you run (their config\'s plugins, or `extends: true` on an inline project)',
+    ]);
+    // Without a shard there is no split to speak of.
+    const unsharded = ok(await vitest(dir, ['run', '-c', 'files.config.ts', '--project', 'beta']));
+    expect(unsharded.stderr).not.toContain('shardwise:');
+  });
+
   it.each([
     [
       'by folder (`packages/*`), a folder without a config among them',

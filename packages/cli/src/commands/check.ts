@@ -6,6 +6,7 @@ import {
   compareCodeUnits,
   displayPath,
   isLowMatch,
+  isManyUnlisted,
   normalizePath,
   readStoreFile,
   splitTestKey,
@@ -15,7 +16,7 @@ import type { Context } from '../context.js';
 import { formatPercent } from '../format.js';
 import { cliSettings, listFiles, storePathOf } from '../inputs.js';
 import type { CommandLine } from '../options.js';
-import { matchHint } from '../match-hint.js';
+import { matchHint, unlistedWarning } from '../match-hint.js';
 
 /** How many names of each list the text output shows (all with --verbose or --json). */
 const SHOWN = 20;
@@ -144,6 +145,15 @@ export async function checkCommand(ctx: Context, { values, positionals }: Comman
     ctx.warn(
       `only ${matched} of ${files.size} test files have a time in ${name} (${entries} entries). ${hint}`,
     );
+  } else if (isManyUnlisted(files.size, unlisted.length)) {
+    // The rule and the words of `shard plan`: the patterns miss part of the suite the store knows.
+    const match = { files: files.size, timed: matched, entries };
+    const line = await unlistedWarning(root, listed.source, name, {
+      match,
+      unlisted: unlisted.length,
+      sample: notListed,
+    });
+    if (line) ctx.warn(line);
   }
   return EXIT_CODES.ok;
 }

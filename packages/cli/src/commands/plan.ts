@@ -126,7 +126,7 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
   }
   const { plan } = planned.run;
   if (input.out) {
-    const line = await writePinnedPlan(input.out, plan, ctx.io.cwd);
+    const line = await writePinnedPlan(input.out, plan, ctx.io.cwd, true);
     ctx.note(`${line.charAt(0).toUpperCase()}${line.slice(1)}.`);
   }
   if (input.json) ctx.io.stdout.write(JSON.stringify(planJson(plan)) + '\n');

@@ -53,6 +53,7 @@ export async function quarantineCommand(ctx: Context, { values, positionals }: C
         ...(values.owner === undefined ? {} : { owner: values.owner }),
       };
       await writeQuarantineFile(file, addToQuarantine(await read(), entry));
+      if (values.json) ctx.io.stdout.write(JSON.stringify({ added: entry }) + '\n');
       ctx.note(
         `quarantined ${testFile} › ${testName} in ${name}: it still runs, but its failures no longer fail the job${entry.expires ? ` (until ${entry.expires})` : ''}`,
       );
@@ -68,6 +69,8 @@ export async function quarantineCommand(ctx: Context, { values, positionals }: C
         );
       }
       await writeQuarantineFile(file, quarantine);
+      if (values.json)
+        ctx.io.stdout.write(JSON.stringify({ removed: { file: testFile, name: testName } }) + '\n');
       ctx.note(`removed ${testFile} › ${testName} from ${name}: its failures fail the job again`);
       return EXIT_CODES.ok;
     }
@@ -112,11 +115,15 @@ export async function quarantineCommand(ctx: Context, { values, positionals }: C
       for (const line of failing) ctx.note(`failed (not quarantined): ${line}`);
       // Called after a failed run (`runner || shard quarantine check`): reports with no failure mean the run
       // failed for a reason they do not show (a crash, an unhandled error), which no entry forgives.
-      if (verdict.ok && verdict.quarantined.length === 0) {
-        ctx.note('the reports show no failed test, so the run failed for another reason: not forgiven');
-        return EXIT_CODES.checkFailed;
+      const pass = verdict.ok && verdict.quarantined.length > 0;
+      if (values.json) {
+        const { quarantined, expired, blocking, blockingFiles } = verdict;
+        ctx.io.stdout.write(JSON.stringify({ pass, quarantined, expired, blocking, blockingFiles }) + '\n');
       }
-      return verdict.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
+      if (verdict.ok && !pass) {
+        ctx.note('the reports show no failed test, so the run failed for another reason: not forgiven');
+      }
+      return pass ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
     }
     default:
       throw usageError(

@@ -20,7 +20,7 @@ export async function runCommand(ctx: Context, line: CommandLine): Promise<numbe
   const { values, positionals, rest } = line;
   if (rest === undefined || rest.length === 0) {
     throw usageError(
-      `shard run needs the command after --, e.g. \`shard run --shard 1/4 -- npx jest\`${positionals.length > 0 ? ` (got ${positionals.join(' ')} before any --)` : ''}`,
+      `shard run needs the command after --, e.g. \`shard run --shard 1/4 -- npx jest --runTestsByPath\`${positionals.length > 0 ? ` (got ${positionals.join(' ')} before any --)` : ''}`,
     );
   }
   const settings = cliSettings(values, ctx);
