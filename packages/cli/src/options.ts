@@ -108,7 +108,7 @@ export const OPTIONS = {
   smoothing: {
     type: 'string',
     value: 'ewma|median|latest',
-    description: 'How a new measurement is folded into a duration (default: ewma, alpha 0.3)',
+    description: 'How a new measurement is folded into a duration (default: ewma, alpha 0.5)',
   },
   threshold: {
     type: 'string',

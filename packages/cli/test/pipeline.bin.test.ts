@@ -61,8 +61,9 @@ describe('a pinned plan', () => {
       attempt1.push(lines(r.stdout));
     }
     expect(attempt1.flat().sort()).toEqual([...FILES].sort());
-    // The real durations differ a lot from the store, so the merge moves them.
-    const real = (f: string) => 10_000 - DURATIONS[f]!;
+    // The real durations differ a lot from the store (the reverse order, twice as far apart), so the merge
+    // moves them past one another.
+    const real = (f: string) => 2 * (10_000 - DURATIONS[f]!);
     const plan = { ...planText, emptyShards: [], unknownEstimateMs: 1000 } as Plan;
     for (const i of [1, 2, 3]) await writeShardReport(dir, plan, i, attempt1[i - 1]!, real);
     const merged = await runBin(['merge', 'reports'], { cwd: dir });

@@ -24,8 +24,11 @@ export {
   shardWallMs,
   splitWallMs,
   observeJob,
+  jobClockUsable,
   learnWallModels,
+  fitWallModel,
   type WallModel,
+  type WallModelFit,
   type WallModels,
   type JobObservation,
 } from './wall-model.js';

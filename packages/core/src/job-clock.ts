@@ -25,21 +25,29 @@ export function jobTiming(startMs: number, endMs: number, workers: number): JobT
 }
 
 /**
- * A file's place on the job's timeline (ms since the job started) and its fixed cost, from epoch-ms marks;
- * nothing for marks that are missing or out of order (a file that never started), so a bad clock never
- * becomes a measurement.
+ * A file's place on the job's timeline (ms since the job started), its fixed cost and the runner's share of
+ * it, from epoch-ms marks: `start` (the worker took the file), `ready` (the runner handed over to the file's
+ * own code: environment and setup files done), `firstTest`, `end`. Nothing for marks that are missing or out
+ * of order (a file that never started), so a bad clock never becomes a measurement.
  */
 export function fileTimeline(
   jobStart: number,
-  marks: { start: number | undefined; end: number | undefined; firstTest?: number | undefined },
-): Pick<ReportedFile, 'startMs' | 'endMs' | 'setupMs'> {
-  const { start, end, firstTest } = marks;
+  marks: {
+    start: number | undefined;
+    end: number | undefined;
+    firstTest?: number | undefined;
+    ready?: number | undefined;
+  },
+): Pick<ReportedFile, 'startMs' | 'endMs' | 'setupMs' | 'environmentMs'> {
+  const { start, end, firstTest, ready } = marks;
   if (start === undefined || end === undefined || !(start >= jobStart) || !(end >= start)) return {};
-  const out: Pick<ReportedFile, 'startMs' | 'endMs' | 'setupMs'> = {
+  const out: Pick<ReportedFile, 'startMs' | 'endMs' | 'setupMs' | 'environmentMs'> = {
     startMs: Math.round(start - jobStart),
     endMs: Math.round(end - jobStart),
   };
-  if (firstTest !== undefined && firstTest >= start && firstTest <= end)
-    out.setupMs = Math.round(firstTest - start);
+  const tests = firstTest !== undefined && firstTest >= start && firstTest <= end ? firstTest : undefined;
+  if (tests !== undefined) out.setupMs = Math.round(tests - start);
+  if (ready !== undefined && ready >= start && ready <= (tests ?? end))
+    out.environmentMs = Math.round(ready - start);
   return out;
 }

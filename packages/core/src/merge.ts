@@ -6,12 +6,18 @@ import type { ReportedFile, ReportedTest, RunReport } from './report-format.js';
 import { joinPieces } from './report-pieces.js';
 import { fileCountsForLearning } from './test-filter.js';
 import { STORE_VERSION, type FileTiming, type TestTiming, type TimingStore } from './store.js';
-import { learnWallModels, observeJob, withoutWorkerStartup, type WallModel } from './wall-model.js';
+import {
+  fitWallModel,
+  learnWallModels,
+  withoutWorkerStartup,
+  type WallModel,
+  type WallModelFit,
+} from './wall-model.js';
 
 /**
  * How new measurements are folded into a file's duration:
- * - `ewma` (default, `alpha` 0.3): `round(alpha·new + (1−alpha)·old)`: steady, forgets an outlier in a few
- *   runs, needs no history in the store.
+ * - `ewma` (default, `alpha` 0.5): `round(alpha·new + (1−alpha)·old)`: each run moves a duration halfway,
+ *   so one slow run (a cold seed) is mostly gone after three more, and it needs no history in the store.
  * - `median` (`window` 5): the median of the last `window` measurements, kept in `recentMs`: ignores a
  *   single outlier completely, at the cost of a longer store line.
  * - `latest`: the newest measurement wins (what pytest-split and Knapsack do).
@@ -20,7 +26,7 @@ export type Smoothing =
   { kind: 'ewma'; alpha?: number } | { kind: 'median'; window?: number } | { kind: 'latest' };
 
 export interface MergeOptions {
-  /** @default { kind: 'ewma', alpha: 0.3 } */
+  /** @default { kind: 'ewma', alpha: 0.5 } */
   smoothing?: Smoothing;
   /**
    * Remove store entries for files that are gone: files absent from every complete plan among the reports,
@@ -56,6 +62,8 @@ export interface MergeResult {
   modelChanged: boolean;
   /** Reports that ran tests but changed no entry of the store, and why (see {@link describeUnlearned}). */
   unlearned: Unlearned[];
+  /** By runner, how well its model (as merged) predicts this merge's jobs; runners with no usable job clock are absent. */
+  modelFit: Map<string, WallModelFit>;
 }
 
 /** A report that ran tests and taught the store nothing: its files, by why each was not used. */
@@ -88,7 +96,7 @@ export function mergeReports(
   reports: readonly RunReport[],
   options: MergeOptions = {},
 ): MergeResult {
-  const smoothing = options.smoothing ?? { kind: 'ewma', alpha: 0.3 };
+  const smoothing = options.smoothing ?? { kind: 'ewma', alpha: 0.5 };
   validateSmoothing(smoothing);
   const threshold = options.threshold ?? 0.1;
   const minChangeMs = options.minChangeMs ?? 50;
@@ -98,13 +106,16 @@ export function mergeReports(
   const added = new Set<string>();
   const updated = new Set<string>();
   const kept = new Set<string>();
+  // Every merge moves the model (never held back by a threshold, which would stop it learning).
   const models = learnWallModels(base?.models, reports);
-  // A model that moved by less than the threshold keeps its old figures: noise must not churn the store.
-  for (const [runner, before] of base?.models ?? []) {
-    if (!movedMaterially(before, models.get(runner)!, threshold, minChangeMs)) models.set(runner, before);
+  const modelFit = new Map<string, WallModelFit>();
+  for (const [runner, model] of models) {
+    const fit = fitWallModel(runner, model, reports);
+    if (fit) modelFit.set(runner, fit);
   }
-  // Pieces of a split file are one measurement of the file: joined before anything is learned from them.
-  const joined = joinPieces(reports);
+  // A worker's first file carried the worker's start-up: its duration is kept without it (and only it), so
+  // which file happened to start a worker never inflates that file for good. Pieces of a split file are one measurement of the file: joined before anything is learned from them.
+  const joined = joinPieces(withoutWorkerStartup(reports, models));
   // What each given report taught (joinPieces keeps one report per given report, in order, first).
   const taught = new Map<RunReport, { used: boolean; why: Unlearned }>();
   reports.forEach((report, index) => {
@@ -117,13 +128,7 @@ export function mergeReports(
     const teaching = taught.get(report);
     const day = report.createdAt?.slice(0, 10);
     const validDay = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined;
-    // A worker's first file carried the worker's start-up; its duration is kept without it, so which file
-    // happened to start a worker never inflates that file for good.
-    const job = observeJob(report);
-    const model = models.get(report.runner);
-    for (const raw of [...report.files].sort(compareSamples)) {
-      const durationMs = withoutWorkerStartup(raw, job, model);
-      const sample = durationMs === raw.durationMs ? raw : { ...raw, durationMs };
+    for (const sample of [...report.files].sort(compareSamples)) {
       const old = files.get(sample.file);
       const next = applySample(old, sample, smoothing, validDay);
       if (next === undefined || next === old) {
@@ -180,6 +185,7 @@ export function mergeReports(
       added.size + updated.size + pruned.length > 0 || (base === undefined && files.size > 0) || modelChanged,
     modelChanged,
     unlearned,
+    modelFit,
   };
 }
 
@@ -240,23 +246,6 @@ function testsMoved(
     b += now.get(t.name) ?? 0;
   }
   return moved(a, b);
-}
-
-function movedMaterially(
-  before: WallModel,
-  after: WallModel,
-  threshold: number,
-  minChangeMs: number,
-): boolean {
-  if (before.workers !== after.workers) return true;
-  const moved = (a: number | undefined, b: number | undefined) =>
-    a === undefined || b === undefined ? a !== b : Math.abs(a - b) > Math.max(threshold * a, minChangeMs);
-  return (
-    moved(before.startupMs, after.startupMs) ||
-    moved(before.workerStartupMs, after.workerStartupMs) ||
-    moved(before.fileFixedMs, after.fileFixedMs) ||
-    moved(before.fileGapMs, after.fileGapMs)
-  );
 }
 
 function sameModels(
@@ -322,7 +311,7 @@ function applySample(
   let recentMs: number[] | undefined;
   if (smoothing.kind === 'latest') durationMs = ms;
   else if (smoothing.kind === 'ewma') {
-    const alpha = smoothing.alpha ?? 0.3;
+    const alpha = smoothing.alpha ?? 0.5;
     durationMs = Math.round(alpha * ms + (1 - alpha) * old.durationMs);
   } else {
     const window = smoothing.window ?? 5;

@@ -47,6 +47,13 @@ export interface ReportedFile {
    */
   setupMs?: number;
   /**
+   * The runner's share of `setupMs`, integer ms: what it spent before the file's own code ran (Jest: loading
+   * the test environment and runtime, and the setup files; Vitest: environment, worker preparation and
+   * setup files). The same work for every file of a job, except that a worker's first file pays the
+   * worker's warming up in it: what the wall model learns worker start-up from, never the file's import.
+   */
+  environmentMs?: number;
+  /**
    * A piece of a split file (test-level split): which piece this entry is, of how many. Its `tests` are the
    * tests this piece ran (the ones its filter selected, run or skipped), `otherTests` the tests the runner
    * collected in the file and left to the other pieces.

@@ -60,6 +60,7 @@ function buildReportSchema() {
         tests: z.array(testTimingSchema.extend(reportedTestFields(z))).optional(),
         hash: z.string().optional(),
         setupMs: nonNegativeInt.optional(),
+        environmentMs: nonNegativeInt.optional(),
         worker: z.number().int().min(1).optional(),
         startMs: nonNegativeInt.optional(),
         endMs: nonNegativeInt.optional(),

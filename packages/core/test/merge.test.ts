@@ -113,8 +113,8 @@ describe('mergeReports: determinism', () => {
 describe('mergeReports: smoothing', () => {
   const base = store({ 'a.test.ts': { durationMs: 1000, samples: 3 } });
   it.each([
-    { name: 'ewma (default alpha 0.3)', smoothing: undefined, expected: 1300 },
-    { name: 'ewma, alpha 0.5', smoothing: { kind: 'ewma', alpha: 0.5 } as Smoothing, expected: 1500 },
+    { name: 'ewma (default alpha 0.5)', smoothing: undefined, expected: 1500 },
+    { name: 'ewma, alpha 0.3', smoothing: { kind: 'ewma', alpha: 0.3 } as Smoothing, expected: 1300 },
     { name: 'ewma, alpha 1', smoothing: { kind: 'ewma', alpha: 1 } as Smoothing, expected: 2000 },
     { name: 'latest', smoothing: { kind: 'latest' } as Smoothing, expected: 2000 },
     // No history yet: the old duration stands for it; median of [1000, 2000] rounds to 1500.

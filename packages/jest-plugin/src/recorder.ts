@@ -22,8 +22,8 @@ export function jestFiles(
 
 /**
  * One file's entry: wall time with the environment setup, outcome, and its tests; with the job's start
- * (epoch ms), also its place on the job's timeline and its fixed cost (environment, setup files and
- * import: everything before its first test started).
+ * (epoch ms), also its place on the job's timeline, its fixed cost (environment, setup files and import:
+ * everything before its first test started) and the runner's share of it (environment and setup files).
  */
 export function reportedFile(file: string, result: TestResult, jobStart?: number): ReportedFile {
   const wall = wallTimeMs(result.perfStats);
@@ -41,8 +41,9 @@ export function reportedFile(file: string, result: TestResult, jobStart?: number
 }
 
 function timelineOf(result: TestResult, jobStart: number): ReturnType<typeof fileTimeline> {
-  const { end, start, loadTestEnvironmentStart: envStart } = result.perfStats;
-  const from = envStart > 0 && envStart <= end ? envStart : start;
+  const { end, start, loadTestEnvironmentStart: envStart, setupFilesEnd } = result.perfStats;
+  const marked = envStart > 0 && envStart <= end;
+  const from = marked ? envStart : start;
   // Jest 30 stamps each test's start (`startAt`, epoch ms); Jest 29 does not: then the file's own start,
   // after its environment and setup files, is the best mark.
   let firstTest: number | undefined;
@@ -54,6 +55,9 @@ function timelineOf(result: TestResult, jobStart: number): ReturnType<typeof fil
     start: from,
     end,
     firstTest: firstTest ?? (start > 0 ? start : undefined),
+    // Jest 30 marks the end of the setup files: from there on the worker runs the file's own code (the
+    // test framework, the file's import, its tests). Jest 29 has no environment marks.
+    ready: marked && setupFilesEnd > 0 ? setupFilesEnd : undefined,
   });
 }
 

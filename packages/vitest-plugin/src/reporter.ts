@@ -31,15 +31,24 @@ import { keyOf, notice, testFilterOf, type PlannedRun, type RunState } from './r
  */
 export class ShardwiseReporter implements Reporter {
   readonly #state: RunState;
-  /** When each module started and ended, epoch ms, as the main process saw it: the job's timeline. */
-  readonly #clock = new Map<TestModule['id'], { start: number; end?: number }>();
+  /**
+   * When each module was queued in its worker (before its setup files and import), started its tests and
+   * ended, epoch ms, as the main process saw it: the job's timeline.
+   */
+  readonly #clock = new Map<TestModule['id'], { queued?: number; start?: number; end?: number }>();
 
   constructor(state: RunState) {
     this.#state = state;
   }
 
+  onTestModuleQueued(module: TestModule): void {
+    this.#clock.set(module.id, { queued: Date.now() });
+  }
+
   onTestModuleStart(module: TestModule): void {
-    this.#clock.set(module.id, { start: Date.now() });
+    const seen = this.#clock.get(module.id);
+    if (seen) seen.start = Date.now();
+    else this.#clock.set(module.id, { start: Date.now() });
   }
 
   onTestModuleEnd(module: TestModule): void {
@@ -126,27 +135,41 @@ export class ShardwiseReporter implements Reporter {
           planned,
         );
         const clock = this.#clock.get(module.id);
-        if (entry.status !== 'interrupted' && clock) {
-          // The module's fixed cost: everything before its tests (environment, runner, setup files, import).
-          const d = module.diagnostic();
-          const fixed =
-            ms(d.environmentSetupDuration) +
-            ms(d.prepareDuration) +
-            ms(d.collectDuration) +
-            ms(d.setupDuration);
-          Object.assign(
-            entry,
-            fileTimeline(jobStart, {
-              start: clock.start,
-              end: clock.end,
-              firstTest: Math.min(clock.start + fixed, clock.end ?? Infinity),
-            }),
-          );
-        }
+        if (entry.status !== 'interrupted' && clock)
+          Object.assign(entry, timelineOf(module, clock, jobStart));
         return entry;
       }),
     });
   }
+}
+
+/**
+ * A module's place on the job's timeline, from its start before its environment and import, not from
+ * Vitest's `onTestModuleStart`, which comes after its import and collection (a file of 3 s of import
+ * would show a few ms): its worker queued it after setting up the environment and preparing (the
+ * diagnostic's first two durations), then ran its setup files, imported and collected it, then its tests.
+ */
+function timelineOf(
+  module: TestModule,
+  clock: { queued?: number; start?: number; end?: number },
+  jobStart: number,
+): ReturnType<typeof fileTimeline> {
+  const d = module.diagnostic();
+  const environment = ms(d.environmentSetupDuration) + ms(d.prepareDuration);
+  const setup = ms(d.setupDuration);
+  const collect = ms(d.collectDuration);
+  // Without the queued event (never seen, but cheap to survive), the start of its tests less its import.
+  const queued = clock.queued ?? (clock.start === undefined ? undefined : clock.start - setup - collect);
+  if (queued === undefined || clock.end === undefined) return {};
+  // The worker's own clock and the main process's differ by a few ms: never before the job's start.
+  const start = Math.max(jobStart, queued - environment);
+  const ready = Math.min(queued + setup, clock.end);
+  return fileTimeline(jobStart, {
+    start,
+    end: clock.end,
+    ready,
+    firstTest: Math.min(ready + collect, clock.end),
+  });
 }
 
 /** Files Vitest ran side by side: 1 without file parallelism, else its resolved `maxWorkers`, up to the files. */

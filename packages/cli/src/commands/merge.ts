@@ -230,6 +230,7 @@ function mergeJson(
     shards,
     ...(slowest ? { slowest } : {}),
     ...(result.store.models ? { model: Object.fromEntries(result.store.models) } : {}),
+    ...(result.modelFit.size > 0 ? { modelFit: Object.fromEntries(result.modelFit) } : {}),
     ...extra,
   });
 }
@@ -289,14 +290,14 @@ function mergeText(
     lines.push(c.dim(`  ${PREDICTION_NOTE(shards)}`));
   }
   if (slowest) lines.push(`Slowest: ${describeSlowest(slowest, coverage)}`);
-  if (result.modelChanged && result.store.models) {
-    for (const [runner, m] of result.store.models) {
-      lines.push(
-        c.dim(
-          `Wall model (${runner}): start-up ${formatMs(m.startupMs)} per job, ${formatMs(m.workerStartupMs)} per worker, ${m.workers} worker(s)${m.fileFixedMs === undefined ? '' : `, ${formatMs(m.fileFixedMs)} fixed per file`}, learned from ${m.samples ?? 1} job(s)`,
-        ),
-      );
-    }
+  // Each model this merge's jobs taught, checked against those jobs' own clocks.
+  for (const [runner, fit] of result.modelFit) {
+    const m = result.store.models!.get(runner)!;
+    lines.push(
+      c.dim(
+        `Wall model (${runner}): start-up ${formatMs(m.startupMs)} per job, ${formatMs(m.workerStartupMs)} per worker, ${formatMs(m.fileGapMs ?? 0)} between files, ${m.workers} worker(s)${m.fileFixedMs === undefined ? '' : `, ${formatMs(m.fileFixedMs)} fixed per file`}, learned from ${m.samples ?? 1} job(s); fits these ${fit.jobs} job(s) within ${Math.round(fit.medianError * 100)}% (median)`,
+      ),
+    );
   }
   return lines.join('\n') + '\n';
 }
