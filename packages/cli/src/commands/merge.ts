@@ -295,10 +295,7 @@ function PREDICTION_NOTE(shards: readonly ShardRow[]): string {
 }
 
 function shardCells(s: ShardRow, coverage?: CoverageResult): string[] {
-  const error =
-    s.wallMs === null || s.predictedMs === 0
-      ? '-'
-      : signedPercent((s.wallMs - s.predictedMs) / s.predictedMs);
+  const error = s.error === null ? '-' : signedPercent(s.error);
   return [
     coverage ? `${s.index}/${coverage.shardCount}` : String(s.index),
     String(s.planned),
@@ -321,13 +318,15 @@ function describeSlowest(s: SlowestShard, coverage: CoverageResult): string {
     case 'startup':
       return `${name}: start-up, ${formatMs(s.ms)} of it before and after its files; fewer shards would waste less`;
     case 'big-file':
-      return `${name}: one big file, ${s.file} took ${formatMs(s.ms)}; no plan finishes before it`;
+      return `${name}: one big file, ${s.file} took ${formatMs(s.ms)} of it; no plan finishes before it`;
     case 'estimate':
       return `${name}: ${s.untimed} of its files had no timing yet and were planned by estimate; ${formatMs(s.ms)} over its prediction, and the store now knows them`;
     case 'noise':
       return `${name}: noise, ${formatMs(s.ms)} over its prediction with no start-up or big file to explain it (a slower machine or a cold cache)`;
+    case 'over-predicted':
+      return `${name}: ${formatMs(s.ms)} (${signedPercent(s.error!)}) under its prediction: its files took less than the store said`;
     case 'balanced':
-      return `${name}: as planned, within 25% of its prediction`;
+      return `${name}: as planned${s.error === undefined ? '' : `, ${signedPercent(s.error)} against its prediction (within 25%)`}`;
     default:
       return unreachable(s.reason);
   }
