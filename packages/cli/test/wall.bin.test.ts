@@ -35,17 +35,24 @@ async function planOf(dir: string): Promise<PlanJson> {
 
 /**
  * Reports of the three jobs, as the plugins write them: the plan's predictions, and each job's files on
- * two workers after the start-up, the last one to end taking `extra[i]` ms longer than recorded; the
- * job's wall ends with it.
+ * two workers after the start-up, each at `pace[i]` times its recorded time, the last one to end taking
+ * `extra[i]` ms longer than that; the job's wall ends with it.
  */
-async function writeReports(dir: string, plan: PlanJson, extra: number[]): Promise<void> {
+async function writeReports(
+  dir: string,
+  plan: PlanJson,
+  extra: number[],
+  pace: number[] = [1, 1, 1],
+): Promise<void> {
   await fs.mkdir(path.join(dir, 'reports'), { recursive: true });
   for (const shard of plan.shards) {
     const free = [MODEL.startupMs, MODEL.startupMs];
     const files = shard.files.map((file) => {
       const w = free[0]! <= free[1]! ? 0 : 1;
       const first = free[w] === MODEL.startupMs;
-      const durationMs = DURATIONS[FILES.indexOf(file)]! + (first ? MODEL.workerStartupMs : 0);
+      const durationMs =
+        Math.round(DURATIONS[FILES.indexOf(file)]! * pace[shard.index - 1]!) +
+        (first ? MODEL.workerStartupMs : 0);
       const startMs = free[w]!;
       free[w] = startMs + durationMs;
       return { file, durationMs, status: 'passed', startMs, endMs: free[w], setupMs: first ? 600 : 100 };
@@ -131,6 +138,38 @@ describe('the wall-clock model (spawned)', () => {
     // Each worker's first file is stored without the worker's start-up it carried (shard 1 ran as recorded).
     for (const f of plan.shards[0]!.files)
       expect(learned.files[f]!.durationMs).toBe(DURATIONS[FILES.indexOf(f)]);
+  });
+
+  it('merge says when a whole job ran slow on every file, and learns its files at the run’s pace', async () => {
+    const dir = await tempDir({ 'list.txt': FILES.join('\n'), 'shard-timings.json': store(MODEL) });
+    const plan = await planOf(dir);
+    const slow = plan.shards.find((s) => s.files.length >= 3)!.index;
+    const pace = [1, 1, 1].map((p, i) => (i + 1 === slow ? 1.5 : p));
+    await writeReports(dir, plan, [0, 0, 0], pace);
+    const r = await runBin(['merge', '--timings', 'shard-timings.json', '--out', 'out.json', 'reports'], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    const files = plan.shards[slow - 1]!.files.length;
+    expect(r.stdout).toContain(
+      `shard ${slow}/3 ran 1.5× slower than the run's pace on every file (${files}): the machine, not the files`,
+    );
+    const learned = JSON.parse(await fs.readFile(path.join(dir, 'out.json'), 'utf8')) as {
+      files: Record<string, { durationMs: number; recentMs: number[] }>;
+    };
+    for (const f of plan.shards[slow - 1]!.files) {
+      const ms = DURATIONS[FILES.indexOf(f)]!;
+      expect(Math.abs(learned.files[f]!.durationMs - ms)).toBeLessThanOrEqual(1);
+      expect(learned.files[f]!.recentMs).toHaveLength(1);
+    }
+    const json = await runBin(
+      ['merge', '--timings', 'shard-timings.json', '--out', 'o.json', '--json', 'reports'],
+      {
+        cwd: dir,
+      },
+    );
+    const out = JSON.parse(json.stdout) as { machineJobs: { shard: number; machine: boolean }[] };
+    expect(out.machineJobs).toMatchObject([{ shard: slow, machine: true }]);
   });
 
   it('a first pipeline with no model predicts files only and says so; start-up explains the gap', async () => {

@@ -80,7 +80,14 @@ export { readStoreFile, writeStoreFile } from './store-file.js';
 export { parseReport } from './report.js';
 export { MAX_DURATION_MS } from './report-format.js';
 export { reportPlanOf } from './report-build.js';
-export { mergeReports, type MergeOptions, type MergeResult, type Smoothing } from './merge.js';
+export {
+  mergeReports,
+  RECENT_SAMPLES,
+  type MergeOptions,
+  type MergeResult,
+  type Smoothing,
+} from './merge.js';
+export { jobPaces, type JobPace } from './job-pace.js';
 export { checkCoverage, describeCoverage, splitUnsharded, type CoverageResult } from './coverage.js';
 export { summarizeShards, explainSlowest, type ShardRow, type SlowestShard } from './shard-summary.js';
 export { importJUnit } from './junit.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ShardwiseError } from './errors.js';
+import { atRunPace, jobPaces, type JobPace } from './job-pace.js';
 import { median } from './median.js';
 import { compareCodeUnits } from './paths.js';
 import type { ReportedFile, ReportedTest, RunReport } from './report-format.js';
@@ -53,7 +54,15 @@ export interface MergeResult {
   changed: boolean;
   /** The wall-clock models moved (a new runner, or new jobs refined one). */
   modelChanged: boolean;
+  /**
+   * The jobs that ran unusually slow or fast on nearly every file (the machine, not the files), by shard:
+   * their samples were learned at the run's pace (see {@link jobPaces}).
+   */
+  machineJobs: JobPace[];
 }
+
+/** How many recent measurements a store entry keeps (more with a longer `median` window). */
+export const RECENT_SAMPLES = 5;
 
 /**
  * Folds run reports into a store. Pure and deterministic: the same store and reports, in any order, give
@@ -88,16 +97,24 @@ export function mergeReports(
     if (!movedMaterially(before, models.get(runner)!, threshold, minChangeMs)) models.set(runner, before);
   }
   // Pieces of a split file are one measurement of the file: joined before anything is learned from them.
-  for (const report of canonicalOrder(joinPieces(reports))) {
-    const day = report.createdAt?.slice(0, 10);
-    const validDay = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined;
-    // A worker's first file carried the worker's start-up; its duration is kept without it, so which file
-    // happened to start a worker never inflates that file for good.
+  // A worker's first file carried the worker's start-up; its duration is kept without it, so which file
+  // happened to start a worker never inflates that file for good.
+  const measured = canonicalOrder(joinPieces(reports)).map((report) => {
     const job = observeJob(report);
     const model = models.get(report.runner);
-    for (const raw of [...report.files].sort(compareSamples)) {
+    const files = report.files.map((raw) => {
       const durationMs = withoutWorkerStartup(raw, job, model);
-      const sample = durationMs === raw.durationMs ? raw : { ...raw, durationMs };
+      return durationMs === raw.durationMs ? raw : { ...raw, durationMs };
+    });
+    return { ...report, files };
+  });
+  // Judged against the store before this merge, so the order of the reports never matters.
+  const paces = jobPaces(base, measured);
+  for (const report of measured) {
+    const day = report.createdAt?.slice(0, 10);
+    const validDay = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined;
+    for (const raw of [...report.files].sort(compareSamples)) {
+      const sample = atRunPace(raw, paces.get(report));
       const old = files.get(sample.file);
       const next = applySample(old, sample, smoothing, validDay);
       if (next === undefined || next === old) {
@@ -142,6 +159,9 @@ export function mergeReports(
     changed:
       added.size + updated.size + pruned.length > 0 || (base === undefined && files.size > 0) || modelChanged,
     modelChanged,
+    machineJobs: [...paces.values()]
+      .filter((p) => p.machine)
+      .sort((a, b) => (a.shard ?? 0) - (b.shard ?? 0) || compareCodeUnits(a.runner, b.runner)),
   };
 }
 
@@ -214,27 +234,29 @@ function applySample(
     if (old && old.durationMs >= ms) return old;
     return { durationMs: ms, samples: 1, provisional: true, ...seen };
   }
-  if (!old || old.provisional) {
-    const fresh: FileTiming = { durationMs: ms, samples: 1, ...seen, ...tests };
-    if (smoothing.kind === 'median') fresh.recentMs = [ms];
-    return fresh;
-  }
+  if (!old || old.provisional) return { durationMs: ms, samples: 1, recentMs: [ms], ...seen, ...tests };
   const samples = old.samples + 1;
+  const recentMs = recentSamples(old, ms, smoothing);
   let durationMs: number;
-  let recentMs: number[] | undefined;
   if (smoothing.kind === 'latest') durationMs = ms;
   else if (smoothing.kind === 'ewma') {
     const alpha = smoothing.alpha ?? 0.3;
     durationMs = Math.round(alpha * ms + (1 - alpha) * old.durationMs);
-  } else {
-    const window = smoothing.window ?? 5;
-    recentMs = [...(old.recentMs ?? [old.durationMs]), ms].slice(-window);
-    durationMs = Math.round(median(recentMs));
-  }
-  const next: FileTiming = { durationMs, samples, ...seen, ...tests };
-  if (recentMs) next.recentMs = recentMs;
+  } else durationMs = Math.round(median(recentMs));
+  const next: FileTiming = { durationMs, samples, recentMs, ...seen, ...tests };
   if (!sample.tests && old.tests) next.tests = old.tests;
   return next;
+}
+
+/**
+ * The entry's recent measurements with a new one, bounded: the last {@link RECENT_SAMPLES}, or the last
+ * `window` with `median` smoothing (an entry from before it kept them counts its duration as one, so the
+ * median moves as it always did).
+ */
+function recentSamples(old: FileTiming, ms: number, smoothing: Smoothing): number[] {
+  if (smoothing.kind === 'median')
+    return [...(old.recentMs ?? [old.durationMs]), ms].slice(-(smoothing.window ?? 5));
+  return [...(old.recentMs ?? []), ms].slice(-RECENT_SAMPLES);
 }
 
 /**

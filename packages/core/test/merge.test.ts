@@ -141,7 +141,12 @@ describe('mergeReports: smoothing', () => {
       report([passed('a.test.ts', 200)], { createdAt: '2026-11-02T00:00:00Z' }),
     ];
     const { store: next } = mergeReports(undefined, runs, { smoothing: { kind: 'latest' } });
-    expect(next.files.get('a.test.ts')).toEqual({ durationMs: 300, samples: 3, lastSeen: '2026-11-03' });
+    expect(next.files.get('a.test.ts')).toEqual({
+      durationMs: 300,
+      samples: 3,
+      recentMs: [100, 200, 300],
+      lastSeen: '2026-11-03',
+    });
   });
 
   it.each<{ name: string; smoothing: Smoothing; message: string }>([
@@ -214,6 +219,7 @@ describe('mergeReports: bad samples', () => {
     expect(pass.store.files.get('n.test.ts')).toEqual({
       durationMs: 950,
       samples: 1,
+      recentMs: [950],
       lastSeen: '2026-11-01',
     });
     // Losing the provisional mark is a change worth writing, even when the duration barely moved.
@@ -231,6 +237,7 @@ describe('mergeReports: bad samples', () => {
     expect(result.store.files.get('a.test.ts')).toEqual({
       durationMs: 1000,
       samples: 4,
+      recentMs: [1000],
       lastSeen: '2026-11-27',
       tests,
     });
@@ -238,6 +245,7 @@ describe('mergeReports: bad samples', () => {
     expect(later.store.files.get('a.test.ts')).toEqual({
       durationMs: 1000,
       samples: 5,
+      recentMs: [1000, 1000],
       lastSeen: '2026-11-27',
       tests,
     });

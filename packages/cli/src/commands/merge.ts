@@ -23,6 +23,7 @@ import {
   type MergeOptions,
   type MergeResult,
   type History,
+  type JobPace,
   type RunReport,
   type TimingStore,
   type ShardRow,
@@ -128,7 +129,10 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   }
   for (const line of problems) reportProblem(ctx, line);
   const flakyMarkdown = recorded ? `\n\n${recordedMarkdown(recorded)}` : '';
-  await appendStepSummary(ctx, mergeMarkdown(coverage, shards, problems, slowest) + flakyMarkdown);
+  await appendStepSummary(
+    ctx,
+    mergeMarkdown(coverage, shards, problems, slowest, result.machineJobs) + flakyMarkdown,
+  );
   return coverage.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
 }
 
@@ -223,6 +227,7 @@ function mergeJson(
     coverage: { checked: coverage.checked, ok: coverage.ok, problems },
     shards,
     ...(slowest ? { slowest } : {}),
+    machineJobs: result.machineJobs,
     ...(result.store.models ? { model: Object.fromEntries(result.store.models) } : {}),
     ...extra,
   });
@@ -274,6 +279,7 @@ function mergeText(
     lines.push(c.dim(`  ${PREDICTION_NOTE(shards)}`));
   }
   if (slowest) lines.push(`Slowest: ${describeSlowest(slowest, coverage)}`);
+  for (const job of result.machineJobs) lines.push(c.yellow(describeMachineJob(job, coverage)));
   if (result.modelChanged && result.store.models) {
     for (const [runner, m] of result.store.models) {
       lines.push(
@@ -332,6 +338,20 @@ function describeSlowest(s: SlowestShard, coverage: CoverageResult): string {
   }
 }
 
+/**
+ * A job that ran slow (or fast) on nearly every file, e.g. `shard 2/3 ran 1.3× slower than the rest of the
+ * run on every file (13): the machine, not the files; …`.
+ */
+function describeMachineJob(p: JobPace, coverage: CoverageResult): string {
+  const name =
+    p.shard === undefined
+      ? `a ${p.runner} job`
+      : `shard ${p.shard}${coverage.shardCount ? `/${coverage.shardCount}` : ''}`;
+  const how = p.relative >= 1 ? `${p.relative.toFixed(1)}× slower` : `${(1 / p.relative).toFixed(1)}× faster`;
+  const files = p.similar === p.files ? `every file (${p.files})` : `${p.similar} of its ${p.files} files`;
+  return `${name} ran ${how} than the run's pace on ${files}: the machine, not the files; its times were learned at the run's pace`;
+}
+
 function unreachable(reason: never): never {
   throw new Error(`unknown reason ${String(reason)}`);
 }
@@ -350,6 +370,7 @@ function mergeMarkdown(
   shards: readonly ShardRow[],
   problems: readonly string[],
   slowest: SlowestShard | undefined,
+  machineJobs: readonly JobPace[],
 ): string {
   const parts = ['### shardwise merge'];
   if (!coverage.checked) parts.push('', 'The reports carry no plan: coverage not verified.');
@@ -368,5 +389,6 @@ function mergeMarkdown(
     );
   }
   if (slowest) parts.push('', `Slowest: ${describeSlowest(slowest, coverage)}`);
+  for (const job of machineJobs) parts.push('', describeMachineJob(job, coverage));
   return parts.join('\n');
 }
