@@ -88,6 +88,7 @@ export {
   type Smoothing,
 } from './merge.js';
 export { jobPaces, type JobPace } from './job-pace.js';
+export { predictionSpreadMs, type SpreadPart } from './spread.js';
 export { checkCoverage, describeCoverage, splitUnsharded, type CoverageResult } from './coverage.js';
 export { summarizeShards, explainSlowest, type ShardRow, type SlowestShard } from './shard-summary.js';
 export { importJUnit } from './junit.js';

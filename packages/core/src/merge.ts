@@ -234,7 +234,11 @@ function applySample(
     if (old && old.durationMs >= ms) return old;
     return { durationMs: ms, samples: 1, provisional: true, ...seen };
   }
-  if (!old || old.provisional) return { durationMs: ms, samples: 1, recentMs: [ms], ...seen, ...tests };
+  if (!old || old.provisional) {
+    const fresh: FileTiming = { durationMs: ms, samples: 1, ...seen, ...tests };
+    if (smoothing.kind === 'median') fresh.recentMs = [ms];
+    return fresh;
+  }
   const samples = old.samples + 1;
   const recentMs = recentSamples(old, ms, smoothing);
   let durationMs: number;
@@ -250,13 +254,13 @@ function applySample(
 
 /**
  * The entry's recent measurements with a new one, bounded: the last {@link RECENT_SAMPLES}, or the last
- * `window` with `median` smoothing (an entry from before it kept them counts its duration as one, so the
- * median moves as it always did).
+ * `window` with `median` smoothing. An entry of one sample is that measurement, so it keeps none until a
+ * second one comes; an entry from before they were kept counts its duration as one with `median` (so the
+ * median moves as it always did) and none otherwise (a smoothed value is no measurement).
  */
 function recentSamples(old: FileTiming, ms: number, smoothing: Smoothing): number[] {
-  if (smoothing.kind === 'median')
-    return [...(old.recentMs ?? [old.durationMs]), ms].slice(-(smoothing.window ?? 5));
-  return [...(old.recentMs ?? []), ms].slice(-RECENT_SAMPLES);
+  const before = old.recentMs ?? (old.samples === 1 || smoothing.kind === 'median' ? [old.durationMs] : []);
+  return [...before, ms].slice(-(smoothing.kind === 'median' ? (smoothing.window ?? 5) : RECENT_SAMPLES));
 }
 
 /**

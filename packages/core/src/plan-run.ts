@@ -7,6 +7,7 @@ import { shardOf, type Plan, type PlannedShard } from './plan.js';
 import { splitPlan } from './plan-split.js';
 import type { Piece } from './split.js';
 import type { ShardSpec } from './shard-spec.js';
+import { addSpreads } from './spread.js';
 import type { TimingStore } from './store.js';
 import { normalizeUnitKey } from './test-key.js';
 import type { WallModel } from './wall-model.js';
@@ -166,6 +167,7 @@ export function planRun(input: PlanRunInput): RunPlan {
     });
     if (store && (input.split === true || input.splitSummary !== false))
       plan = splitPlan(plan, { store, estimator, apply: input.split === true, ...(wall ? { wall } : {}) });
+    if (store) addSpreads(plan, store.files);
   }
 
   let files = 0;
@@ -377,6 +379,7 @@ function pinnedPlan(
       ...(mine.length > 0 ? { pieces: mine.map((p) => ({ ...p, estimatedMs: 0 })) } : {}),
     };
     if (pinned.wall) shard.wallMs = pinned.wall.wallMs[i]!;
+    if (pinned.spreadMs?.[i]) shard.spreadMs = pinned.spreadMs[i];
     return shard;
   });
   const totalMs = shards.reduce((sum, s) => sum + s.estimatedMs, 0);
@@ -512,7 +515,7 @@ export function describeShard(run: RunPlan): string {
   const pinned = run.pinned ? `, pinned by ${run.pinned}` : '';
   return (
     `shard ${shard.index}/${shard.count}: ${mine.files.length} of ${run.match.files} file(s)${pieces}, ` +
-    `~${seconds(mine.estimatedMs)} of ~${seconds(plan.totalMs)} in total${unknown} (plan ${plan.fingerprint.slice(0, 8)}${pinned})`
+    `~${seconds(mine.estimatedMs)}${mine.spreadMs ? ` ± ${seconds(mine.spreadMs)}` : ''} of ~${seconds(plan.totalMs)} in total${unknown} (plan ${plan.fingerprint.slice(0, 8)}${pinned})`
   );
 }
 

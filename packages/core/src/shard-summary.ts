@@ -20,6 +20,11 @@ export interface ShardRow {
    */
   predictedMs: number;
   predicted: 'wall' | 'files';
+  /**
+   * How far the prediction could be off, ± ms (see `predictionSpreadMs`), as the plan the job ran under
+   * carried it; 0 when its files had too few measurements or the plan carried none.
+   */
+  spreadMs: number;
   /** The job's real wall (its runner's clock, start-up included); null without a report or a job clock. */
   wallMs: number | null;
   /** Sum of the durations its reports list; null when it sent no report. */
@@ -90,6 +95,7 @@ export function summarizeShards(
       ran,
       predictedMs,
       predicted: wall === undefined ? 'files' : 'wall',
+      spreadMs: carried?.spreadMs?.[i] ?? 0,
       wallMs,
       actualMs:
         mine.length === 0

@@ -219,7 +219,6 @@ describe('mergeReports: bad samples', () => {
     expect(pass.store.files.get('n.test.ts')).toEqual({
       durationMs: 950,
       samples: 1,
-      recentMs: [950],
       lastSeen: '2026-11-01',
     });
     // Losing the provisional mark is a change worth writing, even when the duration barely moved.

@@ -29,7 +29,7 @@ import {
   type ShardRow,
 } from '@shardwise/core';
 import type { Context } from '../context.js';
-import { formatMs, markdownTable, table } from '../format.js';
+import { formatMs, formatPredicted, markdownTable, table } from '../format.js';
 import { cliSettings, storePathOf } from '../inputs.js';
 import { parseNonNegative, usageError, type CommandLine } from '../options.js';
 import { expandInputs, parseSmoothing } from '../reports.js';
@@ -306,7 +306,7 @@ function shardCells(s: ShardRow, coverage?: CoverageResult): string[] {
     coverage ? `${s.index}/${coverage.shardCount}` : String(s.index),
     String(s.planned),
     s.ran === null ? 'no report' : String(s.ran),
-    formatMs(s.predictedMs),
+    formatPredicted(s.predictedMs, s.spreadMs),
     s.wallMs === null ? (s.actualMs === null ? '-' : `${formatMs(s.actualMs)} (files)`) : formatMs(s.wallMs),
     error,
   ];
