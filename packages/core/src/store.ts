@@ -34,10 +34,10 @@ export interface FileTiming {
   /** How many measurements went into `durationMs`. */
   samples: number;
   /**
-   * The latest measurements, oldest first, at most {@link RECENT_SAMPLES} (or the `median` window): the
-   * file's spread (see {@link predictionSpreadMs}) and the `median` smoothing read them. A measurement from
-   * a job that ran slow or fast as a whole is kept at the run's pace (see {@link jobPaces}). Optional:
-   * stores written before it have none.
+   * The latest measurements, oldest first, at most 5 (`RECENT_SAMPLES`; or the `median` window), from
+   * the file's second on: the file's spread (see `predictionSpreadMs`) and the `median` smoothing read
+   * them. A measurement from a job that ran slow or fast as a whole is kept at the run's pace (see
+   * `jobPaces`). Optional: stores written before it have none.
    */
   recentMs?: number[];
   /** True when the file has only ever been measured in failed runs; the first passing run replaces it. */

@@ -127,7 +127,8 @@ describe('jobPaces: a job slow on every file is the machine', () => {
 
 describe('property: one job slowed uniformly barely moves the store', () => {
   const durations = fc.array(fc.integer({ min: 200, max: 20_000 }), { minLength: 3, maxLength: 6 });
-  const noise = fc.double({ min: 0.95, max: 1.05, noNaN: true });
+  // Within 3%, so the job's own pace is within 6% of the others' and the bound holds for any smoothing weight.
+  const noise = fc.double({ min: 0.97, max: 1.03, noNaN: true });
 
   it('a job s× slower on every file moves no stored duration by more than 5% (+1 ms) over the same run without it', () => {
     fc.assert(

@@ -23,14 +23,18 @@ describe('the split sees one view of a file’s time', () => {
 
   it('a file that doubled is offered a split on the first plan after it, not once the smoothing caught up', () => {
     expect(plan(base).plan.split).toBeUndefined();
-    const doubled = mergeReports(base, [
-      {
-        format: 'shardwise-report',
-        version: 1,
-        runner: 'vitest',
-        files: [{ file: 'big.test.ts', durationMs: 20_000, status: 'passed', tests: tests(30, 633) }],
-      },
-    ]).store;
+    const doubled = mergeReports(
+      base,
+      [
+        {
+          format: 'shardwise-report',
+          version: 1,
+          runner: 'vitest',
+          files: [{ file: 'big.test.ts', durationMs: 20_000, status: 'passed', tests: tests(30, 633) }],
+        },
+      ],
+      { smoothing: { kind: 'ewma', alpha: 0.3 } },
+    ).store;
     expect(doubled.files.get('big.test.ts')).toMatchObject({
       durationMs: 13_000,
       recentMs: [10_000, 10_000, 20_000],
