@@ -61,6 +61,8 @@ export async function planFromInputs(
     ...wallChoice,
     split,
     splitSummary,
+    // The shard jobs of `shard files` and `shard run` print no prediction and write no report.
+    spreads: splitSummary,
   });
   const { plan } = run;
   // Guarded: the fingerprint is computed on its first read, which `shard files` otherwise never does.

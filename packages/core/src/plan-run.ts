@@ -57,6 +57,11 @@ export interface PlanRunInput {
    * front end that says nothing of it (`shard files`, `shard run`). @default true
    */
   splitSummary?: boolean;
+  /**
+   * Whether to work out each shard's spread (`spreadMs`, a second read of every file's entry): off for a
+   * front end that neither shows it nor writes a report (`shard files`, `shard run`). @default true
+   */
+  spreads?: boolean;
 }
 
 /** How well the store fits the units of the run. */
@@ -167,7 +172,7 @@ export function planRun(input: PlanRunInput): RunPlan {
     });
     if (store && (input.split === true || input.splitSummary !== false))
       plan = splitPlan(plan, { store, estimator, apply: input.split === true, ...(wall ? { wall } : {}) });
-    if (store) addSpreads(plan, store.files);
+    if (store && input.spreads !== false) addSpreads(plan, store.files);
   }
 
   let files = 0;
