@@ -169,6 +169,11 @@ describe('the wall-clock model (spawned)', () => {
     expect(r.stdout).toMatch(
       new RegExp(`\\n\\s+${slow}/3\\s+${files}\\s+${files}\\s+[\\d.]+s ± [\\d.]+(s|ms)\\s`),
     );
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `Slowest: shard ${slow}/3 \\([\\d.]+s\\): a slow machine, .* its files ran 1\\.5× slower than the run's pace`,
+      ),
+    );
     expect(r.stdout).toContain(
       `shard ${slow}/3 ran 1.5× slower than the run's pace on every file (${files}): the machine, not the files`,
     );

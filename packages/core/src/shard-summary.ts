@@ -1,5 +1,6 @@
 import type { CoverageResult } from './coverage.js';
 import { DEFAULT_UNKNOWN_MS } from './estimate.js';
+import type { JobPace } from './job-pace.js';
 import type { RunReport } from './report-format.js';
 import type { TimingStore } from './store.js';
 import { observeJob } from './wall-model.js';
@@ -114,13 +115,14 @@ export interface SlowestShard {
   /**
    * Read from the job's row ({@link ShardRow.error}) first, so the reason never contradicts the table:
    * over its prediction by more than 25%: `estimate` (some files had no timing yet: planned at an
-   * estimate, the merge now knows them), `startup` (the start-up took most of the excess), else `noise`
-   * (a slow machine, a cold cache); under it by more than 25%: `over-predicted` (the store said its files
+   * estimate, the merge now knows them), `startup` (the start-up took most of the excess), `machine` (every
+   * file ran slower by one factor: {@link JobPace.machine}), else `noise` (a cold cache, something we
+   * cannot name); under it by more than 25%: `over-predicted` (the store said its files
    * take longer than they did). Within 25%: `big-file` (one whole file, never a piece of a split one,
    * took nearly all of it: no plan finishes before that file), `startup` (most of its wall was the runner
    * starting: more shards would not help), else `balanced` (as slow as the plan expected).
    */
-  reason: 'startup' | 'big-file' | 'estimate' | 'noise' | 'over-predicted' | 'balanced';
+  reason: 'startup' | 'big-file' | 'estimate' | 'machine' | 'noise' | 'over-predicted' | 'balanced';
   /**
    * Milliseconds behind the reason: the start-up, the big file's time, the excess over the prediction
    * (`estimate`, `noise`, `balanced`: negative when under it), or how far under it (`over-predicted`).
@@ -132,6 +134,8 @@ export interface SlowestShard {
   file?: string;
   /** Its files planned by estimate, for `estimate`. */
   untimed?: number;
+  /** How much slower than the run's pace its files ran, for `machine` ({@link JobPace.relative}). */
+  factor?: number;
 }
 
 /** Start-up above this share of a job's wall makes it the reason. */
@@ -144,10 +148,14 @@ const FILE_FLOOR_SHARE = 0.9;
 /** A job this much over (or under) its prediction is explained by the miss, before anything else. */
 const NOISE = 0.25;
 
-/** The shard whose job took longest, and why; undefined when no report had a job clock. */
+/**
+ * The shard whose job took longest, and why; undefined when no report had a job clock. `machineJobs` are
+ * the merge's jobs that ran slow on every file (`MergeResult.machineJobs`).
+ */
 export function explainSlowest(
   rows: readonly ShardRow[],
   reports: readonly RunReport[],
+  machineJobs: readonly JobPace[] = [],
 ): SlowestShard | undefined {
   let slowest: ShardRow | undefined;
   for (const row of rows)
@@ -173,6 +181,8 @@ export function explainSlowest(
     // Files planned at an estimate explain a miss before anything else: the merge now knows them.
     if (slowest.untimed > 0) return { ...base, reason: 'estimate', ms: excess, untimed: slowest.untimed };
     if (startup - predictedStartup >= excess / 2) return { ...base, reason: 'startup', ms: startup };
+    const machine = machineJobs.find((p) => p.shard === slowest.index && p.relative > 1);
+    if (machine) return { ...base, reason: 'machine', ms: excess, factor: machine.relative };
     return { ...base, reason: 'noise', ms: excess };
   }
   if (error !== null && error < -NOISE) return { ...base, reason: 'over-predicted', ms: -excess };

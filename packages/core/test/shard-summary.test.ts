@@ -3,6 +3,7 @@ import {
   checkCoverage,
   explainSlowest,
   summarizeShards,
+  type JobPace,
   type ReportedFile,
   type RunReport,
 } from '../src/index.js';
@@ -15,7 +16,7 @@ type JobFile = { file: string; ms: number; piece?: number; of?: number };
  * after `startupMs`, its plan predicted `predictedMs`; shard 2 runs one small file (and the other pieces
  * of a split file), as predicted. The rows and the reason, as `shard merge` computes them.
  */
-function slowestOf(files: JobFile[], startupMs: number, predictedMs: number) {
+function slowestOf(files: JobFile[], startupMs: number, predictedMs: number, machine: JobPace[] = []) {
   const split = files.filter((f) => f.piece !== undefined);
   const whole = files.filter((f) => f.piece === undefined).map((f) => f.file);
   const rest: JobFile[] = [
@@ -68,7 +69,7 @@ function slowestOf(files: JobFile[], startupMs: number, predictedMs: number) {
   // The store knew every file (so no file was planned by estimate).
   const known = new Map([...files, ...rest].map((f) => [f.file, { durationMs: f.ms, samples: 1 }]));
   const rows = summarizeShards(checkCoverage(reports), reports, { version: 1, files: known });
-  return { rows, slowest: explainSlowest(rows, reports) };
+  return { rows, slowest: explainSlowest(rows, reports, machine) };
 }
 
 const twelve = Array.from({ length: 12 }, (_, i) => ({ file: `f${i}.test.ts`, ms: 900 }));
@@ -137,6 +138,22 @@ describe('explainSlowest: the reason follows from the row the table shows', () =
     expect(row.error).toBeCloseTo((row.wallMs! - row.predictedMs) / row.predictedMs, 12);
     const missed = Math.abs(row.error!) > 0.25;
     expect(missed).toBe(['over-predicted', 'noise', 'estimate'].includes(reason));
+  });
+
+  it('40% over its prediction on a machine that ran every file 1.4× slower: the machine', () => {
+    const files = Array.from({ length: 4 }, (_, i) => ({ file: `n${i}.test.ts`, ms: 3500 }));
+    const pace: JobPace = {
+      shard: 1,
+      runner: 'jest',
+      factor: 1.4,
+      relative: 1.4,
+      files: 4,
+      similar: 4,
+      machine: true,
+    };
+    expect(slowestOf(files, 500, 10_357, [pace]).slowest).toMatchObject({ reason: 'machine', factor: 1.4 });
+    // Another shard's machine says nothing about this one.
+    expect(slowestOf(files, 500, 10_357, [{ ...pace, shard: 2 }]).slowest).toMatchObject({ reason: 'noise' });
   });
 
   it('a big file names the file and its time; an over-prediction how far under the job was', () => {

@@ -103,7 +103,7 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   const write = result.changed || input.out !== input.storePath || base === undefined;
   if (write) await writeStoreFile(input.out, result.store);
   const shards = summarizeShards(coverage, reports, base);
-  const slowest = explainSlowest(shards, reports);
+  const slowest = explainSlowest(shards, reports, result.machineJobs);
   const problems = describeCoverage(coverage);
   const written = write ? input.out : null;
   // The run's test outcomes go to the flaky history (its own file, for a CI cache), never to the store.
@@ -327,6 +327,8 @@ function describeSlowest(s: SlowestShard, coverage: CoverageResult): string {
       return `${name}: one big file, ${s.file} took ${formatMs(s.ms)} of it; no plan finishes before it`;
     case 'estimate':
       return `${name}: ${s.untimed} of its files had no timing yet and were planned by estimate; ${formatMs(s.ms)} over its prediction, and the store now knows them`;
+    case 'machine':
+      return `${name}: a slow machine, ${formatMs(s.ms)} (${signedPercent(s.error!)}) over its prediction: its files ran ${s.factor!.toFixed(1)}× slower than the run's pace`;
     case 'noise':
       return `${name}: noise, ${formatMs(s.ms)} over its prediction with no start-up or big file to explain it (a slower machine or a cold cache)`;
     case 'over-predicted':
