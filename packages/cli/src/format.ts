@@ -9,6 +9,11 @@ export function formatMs(ms: number): string {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** A prediction and, when known, its spread: `1m 31s ± 9.0s`, `850ms`. */
+export function formatPredicted(ms: number, spreadMs: number | undefined): string {
+  return spreadMs ? `${formatMs(ms)} ± ${formatMs(spreadMs)}` : formatMs(ms);
+}
+
 /** A percentage with one decimal: `3.2%`. */
 export function formatPercent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;

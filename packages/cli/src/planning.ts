@@ -62,6 +62,8 @@ export async function planFromInputs(
     split,
     splitSummary,
     listsFiles: true,
+    // The shard jobs of `shard files` and `shard run` print no prediction and write no report.
+    spreads: splitSummary,
   });
   const { plan } = run;
   // Guarded: the fingerprint is computed on its first read, which `shard files` otherwise never does.

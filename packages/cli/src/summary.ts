@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { predictedMs, predictedSpan, type Plan } from '@shardwise/core';
 import type { Context } from './context.js';
-import { formatMs, markdownTable } from './format.js';
+import { formatMs, formatPredicted, markdownTable } from './format.js';
 
 /**
  * Appends Markdown to the GitHub Actions job summary when `GITHUB_STEP_SUMMARY` is set. A summary that
@@ -27,7 +27,11 @@ export function planMarkdown(plan: Plan, title: string, current?: number): strin
   const mean = plan.shards.reduce((sum, s) => sum + predicted(s), 0) / plan.shardCount;
   const rows = plan.shards.map((s) => {
     const mark = s.index === current ? ' ← this job' : '';
-    return [`${s.index}/${plan.shardCount}${mark}`, String(s.files.length), formatMs(predicted(s))];
+    return [
+      `${s.index}/${plan.shardCount}${mark}`,
+      String(s.files.length),
+      formatPredicted(predicted(s), s.spreadMs),
+    ];
   });
   if (plan.shardCount > plan.shards.length) {
     // The shards past the files hold nothing: one row for all of them.

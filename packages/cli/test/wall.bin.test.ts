@@ -12,11 +12,16 @@ const FILES = Array.from({ length: 9 }, (_, i) => `t/f${i}.test.ts`);
 const DURATIONS = [8000, 7000, 3000, 3000, 2000, 2000, 1000, 1000, 1000];
 const MODEL = { startupMs: 4000, workerStartupMs: 500, workers: 2, samples: 3 };
 
-function store(model?: object): string {
+/** The store; with `spread`, each file's last three measurements were its time ± that fraction. */
+function store(model?: object, spread?: number): string {
+  const entry = (ms: number) =>
+    spread === undefined
+      ? { durationMs: ms, samples: 1 }
+      : { durationMs: ms, samples: 3, recentMs: [ms * (1 - spread), ms, ms * (1 + spread)].map(Math.round) };
   return JSON.stringify({
     version: 1,
     ...(model ? { model: { jest: model } } : {}),
-    files: Object.fromEntries(FILES.map((f, i) => [f, { durationMs: DURATIONS[i], samples: 1 }])),
+    files: Object.fromEntries(FILES.map((f, i) => [f, entry(DURATIONS[i]!)])),
   });
 }
 
@@ -24,7 +29,7 @@ interface PlanJson {
   fingerprint: string;
   shardCount: number;
   wall?: { startupMs: number; workers: number; makespanMs: number; lowerBoundMs: number };
-  shards: { index: number; estimatedMs: number; wallMs?: number; files: string[] }[];
+  shards: { index: number; estimatedMs: number; wallMs?: number; spreadMs?: number; files: string[] }[];
 }
 
 async function planOf(dir: string): Promise<PlanJson> {
@@ -35,17 +40,24 @@ async function planOf(dir: string): Promise<PlanJson> {
 
 /**
  * Reports of the three jobs, as the plugins write them: the plan's predictions, and each job's files on
- * two workers after the start-up, the last one to end taking `extra[i]` ms longer than recorded; the
- * job's wall ends with it.
+ * two workers after the start-up, each at `pace[i]` times its recorded time, the last one to end taking
+ * `extra[i]` ms longer than that; the job's wall ends with it.
  */
-async function writeReports(dir: string, plan: PlanJson, extra: number[]): Promise<void> {
+async function writeReports(
+  dir: string,
+  plan: PlanJson,
+  extra: number[],
+  pace: number[] = [1, 1, 1],
+): Promise<void> {
   await fs.mkdir(path.join(dir, 'reports'), { recursive: true });
   for (const shard of plan.shards) {
     const free = [MODEL.startupMs, MODEL.startupMs];
     const files = shard.files.map((file) => {
       const w = free[0]! <= free[1]! ? 0 : 1;
       const first = free[w] === MODEL.startupMs;
-      const durationMs = DURATIONS[FILES.indexOf(file)]! + (first ? MODEL.workerStartupMs : 0);
+      const durationMs =
+        Math.round(DURATIONS[FILES.indexOf(file)]! * pace[shard.index - 1]!) +
+        (first ? MODEL.workerStartupMs : 0);
       const startMs = free[w]!;
       free[w] = startMs + durationMs;
       // A worker's first file took the worker's start-up in its environment time (Jest's own marks).
@@ -73,6 +85,7 @@ async function writeReports(dir: string, plan: PlanJson, extra: number[]): Promi
         shardCount: 3,
         shards: plan.shards.map((s) => s.files),
         estimatedMs: plan.shards.map((s) => s.estimatedMs),
+        ...(plan.shards.some((s) => s.spreadMs) ? { spreadMs: plan.shards.map((s) => s.spreadMs ?? 0) } : {}),
         ...(plan.wall
           ? {
               wallMs: plan.shards.map((s) => s.wallMs),
@@ -141,6 +154,56 @@ describe('the wall-clock model (spawned)', () => {
     // Each worker's first file is stored without the worker's start-up it carried (shard 1 ran as recorded).
     for (const f of plan.shards[0]!.files)
       expect(learned.files[f]!.durationMs).toBe(DURATIONS[FILES.indexOf(f)]);
+  });
+
+  it('plan and merge show each prediction’s spread; merge says when a whole job ran slow on every file, and learns its files at the run’s pace', async () => {
+    const dir = await tempDir({ 'list.txt': FILES.join('\n'), 'shard-timings.json': store(MODEL, 0.1) });
+    const plan = await planOf(dir);
+    for (const s of plan.shards) expect(s.spreadMs).toBeGreaterThan(0);
+    const shown = await runBin(['plan', '--shards', '3', '--files-from', 'list.txt'], { cwd: dir });
+    for (const s of plan.shards) {
+      expect(shown.stdout).toMatch(
+        new RegExp(`\\n\\s+${s.index}\\s+${s.files.length}\\s+[\\d.]+s ± [\\d.]+(s|ms)\\s`),
+      );
+    }
+    const slow = plan.shards.find((s) => s.files.length >= 3)!.index;
+    const pace = [1, 1, 1].map((p, i) => (i + 1 === slow ? 1.5 : p));
+    await writeReports(dir, plan, [0, 0, 0], pace);
+    const r = await runBin(['merge', '--timings', 'shard-timings.json', '--out', 'out.json', 'reports'], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    const files = plan.shards[slow - 1]!.files.length;
+    // The Predicted column: the wall each job ran under, with its spread.
+    expect(r.stdout).toMatch(/Shard\s+Files\s+Ran\s+Predicted\s+Actual wall\s+Error/);
+    expect(r.stdout).toMatch(
+      new RegExp(`\\n\\s+${slow}/3\\s+${files}\\s+${files}\\s+[\\d.]+s ± [\\d.]+(s|ms)\\s`),
+    );
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `Slowest: shard ${slow}/3 \\([\\d.]+s\\): a slow machine, .* its files ran 1\\.5× slower than the run's pace`,
+      ),
+    );
+    expect(r.stdout).toContain(
+      `shard ${slow}/3 ran 1.5× slower than the run's pace on every file (${files}): the machine, not the files`,
+    );
+    const learned = JSON.parse(await fs.readFile(path.join(dir, 'out.json'), 'utf8')) as {
+      files: Record<string, { durationMs: number; recentMs: number[] }>;
+    };
+    for (const f of plan.shards[slow - 1]!.files) {
+      const ms = DURATIONS[FILES.indexOf(f)]!;
+      expect(Math.abs(learned.files[f]!.durationMs - ms)).toBeLessThanOrEqual(1);
+      // The sample itself is kept at the run's pace, so the spread does not grow with the slow machine.
+      expect(Math.abs(learned.files[f]!.recentMs.at(-1)! - ms)).toBeLessThanOrEqual(1);
+    }
+    const json = await runBin(
+      ['merge', '--timings', 'shard-timings.json', '--out', 'o.json', '--json', 'reports'],
+      {
+        cwd: dir,
+      },
+    );
+    const out = JSON.parse(json.stdout) as { machineJobs: { shard: number; machine: boolean }[] };
+    expect(out.machineJobs).toMatchObject([{ shard: slow, machine: true }]);
   });
 
   it('a first pipeline with no model predicts files only and says so; start-up explains the gap', async () => {

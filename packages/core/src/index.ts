@@ -88,11 +88,14 @@ export { reportPlanOf } from './report-build.js';
 export {
   mergeReports,
   describeUnlearned,
+  RECENT_SAMPLES,
   type MergeOptions,
   type MergeResult,
   type Smoothing,
   type Unlearned,
 } from './merge.js';
+export { jobPaces, type JobPace } from './job-pace.js';
+export { predictionSpreadMs, type SpreadPart } from './spread.js';
 export { checkCoverage, describeCoverage, splitUnsharded, type CoverageResult } from './coverage.js';
 export { summarizeShards, explainSlowest, type ShardRow, type SlowestShard } from './shard-summary.js';
 export { importJUnit } from './junit.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ShardwiseError } from './errors.js';
+import { atRunPace, jobPaces, type JobPace } from './job-pace.js';
 import { median } from './median.js';
 import { compareCodeUnits } from './paths.js';
 import type { ReportedFile, ReportedTest, RunReport } from './report-format.js';
@@ -64,6 +65,11 @@ export interface MergeResult {
   unlearned: Unlearned[];
   /** By runner, how well its model (as merged) predicts this merge's jobs; runners with no usable job clock are absent. */
   modelFit: Map<string, WallModelFit>;
+  /**
+   * The jobs that ran unusually slow or fast on nearly every file (the machine, not the files), by shard:
+   * their samples were learned at the run's pace (see {@link jobPaces}).
+   */
+  machineJobs: JobPace[];
 }
 
 /** A report that ran tests and taught the store nothing: its files, by why each was not used. */
@@ -78,6 +84,9 @@ export interface Unlearned {
   /** Failed or skipped, while the store holds a time from a passing run. */
   notPassed: number;
 }
+
+/** How many recent measurements a store entry keeps (more with a longer `median` window). */
+export const RECENT_SAMPLES = 5;
 
 /**
  * Folds run reports into a store. Pure and deterministic: the same store and reports, in any order, give
@@ -123,12 +132,15 @@ export function mergeReports(
     const why = { report, files: report.files.length, interrupted: 0, filtered: 0, notPassed: 0 };
     taught.set(joined[index]!, { used: false, why });
   });
+  // Judged against the store before this merge, so the order of the reports never matters.
+  const paces = jobPaces(base, joined);
   const applied = canonicalOrder(joined);
   for (const report of applied) {
     const teaching = taught.get(report);
     const day = report.createdAt?.slice(0, 10);
     const validDay = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : undefined;
-    for (const sample of [...report.files].sort(compareSamples)) {
+    for (const raw of [...report.files].sort(compareSamples)) {
+      const sample = atRunPace(raw, paces.get(report));
       const old = files.get(sample.file);
       const next = applySample(old, sample, smoothing, validDay);
       if (next === undefined || next === old) {
@@ -186,6 +198,9 @@ export function mergeReports(
     modelChanged,
     unlearned,
     modelFit,
+    machineJobs: [...paces.values()]
+      .filter((p) => p.machine)
+      .sort((a, b) => (a.shard ?? 0) - (b.shard ?? 0) || compareCodeUnits(a.runner, b.runner)),
   };
 }
 
@@ -307,19 +322,14 @@ function applySample(
     return fresh;
   }
   const samples = old.samples + 1;
+  const recentMs = recentSamples(old, ms, smoothing);
   let durationMs: number;
-  let recentMs: number[] | undefined;
   if (smoothing.kind === 'latest') durationMs = ms;
   else if (smoothing.kind === 'ewma') {
     const alpha = smoothing.alpha ?? 0.5;
     durationMs = Math.round(alpha * ms + (1 - alpha) * old.durationMs);
-  } else {
-    const window = smoothing.window ?? 5;
-    recentMs = [...(old.recentMs ?? [old.durationMs]), ms].slice(-window);
-    durationMs = Math.round(median(recentMs));
-  }
-  const next: FileTiming = { durationMs, samples, ...seen, ...tests };
-  if (recentMs) next.recentMs = recentMs;
+  } else durationMs = Math.round(median(recentMs));
+  const next: FileTiming = { durationMs, samples, recentMs, ...seen, ...tests };
   if (!sample.tests && old.tests) next.tests = old.tests;
   return next;
 }
@@ -347,6 +357,17 @@ function withTestsOf(
   const durationMs = old.provisional ? Math.max(old.durationMs, sample.durationMs) : old.durationMs;
   if (durationMs === old.durationMs && JSON.stringify(tests) === JSON.stringify(old.tests ?? [])) return old;
   return { ...old, durationMs, ...seen, ...withTests };
+}
+
+/**
+ * The entry's recent measurements with a new one, bounded: the last {@link RECENT_SAMPLES}, or the last
+ * `window` with `median` smoothing. An entry of one sample is that measurement, so it keeps none until a
+ * second one comes; an entry from before they were kept counts its duration as one with `median` (so the
+ * median moves as it always did) and none otherwise (a smoothed value is no measurement).
+ */
+function recentSamples(old: FileTiming, ms: number, smoothing: Smoothing): number[] {
+  const before = old.recentMs ?? (old.samples === 1 || smoothing.kind === 'median' ? [old.durationMs] : []);
+  return [...before, ms].slice(-(smoothing.kind === 'median' ? (smoothing.window ?? 5) : RECENT_SAMPLES));
 }
 
 /**

@@ -18,6 +18,8 @@ export interface PlanFile {
   shards: string[][];
   /** Predicted ms per shard, when the file recorded them. */
   estimatedMs: number[] | undefined;
+  /** Each shard's prediction's spread, ± ms, when the file recorded them. */
+  spreadMs?: number[];
   /** The wall model the plan was made with and each shard's predicted wall, when it had one. */
   wall: { model: PlanWall; wallMs: number[] } | undefined;
   /** Pieces of split files by shard (index 0 is shard 1), when the plan splits files by test. */
@@ -54,6 +56,7 @@ function buildSchemas() {
           files,
           estimatedMs: z.number().int().min(0).optional(),
           wallMs: z.number().min(0).optional(),
+          spreadMs: z.number().int().min(0).optional(),
           pieces: z.array(piece).optional(),
         }),
       )
@@ -155,6 +158,9 @@ export function parsePlan(value: unknown, source: string): PlanFile {
     shardCount,
     shards: plan.shards.map((s) => s.files),
     estimatedMs: estimated.every((ms) => ms !== undefined) ? estimated : undefined,
+    ...(plan.shards.some((s) => s.spreadMs !== undefined)
+      ? { spreadMs: plan.shards.map((s) => s.spreadMs ?? 0) }
+      : {}),
     wall:
       plan.wall && walls.every((ms) => ms !== undefined)
         ? {
@@ -270,7 +276,7 @@ export type PlanJson = Pick<
   Plan,
   'shardCount' | 'fingerprint' | 'totalMs' | 'makespanMs' | 'lowerBoundMs' | 'unknownFiles' | 'wall'
 > & {
-  shards: (Pick<Plan['shards'][number], 'index' | 'estimatedMs' | 'wallMs' | 'files'> & {
+  shards: (Pick<Plan['shards'][number], 'index' | 'estimatedMs' | 'wallMs' | 'spreadMs' | 'files'> & {
     /** The shard's pieces of split files (test-level splits), when it has any. */
     pieces?: { file: string; piece: number; of: number; tests: string[] }[];
   })[];
@@ -291,6 +297,7 @@ export function planJson(plan: Plan): PlanJson {
       index: s.index,
       estimatedMs: s.estimatedMs,
       ...(s.wallMs === undefined ? {} : { wallMs: s.wallMs }),
+      ...(s.spreadMs === undefined ? {} : { spreadMs: s.spreadMs }),
       files: s.files,
       ...(s.pieces
         ? { pieces: s.pieces.map((p) => ({ file: p.file, piece: p.piece, of: p.of, tests: p.tests })) }

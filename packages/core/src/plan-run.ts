@@ -7,6 +7,7 @@ import { predictedMs, shardOf, type Plan, type PlannedShard } from './plan.js';
 import { splitPlan } from './plan-split.js';
 import type { Piece } from './split.js';
 import type { ShardSpec } from './shard-spec.js';
+import { addSpreads } from './spread.js';
 import type { TimingStore } from './store.js';
 import { normalizeUnitKey, splitTestKey, testFileOf } from './test-key.js';
 import { filteredDurationMs, type TestFilter } from './test-filter.js';
@@ -74,6 +75,11 @@ export interface PlanRunInput {
    * @default false
    */
   listsFiles?: boolean;
+  /**
+   * Whether to work out each shard's spread (`spreadMs`, a second read of every file's entry): off for a
+   * front end that neither shows it nor writes a report (`shard files`, `shard run`). @default true
+   */
+  spreads?: boolean;
 }
 
 /** The word for one planned thing: a test `file`, or a Playwright `unit`. */
@@ -206,6 +212,7 @@ export function planRun(input: PlanRunInput): RunPlan {
     });
     if (store && (input.split === true || input.splitSummary !== false))
       plan = splitPlan(plan, { store, estimator, apply: input.split === true, ...(wall ? { wall } : {}) });
+    if (store && input.spreads !== false) addSpreads(plan, store.files);
   }
 
   let files = 0;
@@ -483,6 +490,7 @@ function pinnedPlan(
       ...(mine.length > 0 ? { pieces: mine.map((p) => ({ ...p, estimatedMs: 0 })) } : {}),
     };
     if (pinned.wall) shard.wallMs = pinned.wall.wallMs[i]!;
+    if (pinned.spreadMs?.[i]) shard.spreadMs = pinned.spreadMs[i];
     return shard;
   });
   const totalMs = shards.reduce((sum, s) => sum + s.estimatedMs, 0);
@@ -624,10 +632,11 @@ export function describeShard(run: RunPlan): string {
   const pieces = (mine.pieces ?? []).map((p) => `, piece ${p.piece}/${p.of} of ${p.file}`).join('');
   const unknown = plan.unknownFiles.length > 0 ? `, ${plan.unknownFiles.length} estimated` : '';
   const pinned = run.pinned ? `, pinned by ${run.pinned}` : '';
+  const spread = mine.spreadMs ? ` ± ${seconds(mine.spreadMs)}` : '';
   // The figure `shard plan` and `shard merge` show for this shard: its job's wall under a wall model.
   const time = plan.wall
-    ? `~${seconds(predictedMs(plan, mine))} predicted wall (~${seconds(plan.totalMs)} of ${run.unit}s in total)`
-    : `~${seconds(mine.estimatedMs)} of ~${seconds(plan.totalMs)} in total`;
+    ? `~${seconds(predictedMs(plan, mine))}${spread} predicted wall (~${seconds(plan.totalMs)} of ${run.unit}s in total)`
+    : `~${seconds(mine.estimatedMs)}${spread} of ~${seconds(plan.totalMs)} in total`;
   return (
     `shard ${shard.index}/${shard.count}: ${mine.files.length} of ${run.match.files} ${run.unit}(s)${pieces}, ` +
     `${time}${unknown} (plan ${plan.fingerprint.slice(0, 8)}${pinned})`

@@ -4,6 +4,7 @@ import { partition } from './partition.js';
 import type { Plan, PlannedShard, SplitSummary } from './plan.js';
 import { decideSplits, fileCostOf, type Piece, type PredictMakespan, type SplitUnit } from './split.js';
 import type { TimingStore } from './store.js';
+import { splitTimeView } from './time-view.js';
 import type { WallModel } from './wall-model.js';
 
 /** The identity of the split rules; part of the fingerprint of every plan that carries pieces. */
@@ -74,7 +75,9 @@ export function splitPlan(filePlan: Plan, options: SplitPlanOptions): Plan {
   const units: SplitUnit[] = [];
   for (const s of filePlan.shards) for (const file of s.files) units.push({ file, ms: msOf(file) });
   const predict = options.predict ?? (options.wall ? wallMakespan(options.wall) : undefined);
-  const decision = decideSplits(units, (file) => fileCostOf(durations.get(file)), k, predict, lanes);
+  // Each file's tests seen at the file's own (smoothed) time, as the plan sees the file.
+  const costOf = (file: string) => fileCostOf(splitTimeView(durations.get(file)));
+  const decision = decideSplits(units, costOf, k, predict, lanes);
   // With a wall model, plans are judged by their slowest predicted wall; else by their slowest sum.
   const slowest = (plan: Pick<Plan, 'wall' | 'makespanMs'>) => plan.wall?.makespanMs ?? plan.makespanMs;
   const summary: SplitSummary = {
@@ -106,7 +109,7 @@ export function splitPlan(filePlan: Plan, options: SplitPlanOptions): Plan {
     ...(options.wall ? { wall: options.wall } : {}),
   });
   const fixed = new Map<string, number>();
-  for (const file of split) fixed.set(file, fileCostOf(durations.get(file))!.fixedMs);
+  for (const file of split) fixed.set(file, costOf(file)!.fixedMs);
   const shards = separatePieces(planned.shards, pieceByKey, fixed);
   const makespanMs = Math.max(0, ...shards.map((s) => s.estimatedMs));
   const splitMs = planned.wall ? Math.max(0, ...shards.map((s) => s.wallMs ?? 0)) : makespanMs;

@@ -11,6 +11,11 @@ export interface PlannedShard {
    * the finish of its files run longest first on the model's workers. Absent without a model.
    */
   wallMs?: number;
+  /**
+   * How far its prediction may be off, ± ms: the spread of its files' recent measurements (see
+   * `predictionSpreadMs`). Absent when none of its files has two measurements.
+   */
+  spreadMs?: number;
   /** Its files, longest first (then by path), so a runner's workers finish together. */
   files: string[];
   /** Pieces of split files this shard runs (test-level splits), longest first; absent when none. */

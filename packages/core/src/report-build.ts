@@ -99,6 +99,8 @@ export function reportPlanOf(plan: Plan, partial: boolean): ReportPlan {
     reportPlan.wall = { startupMs, workerStartupMs, workers };
     reportPlan.wallMs = plan.shards.map((s) => s.wallMs ?? 0);
   }
+  if (plan.shards.some((s) => s.spreadMs !== undefined))
+    reportPlan.spreadMs = plan.shards.map((s) => s.spreadMs ?? 0);
   if (partial) reportPlan.partial = true;
   const pieces = plan.shards.flatMap((s) =>
     (s.pieces ?? []).map((p) => ({ shard: s.index, file: p.file, piece: p.piece, of: p.of, tests: p.tests })),

@@ -104,6 +104,8 @@ export interface ReportPlan {
    */
   wallMs?: number[];
   wall?: { startupMs: number; workerStartupMs: number; workers: number };
+  /** Each shard's prediction's spread, ± ms (see `predictionSpreadMs`); absent when no shard had one. */
+  spreadMs?: number[];
   /** The pieces of split files, with the shard (1-based) that runs each. */
   pieces?: ReportPiece[];
 }

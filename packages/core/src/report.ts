@@ -24,6 +24,7 @@ function buildReportSchema() {
         partial: z.boolean().optional(),
         estimatedMs: z.array(z.number().min(0)).optional(),
         wallMs: z.array(z.number().min(0)).optional(),
+        spreadMs: z.array(z.number().min(0)).optional(),
         wall: z
           .looseObject({
             startupMs: z.number().min(0),

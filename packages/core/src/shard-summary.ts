@@ -1,5 +1,6 @@
 import type { CoverageResult } from './coverage.js';
 import { DEFAULT_UNKNOWN_MS } from './estimate.js';
+import type { JobPace } from './job-pace.js';
 import type { RunReport } from './report-format.js';
 import type { TimingStore } from './store.js';
 import { observeJob } from './wall-model.js';
@@ -20,12 +21,23 @@ export interface ShardRow {
    */
   predictedMs: number;
   predicted: 'wall' | 'files';
+  /**
+   * How far the prediction could be off, ± ms (see `predictionSpreadMs`), as the plan the job ran under
+   * carried it; 0 when its files had too few measurements or the plan carried none.
+   */
+  spreadMs: number;
   /** The job's real wall (its runner's clock, start-up included); null without a report or a job clock. */
   wallMs: number | null;
   /** Sum of the durations its reports list; null when it sent no report. */
   actualMs: number | null;
   /** Its planned files the store had no duration for (before this merge): planned by estimate. */
   untimed: number;
+  /**
+   * How much longer (+) or shorter (−) the job took than predicted, as a fraction of the prediction:
+   * `(wallMs − predictedMs) / predictedMs`. Null without a job clock or a prediction. The table's Error
+   * column and the slowest job's reason both read this one figure.
+   */
+  error: number | null;
 }
 
 /**
@@ -70,24 +82,28 @@ export function summarizeShards(
     const wall = carried?.wallMs?.[i];
     const sum = carried?.estimatedMs?.[i];
     const pieces = (plan.pieces ?? []).filter((p) => p.shard === i + 1);
+    const predictedMs =
+      wall ??
+      sum ??
+      files.reduce((total, f) => total + (known(f) ?? fallback), 0) +
+        pieces.reduce((total, p) => total + pieceMs(p.file, p.tests), 0);
+    // Several reports of one shard (two runners in one job) ran one after the other.
+    const wallMs = walls.length === 0 ? null : walls.reduce((a, b) => a + b, 0);
     return {
       index: i + 1,
       planned: files.length + pieces.length,
       files: files.length + pieces.length,
       ran,
-      predictedMs:
-        wall ??
-        sum ??
-        files.reduce((total, f) => total + (known(f) ?? fallback), 0) +
-          pieces.reduce((total, p) => total + pieceMs(p.file, p.tests), 0),
+      predictedMs,
       predicted: wall === undefined ? 'files' : 'wall',
-      // Several reports of one shard (two runners in one job) ran one after the other.
-      wallMs: walls.length === 0 ? null : walls.reduce((a, b) => a + b, 0),
+      spreadMs: carried?.spreadMs?.[i] ?? 0,
+      wallMs,
       actualMs:
         mine.length === 0
           ? null
           : mine.reduce((total, r) => total + r.files.reduce((s, f) => s + f.durationMs, 0), 0),
       untimed: files.filter((f) => known(f) === undefined).length,
+      error: wallMs === null || predictedMs === 0 ? null : (wallMs - predictedMs) / predictedMs,
     };
   });
 }
@@ -97,32 +113,49 @@ export interface SlowestShard {
   index: number;
   wallMs: number;
   /**
-   * `startup`: most of its wall was the runner starting (more shards would not help);
-   * `big-file`: one file took most of it (the file floor: split the file or accept it);
-   * `noise`: it took much longer than predicted though nothing above explains it (a slow machine, a
-   * cold cache); `estimate`: over its prediction, and some of its files had no timing yet (planned at an
-   * estimate; the merge now knows them); `balanced`: within the prediction, as slow as the plan expected.
+   * Read from the job's row ({@link ShardRow.error}) first, so the reason never contradicts the table:
+   * over its prediction by more than 25%: `estimate` (some files had no timing yet: planned at an
+   * estimate, the merge now knows them), `startup` (the start-up took most of the excess), `machine` (every
+   * file ran slower by one factor: {@link JobPace.machine}), else `noise` (a cold cache, something we
+   * cannot name); under it by more than 25%: `over-predicted` (the store said its files
+   * take longer than they did). Within 25%: `big-file` (one whole file, never a piece of a split one,
+   * took nearly all of it: no plan finishes before that file), `startup` (most of its wall was the runner
+   * starting: more shards would not help), else `balanced` (as slow as the plan expected).
    */
-  reason: 'startup' | 'big-file' | 'estimate' | 'noise' | 'balanced';
-  /** Milliseconds behind the reason: the start-up, the big file's time, or the excess over the prediction. */
+  reason: 'startup' | 'big-file' | 'estimate' | 'machine' | 'noise' | 'over-predicted' | 'balanced';
+  /**
+   * Milliseconds behind the reason: the start-up, the big file's time, the excess over the prediction
+   * (`estimate`, `noise`, `balanced`: negative when under it), or how far under it (`over-predicted`).
+   */
   ms: number;
+  /** The row's {@link ShardRow.error}, when the job had a prediction. */
+  error?: number;
   /** The big file, for `big-file`. */
   file?: string;
   /** Its files planned by estimate, for `estimate`. */
   untimed?: number;
+  /** How much slower than the run's pace its files ran, for `machine` ({@link JobPace.relative}). */
+  factor?: number;
 }
 
 /** Start-up above this share of a job's wall makes it the reason. */
 const STARTUP_SHARE = 0.4;
-/** One file above this share of a job's wall makes it the reason. */
-const FILE_SHARE = 0.5;
-/** A job this much over its prediction, unexplained otherwise, is noise. */
+/**
+ * One whole file whose time (with the job's start-up) is at least this share of the job's wall is the
+ * reason: the job could not have finished much before it under any plan.
+ */
+const FILE_FLOOR_SHARE = 0.9;
+/** A job this much over (or under) its prediction is explained by the miss, before anything else. */
 const NOISE = 0.25;
 
-/** The shard whose job took longest, and why; undefined when no report had a job clock. */
+/**
+ * The shard whose job took longest, and why; undefined when no report had a job clock. `machineJobs` are
+ * the merge's jobs that ran slow on every file (`MergeResult.machineJobs`).
+ */
 export function explainSlowest(
   rows: readonly ShardRow[],
   reports: readonly RunReport[],
+  machineJobs: readonly JobPace[] = [],
 ): SlowestShard | undefined {
   let slowest: ShardRow | undefined;
   for (const row of rows)
@@ -134,20 +167,27 @@ export function explainSlowest(
   let big: { file: string; ms: number } | undefined;
   for (const r of mine) {
     startup += observeJob(r)?.startupMs ?? 0;
-    for (const f of r.files) if (!big || f.durationMs > big.ms) big = { file: f.file, ms: f.durationMs };
+    // A piece of a split file is not "a big file": the plan already cut it.
+    for (const f of r.files)
+      if (f.piece === undefined && (!big || f.durationMs > big.ms)) big = { file: f.file, ms: f.durationMs };
   }
-  const base = { index: slowest.index, wallMs };
+  const error = slowest.error;
+  const base = { index: slowest.index, wallMs, ...(error === null ? {} : { error }) };
   const excess = wallMs - slowest.predictedMs;
   // The start-up the prediction already counted (none when the plan had no wall model).
   const predictedStartup = mine.find((r) => r.plan?.wall)?.plan?.wall?.startupMs ?? 0;
-  if (excess > NOISE * slowest.predictedMs) {
+  if (error !== null && error > NOISE) {
     // Slower than predicted: the start-up, if it took most of the excess; else nothing we can name.
     // Files planned at an estimate explain a miss before anything else: the merge now knows them.
     if (slowest.untimed > 0) return { ...base, reason: 'estimate', ms: excess, untimed: slowest.untimed };
     if (startup - predictedStartup >= excess / 2) return { ...base, reason: 'startup', ms: startup };
+    const machine = machineJobs.find((p) => p.shard === slowest.index && p.relative > 1);
+    if (machine) return { ...base, reason: 'machine', ms: excess, factor: machine.relative };
     return { ...base, reason: 'noise', ms: excess };
   }
-  if (big && big.ms > FILE_SHARE * wallMs) return { ...base, reason: 'big-file', ms: big.ms, file: big.file };
+  if (error !== null && error < -NOISE) return { ...base, reason: 'over-predicted', ms: -excess };
+  if (big && big.ms + startup >= FILE_FLOOR_SHARE * wallMs)
+    return { ...base, reason: 'big-file', ms: big.ms, file: big.file };
   if (startup > STARTUP_SHARE * wallMs) return { ...base, reason: 'startup', ms: startup };
-  return { ...base, reason: 'balanced', ms: Math.max(0, excess) };
+  return { ...base, reason: 'balanced', ms: excess };
 }

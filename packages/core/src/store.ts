@@ -33,7 +33,12 @@ export interface FileTiming {
   durationMs: number;
   /** How many measurements went into `durationMs`. */
   samples: number;
-  /** The latest raw measurements, oldest first; kept only with `median` smoothing. */
+  /**
+   * The latest measurements, oldest first, at most 5 (`RECENT_SAMPLES`; or the `median` window), from
+   * the file's second on: the file's spread (see `predictionSpreadMs`) and the `median` smoothing read
+   * them. A measurement from a job that ran slow or fast as a whole is kept at the run's pace (see
+   * `jobPaces`). Optional: stores written before it have none.
+   */
   recentMs?: number[];
   /** True when the file has only ever been measured in failed runs; the first passing run replaces it. */
   provisional?: boolean;
@@ -259,22 +264,28 @@ export function rejectNewerVersion(
 const NOT_RELATIVE_POSIX = /^$|\\|^\/|^[A-Za-z]:/;
 
 /**
- * The common entry, `{ durationMs, samples[, lastSeen][, provisional] }`, checked by hand: running the schema
- * over 100,000 entries costs several times the `JSON.parse` of the file, and `shard files` must start fast.
+ * The common entry, `{ durationMs, samples[, recentMs][, lastSeen][, provisional] }`, checked by hand:
+ * running the schema over 100,000 entries costs several times the `JSON.parse` of the file, and `shard files`
+ * must start fast.
  */
 function isPlainEntry(value: unknown): value is FileTiming {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   let fields = 0;
   for (const field in value) {
-    if (field !== 'durationMs' && field !== 'samples' && field !== 'lastSeen' && field !== 'provisional')
+    if (
+      field !== 'durationMs' &&
+      field !== 'samples' &&
+      field !== 'recentMs' &&
+      field !== 'lastSeen' &&
+      field !== 'provisional'
+    )
       return false;
     fields++;
   }
   const v = value as Record<string, unknown>;
   return (
-    Number.isSafeInteger(v.durationMs) &&
-    (v.durationMs as number) >= 0 &&
-    (v.durationMs as number) <= MAX_DURATION_MS &&
+    isDuration(v.durationMs) &&
+    (v.recentMs === undefined || (Array.isArray(v.recentMs) && v.recentMs.every(isDuration))) &&
     Number.isSafeInteger(v.samples) &&
     (v.samples as number) >= 1 &&
     (v.lastSeen === undefined ||
@@ -282,6 +293,10 @@ function isPlainEntry(value: unknown): value is FileTiming {
     (v.provisional === undefined || typeof v.provisional === 'boolean') &&
     fields >= 2
   );
+}
+
+function isDuration(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_DURATION_MS;
 }
 
 /** The known durations of a store, for {@link partition}. */

@@ -143,7 +143,12 @@ describe('mergeReports: smoothing', () => {
       report([passed('a.test.ts', 200)], { createdAt: '2026-11-02T00:00:00Z' }),
     ];
     const { store: next } = mergeReports(undefined, runs, { smoothing: { kind: 'latest' } });
-    expect(next.files.get('a.test.ts')).toEqual({ durationMs: 300, samples: 3, lastSeen: '2026-11-03' });
+    expect(next.files.get('a.test.ts')).toEqual({
+      durationMs: 300,
+      samples: 3,
+      recentMs: [100, 200, 300],
+      lastSeen: '2026-11-03',
+    });
   });
 
   it.each<{ name: string; smoothing: Smoothing; message: string }>([
@@ -233,6 +238,7 @@ describe('mergeReports: bad samples', () => {
     expect(result.store.files.get('a.test.ts')).toEqual({
       durationMs: 1000,
       samples: 4,
+      recentMs: [1000],
       lastSeen: '2026-11-27',
       tests,
     });
@@ -240,6 +246,7 @@ describe('mergeReports: bad samples', () => {
     expect(later.store.files.get('a.test.ts')).toEqual({
       durationMs: 1000,
       samples: 5,
+      recentMs: [1000, 1000],
       lastSeen: '2026-11-27',
       tests,
     });

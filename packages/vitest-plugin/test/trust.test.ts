@@ -108,6 +108,24 @@ describe('every sharded run', () => {
   });
 });
 
+describe('the shard line with a store that kept recent measurements', () => {
+  it('shows how far the prediction may be off: "~… s ± … s"', async () => {
+    const dir = await copyFixture('basic');
+    const files = await testFiles(dir);
+    const entry = (ms: number) => ({ durationMs: ms, samples: 3, recentMs: [ms, ms + 200, ms + 400] });
+    await fs.writeFile(
+      path.join(dir, 'shard-timings.json'),
+      JSON.stringify({ version: 1, files: Object.fromEntries(files.map((f) => [f, entry(sleepOf(f))])) }),
+    );
+    const r = ok(await vitest(dir, ['run', '--shard=1/2']));
+    expect(lines(r.stderr).filter((l) => l.startsWith('shardwise: shard '))).toEqual([
+      expect.stringMatching(
+        /^shardwise: shard 1\/2: \d+ of 15 file\(s\), ~\d+\.\d s ± \d+\.\d s of ~\d+\.\d s in total \(plan [0-9a-f]{8}\)$/,
+      ),
+    ]);
+  });
+});
+
 describe('a timing store at an explicit path (SHARDWISE_TIMINGS)', () => {
   let dir: string;
   beforeAll(async () => {

@@ -24,12 +24,13 @@ import {
   type MergeOptions,
   type MergeResult,
   type History,
+  type JobPace,
   type RunReport,
   type TimingStore,
   type ShardRow,
 } from '@shardwise/core';
 import type { Context } from '../context.js';
-import { formatMs, markdownTable, table } from '../format.js';
+import { formatMs, formatPredicted, markdownTable, table } from '../format.js';
 import { cliSettings, storePathOf } from '../inputs.js';
 import { parseNonNegative, usageError, type CommandLine } from '../options.js';
 import { expandInputs, parseSmoothing } from '../reports.js';
@@ -108,7 +109,7 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   const write = result.changed || input.out !== input.storePath || base === undefined;
   if (write) await writeStoreFile(input.out, result.store);
   const shards = summarizeShards(coverage, reports, base);
-  const slowest = explainSlowest(shards, reports);
+  const slowest = explainSlowest(shards, reports, result.machineJobs);
   const problems = describeCoverage(coverage);
   const written = write ? input.out : null;
   // The run's test outcomes go to the flaky history (its own file, for a CI cache), never to the store.
@@ -134,7 +135,10 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   }
   for (const line of problems) reportProblem(ctx, line);
   const flakyMarkdown = recorded ? `\n\n${recordedMarkdown(recorded)}` : '';
-  await appendStepSummary(ctx, mergeMarkdown(coverage, shards, problems, slowest) + flakyMarkdown);
+  await appendStepSummary(
+    ctx,
+    mergeMarkdown(coverage, shards, problems, slowest, result.machineJobs) + flakyMarkdown,
+  );
   return coverage.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
 }
 
@@ -229,6 +233,7 @@ function mergeJson(
     coverage: { checked: coverage.checked, ok: coverage.ok, problems },
     shards,
     ...(slowest ? { slowest } : {}),
+    machineJobs: result.machineJobs,
     ...(result.store.models ? { model: Object.fromEntries(result.store.models) } : {}),
     ...(result.modelFit.size > 0 ? { modelFit: Object.fromEntries(result.modelFit) } : {}),
     ...extra,
@@ -290,6 +295,7 @@ function mergeText(
     lines.push(c.dim(`  ${PREDICTION_NOTE(shards)}`));
   }
   if (slowest) lines.push(`Slowest: ${describeSlowest(slowest, coverage)}`);
+  for (const job of result.machineJobs) lines.push(c.yellow(describeMachineJob(job, coverage)));
   // Each model this merge's jobs taught, checked against those jobs' own clocks.
   for (const [runner, fit] of result.modelFit) {
     const m = result.store.models!.get(runner)!;
@@ -311,15 +317,12 @@ function PREDICTION_NOTE(shards: readonly ShardRow[]): string {
 }
 
 function shardCells(s: ShardRow, coverage?: CoverageResult): string[] {
-  const error =
-    s.wallMs === null || s.predictedMs === 0
-      ? '-'
-      : signedPercent((s.wallMs - s.predictedMs) / s.predictedMs);
+  const error = s.error === null ? '-' : signedPercent(s.error);
   return [
     coverage ? `${s.index}/${coverage.shardCount}` : String(s.index),
     String(s.planned),
     s.ran === null ? 'no report' : String(s.ran),
-    formatMs(s.predictedMs),
+    formatPredicted(s.predictedMs, s.spreadMs),
     s.wallMs === null ? (s.actualMs === null ? '-' : `${formatMs(s.actualMs)} (files)`) : formatMs(s.wallMs),
     error,
   ];
@@ -337,16 +340,34 @@ function describeSlowest(s: SlowestShard, coverage: CoverageResult): string {
     case 'startup':
       return `${name}: start-up, ${formatMs(s.ms)} of it before and after its files; fewer shards would waste less`;
     case 'big-file':
-      return `${name}: one big file, ${s.file} took ${formatMs(s.ms)}; no plan finishes before it`;
+      return `${name}: one big file, ${s.file} took ${formatMs(s.ms)} of it; no plan finishes before it`;
     case 'estimate':
       return `${name}: ${s.untimed} of its files had no timing yet and were planned by estimate; ${formatMs(s.ms)} over its prediction, and the store now knows them`;
+    case 'machine':
+      return `${name}: a slow machine, ${formatMs(s.ms)} (${signedPercent(s.error!)}) over its prediction: its files ran ${s.factor!.toFixed(1)}× slower than the run's pace`;
     case 'noise':
       return `${name}: noise, ${formatMs(s.ms)} over its prediction with no start-up or big file to explain it (a slower machine or a cold cache)`;
+    case 'over-predicted':
+      return `${name}: ${formatMs(s.ms)} (${signedPercent(s.error!)}) under its prediction: its files took less than the store said`;
     case 'balanced':
-      return `${name}: as planned, within 25% of its prediction`;
+      return `${name}: as planned${s.error === undefined ? '' : `, ${signedPercent(s.error)} against its prediction (within 25%)`}`;
     default:
       return unreachable(s.reason);
   }
+}
+
+/**
+ * A job that ran slow (or fast) on nearly every file, e.g. `shard 2/3 ran 1.3× slower than the rest of the
+ * run on every file (13): the machine, not the files; …`.
+ */
+function describeMachineJob(p: JobPace, coverage: CoverageResult): string {
+  const name =
+    p.shard === undefined
+      ? `a ${p.runner} job`
+      : `shard ${p.shard}${coverage.shardCount ? `/${coverage.shardCount}` : ''}`;
+  const how = p.relative >= 1 ? `${p.relative.toFixed(1)}× slower` : `${(1 / p.relative).toFixed(1)}× faster`;
+  const files = p.similar === p.files ? `every file (${p.files})` : `${p.similar} of its ${p.files} files`;
+  return `${name} ran ${how} than the run's pace on ${files}: the machine, not the files; its times were learned at the run's pace`;
 }
 
 function unreachable(reason: never): never {
@@ -367,6 +388,7 @@ function mergeMarkdown(
   shards: readonly ShardRow[],
   problems: readonly string[],
   slowest: SlowestShard | undefined,
+  machineJobs: readonly JobPace[],
 ): string {
   const parts = ['### shardwise merge'];
   if (!coverage.checked) parts.push('', 'The reports carry no plan: coverage not verified.');
@@ -385,5 +407,6 @@ function mergeMarkdown(
     );
   }
   if (slowest) parts.push('', `Slowest: ${describeSlowest(slowest, coverage)}`);
+  for (const job of machineJobs) parts.push('', describeMachineJob(job, coverage));
   return parts.join('\n');
 }

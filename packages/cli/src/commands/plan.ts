@@ -22,7 +22,7 @@ import { resolveShard } from '../ci-env.js';
 import type { Context } from '../context.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { bar, formatMs, formatPercent, table } from '../format.js';
+import { bar, formatMs, formatPercent, formatPredicted, table } from '../format.js';
 import { cliSettings } from '../inputs.js';
 import {
   parseDuration,
@@ -181,7 +181,7 @@ function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[
       s.pieces
         ? `${s.files.length} + ${s.pieces.length} piece${s.pieces.length === 1 ? '' : 's'}`
         : String(s.files.length),
-      formatMs(predicted(s)),
+      formatPredicted(predicted(s), s.spreadMs),
       ...(wall ? [formatMs(s.estimatedMs)] : []),
       bar(predicted(s), makespan),
     ]),
