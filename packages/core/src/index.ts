@@ -81,7 +81,13 @@ export { parseReport } from './report.js';
 export { MAX_DURATION_MS } from './report-format.js';
 export { reportPlanOf } from './report-build.js';
 export { mergeReports, type MergeOptions, type MergeResult, type Smoothing } from './merge.js';
-export { checkCoverage, describeCoverage, splitUnsharded, type CoverageResult } from './coverage.js';
+export {
+  checkCoverage,
+  describeCoverage,
+  splitUnsharded,
+  unverifiedFiles,
+  type CoverageResult,
+} from './coverage.js';
 export { summarizeShards, explainSlowest, type ShardRow, type SlowestShard } from './shard-summary.js';
 export { importJUnit } from './junit.js';
 export { importRunnerJson } from './runner-json.js';

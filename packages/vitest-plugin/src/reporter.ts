@@ -11,6 +11,7 @@ import {
   reportFileName,
   serializeReport,
   testStatusOf,
+  unfinishedFile,
   writeFileAtomic,
   type FileStatus,
   type ReportedFile,
@@ -198,6 +199,10 @@ function describeModule(
     tests.push(entry);
   }
   const entry: ReportedFile = { file, durationMs, status: fileStatus(module.state(), reason) };
+  // Still queued or running when the run ended: its fork or thread died with it (a crash), or the run
+  // was cancelled. Either way it did not run, and `shard merge` says so.
+  if (!finished(module.state()))
+    Object.assign(entry, unfinishedFile(reason === 'interrupted' ? 'cancelled' : 'crashed'));
   if (tests.length > 0) entry.tests = tests;
   const hash = hashTestFile(module.moduleId);
   if (hash !== undefined) entry.hash = hash;
@@ -215,8 +220,11 @@ function describeModule(
  * at the end was cut short too.
  */
 function fileStatus(state: ReturnType<TestModule['state']>, reason: TestRunEndReason): FileStatus {
-  const finished = state === 'passed' || state === 'failed' || state === 'skipped';
-  return fileStatusOf(reason === 'interrupted' || !finished ? 'unfinished' : state, true);
+  return fileStatusOf(reason === 'interrupted' || !finished(state) ? 'unfinished' : state, true);
+}
+
+function finished(state: ReturnType<TestModule['state']>): state is 'passed' | 'failed' | 'skipped' {
+  return state === 'passed' || state === 'failed' || state === 'skipped';
 }
 
 function ms(value: number | undefined): number {
