@@ -88,7 +88,13 @@ export {
   unverifiedFiles,
   type CoverageResult,
 } from './coverage.js';
-export { summarizeShards, explainSlowest, type ShardRow, type SlowestShard } from './shard-summary.js';
+export {
+  summarizeShards,
+  explainSlowest,
+  reportsByShard,
+  type ShardRow,
+  type SlowestShard,
+} from './shard-summary.js';
 export { importJUnit } from './junit.js';
 export { importRunnerJson } from './runner-json.js';
 export { readFilesWith } from './report-files.js';
