@@ -88,3 +88,43 @@ describe('a merge of shards run under two plans', () => {
     );
   });
 });
+
+describe('a whole-file plan of a suite the Vitest plugin splits', () => {
+  const tests = Array.from({ length: 30 }, (_, i) => ({
+    name: `big > test ${i}`,
+    durationMs: 60,
+    status: 'passed',
+  }));
+  const store = JSON.stringify({
+    version: 1,
+    files: {
+      'big.test.ts': { durationMs: 1840, samples: 1, tests },
+      ...Object.fromEntries(
+        Array.from({ length: 6 }, (_, i) => [`s${i}.test.ts`, { durationMs: 100, samples: 1 }]),
+      ),
+    },
+  });
+  const list = ['big.test.ts', ...Array.from({ length: 6 }, (_, i) => `s${i}.test.ts`)].join('\n') + '\n';
+  const notice =
+    /^the Vitest plugin \(Vitest ≥ 4\.1\) runs big\.test\.ts in 3 pieces by test, so it runs another plan than this whole-file one: `shard plan --shards 3 --split-tests` shows it$/;
+
+  it.each([
+    { name: 'shard plan', args: ['plan', '--shards', '3'] },
+    { name: 'shard files', args: ['files', '--shard', '1/3'] },
+  ])('$name says in one line on stderr that the plugin splits, and how to see it', async ({ args }) => {
+    const dir = await tempDir({ 'shard-timings.json': store });
+    const r = await runBin([...args, '--files-from', '-'], { cwd: dir, input: list });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(notice)]);
+  });
+
+  it.each([
+    { name: 'the plan that splits (--split-tests)', args: ['plan', '--shards', '3', '--split-tests'] },
+    { name: 'a Jest suite (--runner jest)', args: ['files', '--shard', '1/3', '--runner', 'jest'] },
+  ])('says nothing for $name', async ({ args }) => {
+    const dir = await tempDir({ 'shard-timings.json': store });
+    const r = await runBin([...args, '--files-from', '-'], { cwd: dir, input: list });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+});
