@@ -69,6 +69,7 @@ export class ShardwiseReporter implements Reporter {
     // A failed plan ran nothing worth reporting. An empty planned shard does report (no files), so that
     // `shard merge` sees every shard accounted for.
     if (state.planningFailed || (!state.planned && testModules.length === 0)) return;
+    explainPieceSkips(this.#state, testModules);
     // Vitest has set its exit code from the modules' states just before this hook, and changes it after
     // only for its own later checks (coverage thresholds): a failed run whose every failure is a
     // quarantined test passes. Unhandled errors are never the quarantine's to forgive.
@@ -146,6 +147,33 @@ export class ShardwiseReporter implements Reporter {
       }),
     });
   }
+}
+
+/**
+ * A piece runs its file with a test-name filter, and Vitest counts every test the filter left out as
+ * skipped (it collects the whole file, then skips by name: no runner option leaves a test out), so its
+ * summary just above shows the other pieces' tests as this shard's skips. One line right under that
+ * summary says how many of them are the other pieces', run by other shards.
+ */
+function explainPieceSkips(state: RunState, testModules: ReadonlyArray<TestModule>): void {
+  const pieces = state.planned?.pieces;
+  if (!pieces || pieces.size === 0) return;
+  let others = 0;
+  const names: string[] = [];
+  for (const module of testModules) {
+    const key = keyOf(state.vitest, module.project.name, module.moduleId);
+    const piece = pieces.get(key);
+    if (!piece) continue;
+    let left = 0;
+    for (const test of module.children.allTests()) if (!piece.pattern.test(patternName(test))) left++;
+    if (left === 0) continue;
+    others += left;
+    names.push(`${key} (piece ${piece.piece}/${piece.of})`);
+  }
+  if (others === 0) return;
+  notice(
+    `${others} of the skipped tests above belong to the other pieces of ${names.join(', ')}, which other shards run: left to them, not skipped`,
+  );
 }
 
 /** Files Vitest ran side by side: 1 without file parallelism, else its resolved `maxWorkers`, up to the files. */

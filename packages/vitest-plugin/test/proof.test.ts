@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -72,5 +73,45 @@ describe('a local unsharded run whose report lies among the shards', () => {
         /^warning \.shardwise\/reports\/vitest-full\.json is the report of an unsharded run .*: left out of this merge/,
       ),
     ]);
+  });
+});
+
+describe('a shard that runs a piece of a split file', () => {
+  it('says under the summary how many of the skipped tests are the other pieces', async () => {
+    const dir = await copyFixture('split');
+    // A first, unsharded run records per-test times; with them the plan splits tests/big.test.ts. Planned
+    // by the files' sums (no wall model learned from one job on a loaded machine), as split.test.ts does.
+    ok(await vitest(dir, ['run']));
+    ok(await shard(dir, ['merge', '--no-history']));
+    const storeFile = path.join(dir, 'shard-timings.json');
+    const store = JSON.parse(await fs.readFile(storeFile, 'utf8')) as { model?: unknown };
+    delete store.model;
+    await fs.writeFile(storeFile, JSON.stringify(store));
+    await fs.rm(path.join(dir, '.shardwise'), { recursive: true });
+
+    const seen: number[] = [];
+    for (const i of [1, 2, 3]) {
+      const r = ok(
+        await vitest(dir, ['run', `--shard=${i}/3`, '--reporter=json', `--outputFile=s${i}.json`]),
+      );
+      const json = JSON.parse(await fs.readFile(path.join(dir, `s${i}.json`), 'utf8')) as {
+        numPendingTests: number;
+      };
+      const report = [...(await readReports(dir)).values()].find((x) => x.shard?.index === i)!;
+      const piece = report.files.find((f) => f.piece !== undefined);
+      const said = lines(r.stderr).filter((l) => l.includes('belong to the other pieces'));
+      if (!piece) {
+        expect(said).toEqual([]);
+        continue;
+      }
+      const others = piece.otherTests!.length;
+      // The fixture skips no test of its own: every skip Vitest counts here is another piece's test.
+      expect(json.numPendingTests).toBe(others);
+      expect(said).toEqual([
+        `shardwise: ${others} of the skipped tests above belong to the other pieces of tests/big.test.ts (piece ${piece.piece}/${piece.of}), which other shards run: left to them, not skipped`,
+      ]);
+      seen.push(i);
+    }
+    expect(seen.length).toBeGreaterThan(1);
   });
 });
