@@ -1,15 +1,23 @@
 // @internal: not exported from the package entry (index.ts); its shape may change in any release.
 import { EXIT_CODES } from '@shardwise/core/light';
-import { compareCodeUnits, failuresOf, testFileOf } from '@shardwise/core';
+import {
+  checkCoverage,
+  compareCodeUnits,
+  failuresOf,
+  splitUnsharded,
+  testFileOf,
+  unverifiedFiles,
+} from '@shardwise/core';
 import type { Context } from './context.js';
 import { usageError, type OptionValues } from './options.js';
 import { readReportArgs } from './report-args.js';
 
 /**
- * `shard files --failed REPORT|DIR…`: the test files that failed in those reports, one per line as the
- * runner takes them (paths relative to the root, without a project prefix), so a retry job re-runs only
- * them: `npx jest $(npx shard files --failed reports/)`. `--json` adds each file's failed tests. Nothing
- * failed prints nothing (`[]`) and succeeds.
+ * `shard files --failed REPORT|DIR…`: the test files that failed in those reports, and those that did
+ * not run (a crashed worker, a cancelled run, a shard that sent no report: the others carry the plan), one
+ * per line as the runner takes them (paths relative to the root, without a project prefix), so a retry job
+ * re-runs only them: `npx jest $(npx shard files --failed reports/)`. `--json` adds each file's failed
+ * tests. Nothing failed prints nothing (`[]`) and succeeds.
  */
 export async function failedFilesCommand(
   ctx: Context,
@@ -32,6 +40,8 @@ export async function failedFilesCommand(
   const files = reports.flatMap((r) => r.files);
   for (const f of files) if (f.status === 'failed') namesOf(f.file);
   for (const t of failuresOf(files).tests) namesOf(t.file).add(t.name);
+  // What the exactly-once proof could not count as run must run again too.
+  for (const file of unverifiedFiles(checkCoverage(splitUnsharded(reports).sharded))) namesOf(file);
   const paths = [...byPath.keys()].sort(compareCodeUnits);
   if (values.json) {
     const list = paths.map((file) => ({ file, tests: [...byPath.get(file)!].sort(compareCodeUnits) }));
@@ -39,6 +49,6 @@ export async function failedFilesCommand(
   } else if (paths.length > 0) {
     ctx.io.stdout.write(values.null ? paths.join('\0') + '\0' : paths.join('\n') + '\n');
   }
-  ctx.note(`${paths.length} failed test file(s) in ${reports.length} report(s)`);
+  ctx.note(`${paths.length} failed or unrun test file(s) in ${reports.length} report(s)`);
   return EXIT_CODES.ok;
 }

@@ -26,6 +26,19 @@ export interface Planned {
   fileSource: string;
   /** The wall model's choices (`--runner`, `--workers`), to plan again the same way. */
   wallChoice: { runner?: string; workers?: number };
+  /**
+   * The suite may run under the Vitest plugin, which splits files by test when that pays: `--runner vitest`,
+   * or a store whose only wall model is Vitest's or that has none yet.
+   */
+  vitestMaySplit: boolean;
+}
+
+/** See {@link Planned.vitestMaySplit}. */
+function vitestMaySplit(runner: string | undefined, inputs: RunInputs): boolean {
+  const models = inputs.store.state === 'loaded' ? inputs.store.store.models : undefined;
+  const only = models?.size === 1 ? [...models.keys()][0] : undefined;
+  const named = runner ?? only;
+  return named === undefined || named === 'vitest';
 }
 
 /** Lists the files and reads the store and plans (concurrently), then plans with core's `planRun`. */
@@ -36,7 +49,7 @@ export async function planFromInputs(
   settings: Settings,
   shard: { spec: ShardSpec } | { count: number },
   split = false,
-  splitSummary = true,
+  splitSummary: boolean | 'vitest' = true,
 ): Promise<Planned> {
   const [listed, inputs] = await Promise.all([
     listFiles(values, globs, settings.root, ctx),
@@ -52,6 +65,7 @@ export async function planFromInputs(
     ...(values.runner === undefined ? {} : { runner: values.runner }),
     ...(settings.workers === undefined ? {} : { workers: settings.workers }),
   };
+  const maySplit = vitestMaySplit(wallChoice.runner, inputs);
   const run = planRun({
     files: listed.files,
     fileSource: `${listed.source} in ${settings.root}`,
@@ -60,10 +74,10 @@ export async function planFromInputs(
     ...inputs,
     ...wallChoice,
     split,
-    splitSummary,
+    splitSummary: splitSummary === 'vitest' ? maySplit : splitSummary,
     listsFiles: true,
     // The shard jobs of `shard files` and `shard run` print no prediction and write no report.
-    spreads: splitSummary,
+    spreads: splitSummary === true,
   });
   const { plan } = run;
   // Guarded: the fingerprint is computed on its first read, which `shard files` otherwise never does.
@@ -78,7 +92,7 @@ export async function planFromInputs(
       `no wall model learned for ${wallChoice.runner} yet (the store has one for ${[...models.keys()].join(', ')}): planning by file sums`,
     );
   }
-  return { run, inputs, settings, fileSource: listed.source, wallChoice };
+  return { run, inputs, settings, fileSource: listed.source, wallChoice, vitestMaySplit: maySplit };
 }
 
 /**
@@ -94,16 +108,30 @@ export async function reportDiagnostics(ctx: Context, planned: Planned): Promise
         ? `${describeDiagnostic(d, store)} ${await matchHint(planned.settings.root, { entries: d.match.entries, projectKeyed: d.projectKeyed, unmatched: d.unmatched })}`
         : d.kind === 'unlisted-entries'
           ? await unlistedWarning(planned.settings.root, planned.fileSource, store, d)
-          : cliDiagnostic(d, store);
+          : d.kind === 'split-unused'
+            ? piecesNotice(d, planned)
+            : cliDiagnostic(d, store);
     if (line === undefined) continue;
     if (severityOf(d) === 'warning') ctx.warn(line);
     else ctx.note(line);
   }
 }
 
+/**
+ * The one line that says this whole-file plan is not the one the Vitest plugin runs: on Vitest ≥ 4.1 it
+ * splits the files that hold the plan back by test, under another fingerprint.
+ */
+function piecesNotice(
+  d: Extract<PlanDiagnostic, { kind: 'split-unused' }>,
+  planned: Planned,
+): string | undefined {
+  if (!planned.vitestMaySplit) return undefined;
+  const pieces = d.files.map((f) => `${f.file} in ${f.of} pieces`).join(', ');
+  return `the Vitest plugin (Vitest ≥ 4.1) runs ${pieces} by test, so it runs another plan than this whole-file one: \`shard plan --shards ${planned.run.plan.shardCount} --split-tests\` shows it`;
+}
+
 function cliDiagnostic(d: PlanDiagnostic, store: string): string | undefined {
-  // Shown in the plan's own output (the "No timing" line, the empty-shard note of `files`, the Floor line of
-  // `shard plan`; `shard files` feeds runners that may well split, so a split it did not plan is no news).
+  // Shown in the plan's own output (the "No timing" line, the empty-shard note of `files`).
   switch (d.kind) {
     case 'unknown-files':
     case 'empty-shard':
@@ -132,8 +160,9 @@ export async function planShard(
   const shard = requireShard(ctx, command, values.shard);
   if (shard.source !== '--shard')
     ctx.note(`shard ${shard.spec.index}/${shard.spec.count} from ${shard.source}`);
-  // What a split would gain is `shard plan`'s Floor line: a shard job never shows it, so never plans it.
-  const planned = await planFromInputs(ctx, values, globs, settings, { spec: shard.spec }, false, false);
+  // What a split would gain is worked out only for a suite the Vitest plugin may split: then the files
+  // listed here are not what the plugin runs, and one line says so.
+  const planned = await planFromInputs(ctx, values, globs, settings, { spec: shard.spec }, false, 'vitest');
   await reportDiagnostics(ctx, planned);
   return { spec: shard.spec, planned, files: planned.run.units };
 }

@@ -1,5 +1,5 @@
 import { compareCodeUnits } from './paths.js';
-import type { ReportedFile, ReportPlan, RunReport } from './report-format.js';
+import type { ReportedFile, ReportPlan, RunReport, Unfinished } from './report-format.js';
 import { checkPieces, type TestCoverageProblem } from './report-pieces.js';
 
 /** The verdict of {@link checkCoverage}. `ok` is true only when every planned file ran exactly once. */
@@ -16,6 +16,11 @@ export interface CoverageResult {
   missingShards: { index: number; files: string[] }[];
   /** Planned files that no report ran (their shard did report). */
   notRun: { file: string; shard: number }[];
+  /**
+   * Files (or pieces) a shard started but that did not run to their end: their worker crashed, or the run
+   * was cancelled. A file that did not finish did not run, so these fail the proof.
+   */
+  unfinished: { file: string; piece?: number; of?: number; shard: number; why: Unfinished }[];
   /** Files that ran in more than one shard. */
   duplicated: { file: string; shards: number[] }[];
   /** Files that ran but were in no shard's plan. */
@@ -40,16 +45,17 @@ function entryLabel(entry: ReportedFile): string {
 
 /**
  * Among reports of a sharded run, the reports of unsharded runs (a local `jest` that wrote `jest-full.json`
- * into the same folder): they ran every file, so counted with the shards every file would have run twice.
- * Returns them apart; when no report is sharded, an unsharded run is the run, and nothing is set apart.
+ * into the same folder, a local `vitest` that wrote `vitest-full.json` with no plan): they ran every file,
+ * so merged with the shards every file would count twice, in the proof, the store and the history. Returns
+ * them apart; when no report is sharded, an unsharded run is the run, and nothing is set apart.
  */
-export function splitUnsharded<R extends Pick<RunReport, 'shard' | 'plan'>>(
+export function splitUnsharded<R extends Pick<RunReport, 'shard'>>(
   reports: readonly R[],
 ): { sharded: R[]; unsharded: R[] } {
   if (!reports.some((r) => r.shard !== undefined)) return { sharded: [...reports], unsharded: [] };
   return {
-    sharded: reports.filter((r) => r.shard !== undefined || r.plan === undefined),
-    unsharded: reports.filter((r) => r.shard === undefined && r.plan !== undefined),
+    sharded: reports.filter((r) => r.shard !== undefined),
+    unsharded: reports.filter((r) => r.shard === undefined),
   };
 }
 
@@ -67,6 +73,7 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
     fingerprints: [],
     missingShards: [],
     notRun: [],
+    unfinished: [],
     duplicated: [],
     unplanned: [],
     testsRunTwice: [],
@@ -99,6 +106,7 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
 
   const reported = new Set<number>();
   const ranIn = new Map<string, number[]>();
+  const unfinished: CoverageResult['unfinished'] = [];
   for (const r of planned) {
     const index = r.shard?.index ?? 1;
     reported.add(index);
@@ -107,6 +115,11 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
       const list = ranIn.get(label) ?? [];
       list.push(index);
       ranIn.set(label, list);
+      if (f.unfinished !== undefined) {
+        const piece =
+          f.piece === undefined ? {} : { piece: f.piece, ...(f.of === undefined ? {} : { of: f.of }) };
+        unfinished.push({ file: f.file, ...piece, shard: index, why: f.unfinished });
+      }
     }
   }
 
@@ -130,6 +143,7 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
   }
   const byFile = (a: { file: string }, b: { file: string }) => compareCodeUnits(a.file, b.file);
   notRun.sort(byFile);
+  unfinished.sort((a, b) => byFile(a, b) || (a.piece ?? 0) - (b.piece ?? 0) || a.shard - b.shard);
   duplicated.sort(byFile);
   unplanned.sort(byFile);
   const { runTwice: testsRunTwice, runByNone: testsRunByNone } = checkPieces(
@@ -140,6 +154,7 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
       fingerprints.length === 1 &&
       missingShards.length === 0 &&
       notRun.length === 0 &&
+      unfinished.length === 0 &&
       duplicated.length === 0 &&
       unplanned.length === 0 &&
       testsRunTwice.length === 0 &&
@@ -150,6 +165,7 @@ export function checkCoverage(reports: readonly RunReport[]): CoverageResult {
     fingerprints,
     missingShards,
     notRun,
+    unfinished,
     duplicated,
     unplanned,
     testsRunTwice,
@@ -173,6 +189,12 @@ export function describeCoverage(result: CoverageResult): string[] {
     );
   }
   for (const f of result.notRun) lines.push(`${f.file}: planned for shard ${f.shard} but run by no shard`);
+  for (const f of result.unfinished) {
+    const why = f.why === 'crashed' ? 'its worker crashed' : 'the run was cancelled';
+    lines.push(
+      `${unitLabel(f.file, f.piece, f.of)}: started by shard ${f.shard} but did not finish (${why}), so it did not run`,
+    );
+  }
   for (const f of result.duplicated)
     lines.push(`${f.file}: run by ${f.shards.length} shards (${f.shards.join(', ')})`);
   for (const f of result.unplanned) lines.push(`${f.file}: run by shard ${f.shard} but in no shard's plan`);
@@ -181,4 +203,22 @@ export function describeCoverage(result: CoverageResult): string[] {
   for (const t of result.testsRunByNone)
     lines.push(`${t.file}: test "${t.test}" was collected but run by no piece`);
   return lines;
+}
+
+/**
+ * The test files a retry must run again because the proof could not count them as run: the files of a shard
+ * that sent no report (the other reports carry the plan), planned files no shard ran, and files that did
+ * not finish (a crashed worker, a cancelled run). A piece stands for its file. Sorted, each file once.
+ */
+export function unverifiedFiles(result: CoverageResult): string[] {
+  const plan = result.plan;
+  if (!plan) return [];
+  const fileOf = new Map<string, string>();
+  for (const p of plan.pieces ?? []) fileOf.set(unitLabel(p.file, p.piece, p.of), p.file);
+  const files = new Set<string>();
+  const add = (label: string) => files.add(fileOf.get(label) ?? label);
+  for (const m of result.missingShards) m.files.forEach(add);
+  for (const f of result.notRun) add(f.file);
+  for (const f of result.unfinished) files.add(f.file);
+  return [...files].sort(compareCodeUnits);
 }

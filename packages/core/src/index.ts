@@ -96,8 +96,20 @@ export {
 } from './merge.js';
 export { jobPaces, type JobPace } from './job-pace.js';
 export { predictionSpreadMs, type SpreadPart } from './spread.js';
-export { checkCoverage, describeCoverage, splitUnsharded, type CoverageResult } from './coverage.js';
-export { summarizeShards, explainSlowest, type ShardRow, type SlowestShard } from './shard-summary.js';
+export {
+  checkCoverage,
+  describeCoverage,
+  splitUnsharded,
+  unverifiedFiles,
+  type CoverageResult,
+} from './coverage.js';
+export {
+  summarizeShards,
+  explainSlowest,
+  reportsByShard,
+  type ShardRow,
+  type SlowestShard,
+} from './shard-summary.js';
 export { importJUnit } from './junit.js';
 export { importRunnerJson } from './runner-json.js';
 export { readFilesWith } from './report-files.js';

@@ -45,8 +45,16 @@ export {
   type ReportPlan,
   type ReportPiece,
   type RunReport,
+  type Unfinished,
 } from './report-format.js';
-export { createReport, combine, fileStatusOf, testStatusOf, type ReportInput } from './report-build.js';
+export {
+  createReport,
+  combine,
+  fileStatusOf,
+  testStatusOf,
+  unfinishedFile,
+  type ReportInput,
+} from './report-build.js';
 export {
   nameFilter,
   applyFilter,

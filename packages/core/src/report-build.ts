@@ -11,6 +11,7 @@ import {
   type ReportedFile,
   type ReportPlan,
   type RunReport,
+  type Unfinished,
 } from './report-format.js';
 import type { ShardSpec } from './shard-spec.js';
 import type { TestStatus } from './store.js';
@@ -133,6 +134,9 @@ export function combine(a: ReportedFile, b: ReportedFile): ReportedFile {
   const hash = a.hash ?? b.hash;
   if (hash !== undefined) combined.hash = hash;
   if (a.filtered || b.filtered) combined.filtered = true;
+  // A part that did not finish leaves the unit unfinished (crashed before cancelled: the stronger word).
+  const unfinished = a.unfinished === 'crashed' ? a.unfinished : (b.unfinished ?? a.unfinished);
+  if (unfinished !== undefined) combined.unfinished = unfinished;
   if (a.piece !== undefined) {
     combined.piece = a.piece;
     if (a.of !== undefined) combined.of = a.of;
@@ -155,6 +159,15 @@ export function fileStatusOf(
   if (outcome === 'unfinished') return 'interrupted';
   if (!timed && outcome !== 'skipped') return 'interrupted';
   return outcome;
+}
+
+/**
+ * The status of a file that did not run to its end, and why: `interrupted` (its time is no measurement)
+ * and `unfinished` (it did not run: the exactly-once proof names it). Plugins decide which from the
+ * runner's facts (a worker lost with the file, a module still pending at the end, a cancelled run).
+ */
+export function unfinishedFile(why: Unfinished): Pick<ReportedFile, 'status' | 'unfinished'> {
+  return { status: 'interrupted', unfinished: why };
 }
 
 /** A test's status from the runner's word for it: Jest's `pending`/`todo`/`disabled` and the like are skips. */

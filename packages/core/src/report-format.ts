@@ -21,6 +21,14 @@ export const REPORT_FORMAT = 'shardwise-report';
 export type FileStatus = 'passed' | 'failed' | 'skipped' | 'interrupted';
 
 /**
+ * Why a file did not run to its end: `crashed`, the worker running it died (killed, out of memory, a
+ * `process.exit` in a test); `cancelled`, the run was stopped while the file was queued or running. Such a
+ * file did not run: the exactly-once proof fails and names it, and `shard files --failed` lists it. A file
+ * only narrowed by a test-name filter is never `unfinished`.
+ */
+export type Unfinished = 'crashed' | 'cancelled';
+
+/**
  * One test as a report records it: its timing and outcome, and how it got there. `status` is the final
  * outcome (what the store keeps); a test that failed and then passed on a retry is `passed` with
  * `flaky: true`, so flaky detection sees it even though the run went on green.
@@ -38,6 +46,8 @@ export interface ReportedFile {
   /** Wall time of the file, setup included, integer ms. */
   durationMs: number;
   status: FileStatus;
+  /** Set when the file did not run to its end (its status is then `interrupted`); see {@link Unfinished}. */
+  unfinished?: Unfinished;
   tests?: ReportedTest[];
   /** A short hash of the file's content when it ran (see `hashTestFile`): tells a changed test from a flaky one. */
   hash?: string;

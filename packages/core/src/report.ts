@@ -58,6 +58,7 @@ function buildReportSchema() {
         file: z.string().min(1),
         durationMs: nonNegativeInt.max(MAX_DURATION_MS, `expected at most ${MAX_DURATION_MS} ms (7 days)`),
         status: z.enum(['passed', 'failed', 'skipped', 'interrupted']),
+        unfinished: z.enum(['crashed', 'cancelled']).optional(),
         tests: z.array(testTimingSchema.extend(reportedTestFields(z))).optional(),
         hash: z.string().optional(),
         setupMs: nonNegativeInt.optional(),

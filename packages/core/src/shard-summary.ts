@@ -1,6 +1,7 @@
 import type { CoverageResult } from './coverage.js';
 import { DEFAULT_UNKNOWN_MS } from './estimate.js';
 import type { JobPace } from './job-pace.js';
+import { compareCodeUnits } from './paths.js';
 import type { RunReport } from './report-format.js';
 import type { TimingStore } from './store.js';
 import { observeJob } from './wall-model.js';
@@ -38,6 +39,11 @@ export interface ShardRow {
    * column and the slowest job's reason both read this one figure.
    */
   error: number | null;
+  /**
+   * The fingerprint of the plan this shard's reports ran under, when it is not the reference plan's (a
+   * mixed-plan run): the row then describes that plan's files and prediction for this shard.
+   */
+  otherPlan?: string;
 }
 
 /**
@@ -75,13 +81,19 @@ export function summarizeShards(
     }
     return Math.max(0, entry.durationMs - all) + tests.reduce((sum, t) => sum + (byName.get(t) ?? 0), 0);
   };
-  return plan.shards.map((files, i) => {
-    const mine = own.filter((r) => (r.shard?.index ?? 1) === i + 1);
+  const byShard = reportsByShard(coverage, reports);
+  return plan.shards.map((_, i) => {
+    const mine = byShard.get(i + 1) ?? [];
+    // A shard that ran under another plan is described by that plan: what it was given and predicted.
+    const ranUnder = mine[0]?.plan ?? plan;
+    const other = ranUnder.fingerprint === plan.fingerprint ? undefined : ranUnder;
+    const predictions = other ?? carried;
+    const files = ranUnder.shards[i] ?? [];
     const ran = mine.length === 0 ? null : mine.reduce((n, r) => n + r.files.length, 0);
     const walls = mine.map((r) => r.job?.wallMs).filter((w): w is number => w !== undefined);
-    const wall = carried?.wallMs?.[i];
-    const sum = carried?.estimatedMs?.[i];
-    const pieces = (plan.pieces ?? []).filter((p) => p.shard === i + 1);
+    const wall = predictions?.wallMs?.[i];
+    const sum = predictions?.estimatedMs?.[i];
+    const pieces = (ranUnder.pieces ?? []).filter((p) => p.shard === i + 1);
     const predictedMs =
       wall ??
       sum ??
@@ -89,14 +101,14 @@ export function summarizeShards(
         pieces.reduce((total, p) => total + pieceMs(p.file, p.tests), 0);
     // Several reports of one shard (two runners in one job) ran one after the other.
     const wallMs = walls.length === 0 ? null : walls.reduce((a, b) => a + b, 0);
-    return {
+    const row: ShardRow = {
       index: i + 1,
       planned: files.length + pieces.length,
       files: files.length + pieces.length,
       ran,
       predictedMs,
       predicted: wall === undefined ? 'files' : 'wall',
-      spreadMs: carried?.spreadMs?.[i] ?? 0,
+      spreadMs: predictions?.spreadMs?.[i] ?? 0,
       wallMs,
       actualMs:
         mine.length === 0
@@ -105,7 +117,34 @@ export function summarizeShards(
       untimed: files.filter((f) => known(f) === undefined).length,
       error: wallMs === null || predictedMs === 0 ? null : (wallMs - predictedMs) / predictedMs,
     };
+    if (other) row.otherPlan = other.fingerprint;
+    return row;
   });
+}
+
+/**
+ * The reports each shard's row describes, by shard index: those under the reference plan, or, for a shard
+ * that reported only under other plans (a mixed-plan run), those under the first of them in code-unit order.
+ * The slowest-job reason reads the same reports as the table, so no figure of one contradicts the other.
+ */
+export function reportsByShard(
+  coverage: CoverageResult,
+  reports: readonly RunReport[],
+): Map<number, RunReport[]> {
+  const reference = coverage.plan?.fingerprint;
+  const byShard = new Map<number, RunReport[]>();
+  if (reference === undefined) return byShard;
+  const planned = reports.filter((r) => r.plan !== undefined);
+  for (const index of new Set(planned.map((r) => r.shard?.index ?? 1))) {
+    const mine = planned.filter((r) => (r.shard?.index ?? 1) === index);
+    const fingerprints = [...new Set(mine.map((r) => r.plan!.fingerprint))].sort(compareCodeUnits);
+    const chosen = fingerprints.includes(reference) ? reference : fingerprints[0]!;
+    byShard.set(
+      index,
+      mine.filter((r) => r.plan!.fingerprint === chosen),
+    );
+  }
+  return byShard;
 }
 
 /** Why the slowest shard job was the slowest. */

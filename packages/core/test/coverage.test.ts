@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkCoverage, describeCoverage, type ReportPlan, type RunReport } from '../src/index.js';
+import {
+  checkCoverage,
+  describeCoverage,
+  splitUnsharded,
+  unverifiedFiles,
+  type ReportPlan,
+  type RunReport,
+} from '../src/index.js';
 
 const plan: ReportPlan = {
   fingerprint: 'aaaa1111',
@@ -34,6 +41,7 @@ describe('checkCoverage', () => {
       fingerprints: [{ fingerprint: 'aaaa1111', shards: [1, 2, 3] }],
       missingShards: [],
       notRun: [],
+      unfinished: [],
       duplicated: [],
       unplanned: [],
       testsRunTwice: [],
@@ -100,5 +108,99 @@ describe('checkCoverage', () => {
     const p: ReportPlan = { fingerprint: 'x', shardCount: 2, shards: [['a.test.ts'], many] };
     const [line] = describeCoverage(checkCoverage([shardReport(1, ['a.test.ts'], p)]));
     expect(line).toBe(`shard 2/2 sent no report; its 12 planned file(s) are unverified: ${many.join(', ')}`);
+  });
+
+  it.each([
+    { name: 'its worker crashed', why: 'crashed' as const, text: 'its worker crashed' },
+    { name: 'the run was cancelled', why: 'cancelled' as const, text: 'the run was cancelled' },
+  ])('a file that did not finish did not run: $name', ({ why, text }) => {
+    const cut = shardReport(3, ['d.test.ts', 'e.test.ts']);
+    cut.files[1] = { ...cut.files[1]!, status: 'interrupted', unfinished: why };
+    const result = checkCoverage([complete[0]!, complete[1]!, cut]);
+    expect(result.ok).toBe(false);
+    expect(result.unfinished).toEqual([{ file: 'e.test.ts', shard: 3, why }]);
+    expect(describeCoverage(result)).toEqual([
+      `e.test.ts: started by shard 3 but did not finish (${text}), so it did not run`,
+    ]);
+  });
+
+  it('a file cut short by a test-name filter (interrupted, not unfinished) still ran', () => {
+    const filtered = shardReport(3, ['d.test.ts', 'e.test.ts']);
+    filtered.files[1] = { ...filtered.files[1]!, status: 'interrupted' };
+    expect(checkCoverage([complete[0]!, complete[1]!, filtered]).ok).toBe(true);
+  });
+});
+
+describe('unverifiedFiles', () => {
+  const pieces: ReportPlan = {
+    fingerprint: 'p',
+    shardCount: 3,
+    shards: [['a.test.ts'], ['b.test.ts'], ['c.test.ts']],
+    pieces: [
+      { shard: 1, file: 'big.test.ts', piece: 1, of: 2, tests: ['x'] },
+      { shard: 2, file: 'big.test.ts', piece: 2, of: 2, tests: ['y'] },
+    ],
+  };
+  const report = (index: number, files: RunReport['files']): RunReport => ({
+    ...shardReport(index, [], pieces),
+    files,
+  });
+  const ran = (file: string, piece?: number): RunReport['files'][number] => ({
+    file,
+    durationMs: 10,
+    status: 'passed',
+    ...(piece === undefined ? {} : { piece, of: 2 }),
+  });
+
+  it.each([
+    {
+      name: 'every file ran: none',
+      reports: [
+        report(1, [ran('a.test.ts'), ran('big.test.ts', 1)]),
+        report(2, [ran('b.test.ts'), ran('big.test.ts', 2)]),
+        report(3, [ran('c.test.ts')]),
+      ],
+      files: [],
+    },
+    {
+      name: 'a shard sent no report: its files and pieces, from the plan the others carry',
+      reports: [report(1, [ran('a.test.ts'), ran('big.test.ts', 1)]), report(3, [ran('c.test.ts')])],
+      files: ['b.test.ts', 'big.test.ts'],
+    },
+    {
+      name: 'a planned file no shard ran, and a crashed piece',
+      reports: [
+        report(1, [
+          ran('a.test.ts'),
+          { ...ran('big.test.ts', 1), status: 'interrupted', unfinished: 'crashed' },
+        ]),
+        report(2, [ran('big.test.ts', 2)]),
+        report(3, [ran('c.test.ts')]),
+      ],
+      files: ['b.test.ts', 'big.test.ts'],
+    },
+    { name: 'no plan: none', reports: [{ ...complete[0]!, plan: undefined }], files: [] },
+  ])('$name', ({ reports, files }) => {
+    expect(unverifiedFiles(checkCoverage(reports))).toEqual(files);
+  });
+});
+
+describe('splitUnsharded', () => {
+  const sharded = complete[0]!;
+  const { shard: _shard, ...withPlan } = complete[0]!;
+  const { plan: _plan, ...bare } = withPlan;
+  it.each([
+    { name: 'only shards: all kept', reports: [sharded, complete[1]!], unsharded: 0 },
+    {
+      name: 'an unsharded run with its own plan (Jest): set apart',
+      reports: [sharded, withPlan],
+      unsharded: 1,
+    },
+    { name: 'an unsharded run with no plan (Vitest): set apart', reports: [sharded, bare], unsharded: 1 },
+    { name: 'no report sharded: the unsharded run is the run', reports: [withPlan, bare], unsharded: 0 },
+  ])('$name', ({ reports, unsharded }) => {
+    const split = splitUnsharded<RunReport>(reports);
+    expect(split.unsharded).toHaveLength(unsharded);
+    expect(split.sharded).toHaveLength(reports.length - unsharded);
   });
 });

@@ -3,6 +3,7 @@ import {
   fileTimeline,
   hashTestFile,
   testStatusOf,
+  unfinishedFile,
   type ReportedFile,
   type ReportedTest,
 } from '@shardwise/core/light';
@@ -32,6 +33,7 @@ export function reportedFile(file: string, result: TestResult, jobStart?: number
     durationMs: wall ?? 0,
     status: fileStatusOf(outcomeOf(result), wall !== undefined),
   };
+  if (wall === undefined && workerLost(result)) Object.assign(entry, unfinishedFile('crashed'));
   const tests = result.testResults.map(testTiming);
   if (tests.length > 0) entry.tests = tests;
   if (jobStart !== undefined && wall !== undefined) Object.assign(entry, timelineOf(result, jobStart));
@@ -89,6 +91,20 @@ export function wallTimeMs(perf: TestResult['perfStats']): number | undefined {
   if (start > 0 && start <= end) return Math.round(end - start);
   return undefined;
 }
+
+/**
+ * Jest ran the file in a worker that died before it answered (SIGKILL, out of memory, `process.exit` in a
+ * test): Jest then reports the file with no clock and an exec error that jest-worker wrote itself ("A jest
+ * worker process (pid=…) was terminated by another process", "… crashed for an unknown reason", "Jest
+ * worker encountered 3 child process exceptions", "Jest worker ran out of memory and crashed", "A Jest
+ * worker thread exited unexpectedly", "Call retries were exceeded"; Jest 29 and 30). A file that threw
+ * while loading has no clock either, but its error is its own: it ran, and failed.
+ */
+function workerLost(result: TestResult): boolean {
+  const message = (result.testExecError as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' && WORKER_LOST.test(message);
+}
+const WORKER_LOST = /^(?:A )?jest worker\b|^Call retries were exceeded/i;
 
 /** Jest's word for a file's outcome: an exec error (a file that threw while loading) is a failure. */
 function outcomeOf(result: TestResult): 'passed' | 'failed' | 'skipped' {

@@ -11,6 +11,7 @@ import {
   reportFileName,
   serializeReport,
   testStatusOf,
+  unfinishedFile,
   writeFileAtomic,
   type FileStatus,
   type ReportedFile,
@@ -77,6 +78,7 @@ export class ShardwiseReporter implements Reporter {
     // A failed plan ran nothing worth reporting. An empty planned shard does report (no files), so that
     // `shard merge` sees every shard accounted for.
     if (state.planningFailed || (!state.planned && testModules.length === 0)) return;
+    explainPieceSkips(this.#state, testModules);
     // Vitest has set its exit code from the modules' states just before this hook, and changes it after
     // only for its own later checks (coverage thresholds): a failed run whose every failure is a
     // quarantined test passes. Unhandled errors are never the quarantine's to forgive.
@@ -172,6 +174,33 @@ function timelineOf(
   });
 }
 
+/**
+ * A piece runs its file with a test-name filter, and Vitest counts every test the filter left out as
+ * skipped (it collects the whole file, then skips by name: no runner option leaves a test out), so its
+ * summary just above shows the other pieces' tests as this shard's skips. One line right under that
+ * summary says how many of them are the other pieces', run by other shards.
+ */
+function explainPieceSkips(state: RunState, testModules: ReadonlyArray<TestModule>): void {
+  const pieces = state.planned?.pieces;
+  if (!pieces || pieces.size === 0) return;
+  let others = 0;
+  const names: string[] = [];
+  for (const module of testModules) {
+    const key = keyOf(state.vitest, module.project.name, module.moduleId);
+    const piece = pieces.get(key);
+    if (!piece) continue;
+    let left = 0;
+    for (const test of module.children.allTests()) if (!piece.pattern.test(patternName(test))) left++;
+    if (left === 0) continue;
+    others += left;
+    names.push(`${key} (piece ${piece.piece}/${piece.of})`);
+  }
+  if (others === 0) return;
+  notice(
+    `${others} of the skipped tests above belong to the other pieces of ${names.join(', ')}, which other shards run: left to them, not skipped`,
+  );
+}
+
 /** Files Vitest ran side by side: 1 without file parallelism, else its resolved `maxWorkers`, up to the files. */
 function vitestWorkers(
   config: { fileParallelism?: boolean; maxWorkers?: number | string },
@@ -223,6 +252,10 @@ function describeModule(
     tests.push(entry);
   }
   const entry: ReportedFile = { file, durationMs, status: fileStatus(module.state(), reason) };
+  // Still queued or running when the run ended: its fork or thread died with it (a crash), or the run
+  // was cancelled. Either way it did not run, and `shard merge` says so.
+  if (!finished(module.state()))
+    Object.assign(entry, unfinishedFile(reason === 'interrupted' ? 'cancelled' : 'crashed'));
   if (tests.length > 0) entry.tests = tests;
   const hash = hashTestFile(module.moduleId);
   if (hash !== undefined) entry.hash = hash;
@@ -240,8 +273,11 @@ function describeModule(
  * at the end was cut short too.
  */
 function fileStatus(state: ReturnType<TestModule['state']>, reason: TestRunEndReason): FileStatus {
-  const finished = state === 'passed' || state === 'failed' || state === 'skipped';
-  return fileStatusOf(reason === 'interrupted' || !finished ? 'unfinished' : state, true);
+  return fileStatusOf(reason === 'interrupted' || !finished(state) ? 'unfinished' : state, true);
+}
+
+function finished(state: ReturnType<TestModule['state']>): state is 'passed' | 'failed' | 'skipped' {
+  return state === 'passed' || state === 'failed' || state === 'skipped';
 }
 
 function ms(value: number | undefined): number {

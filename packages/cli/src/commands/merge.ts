@@ -18,6 +18,7 @@ import {
   splitUnsharded,
   summarizeShards,
   explainSlowest,
+  reportsByShard,
   type SlowestShard,
   writeStoreFile,
   type CoverageResult,
@@ -109,7 +110,12 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   const write = result.changed || input.out !== input.storePath || base === undefined;
   if (write) await writeStoreFile(input.out, result.store);
   const shards = summarizeShards(coverage, reports, base);
-  const slowest = explainSlowest(shards, reports, result.machineJobs);
+  // The slowest job is judged from the reports the table shows, so the two never disagree.
+  const slowest = explainSlowest(
+    shards,
+    [...reportsByShard(coverage, reports).values()].flat(),
+    result.machineJobs,
+  );
   const problems = describeCoverage(coverage);
   const written = write ? input.out : null;
   // The run's test outcomes go to the flaky history (its own file, for a CI cache), never to the store.
@@ -293,6 +299,8 @@ function mergeText(
     const rows = [SHARD_HEADER, ...shards.map((s) => shardCells(s, coverage))];
     lines.push('', ...table(rows, 'rrrrrr', (r, _c, t) => (r === 0 ? c.bold(t) : t)).map((l) => `  ${l}`));
     lines.push(c.dim(`  ${PREDICTION_NOTE(shards)}`));
+    const other = OTHER_PLAN_NOTE(shards, coverage);
+    if (other) lines.push(c.dim(`  ${other}`));
   }
   if (slowest) lines.push(`Slowest: ${describeSlowest(slowest, coverage)}`);
   for (const job of result.machineJobs) lines.push(c.yellow(describeMachineJob(job, coverage)));
@@ -316,12 +324,22 @@ function PREDICTION_NOTE(shards: readonly ShardRow[]): string {
     : 'Predicted: the wall each job was planned with. Actual wall: each job, start-up included, by its runner’s clock. Error: how much longer (+) or shorter (−) the job took than predicted.';
 }
 
+/** Under the table of a mixed-plan run: which rows describe a plan other than the reference. */
+function OTHER_PLAN_NOTE(shards: readonly ShardRow[], coverage: CoverageResult): string | undefined {
+  const other = shards.filter((s) => s.otherPlan !== undefined);
+  if (other.length === 0 || !coverage.plan) return undefined;
+  const names = other.map(
+    (s) => `${s.index}/${coverage.shardCount} ran under plan ${s.otherPlan!.slice(0, 8)}`,
+  );
+  return `Shard ${names.join(', ')}, not the reference plan ${coverage.plan.fingerprint.slice(0, 8)}: its row shows that plan's files and prediction.`;
+}
+
 function shardCells(s: ShardRow, coverage?: CoverageResult): string[] {
   const error = s.error === null ? '-' : signedPercent(s.error);
   return [
     coverage ? `${s.index}/${coverage.shardCount}` : String(s.index),
     String(s.planned),
-    s.ran === null ? 'no report' : String(s.ran),
+    s.ran === null ? 'no report' : s.otherPlan ? `${s.ran} (plan ${s.otherPlan.slice(0, 8)})` : String(s.ran),
     formatPredicted(s.predictedMs, s.spreadMs),
     s.wallMs === null ? (s.actualMs === null ? '-' : `${formatMs(s.actualMs)} (files)`) : formatMs(s.wallMs),
     error,
@@ -404,6 +422,7 @@ function mergeMarkdown(
       ),
       '',
       PREDICTION_NOTE(shards),
+      ...[OTHER_PLAN_NOTE(shards, coverage)].filter((n) => n !== undefined).map((n) => `\n${n}`),
     );
   }
   if (slowest) parts.push('', `Slowest: ${describeSlowest(slowest, coverage)}`);
