@@ -77,6 +77,8 @@ export {
   type FileTiming,
 } from './store.js';
 export { readStoreFile, writeStoreFile } from './store-file.js';
+export { writeFilesTogether, type FileWrite } from './write-file.js';
+export { withFileLocks, LOCK_WAIT_MS, type FileLockOptions } from './file-lock.js';
 export { parseReport } from './report.js';
 export { MAX_DURATION_MS } from './report-format.js';
 export { reportPlanOf } from './report-build.js';
