@@ -143,3 +143,39 @@ describe('shard quarantine add: an entry that can match', () => {
     expect(await entries(dir)).toMatchObject([{ expires: '2099-02-28', owner: '@ana' }]);
   });
 });
+
+describe('a quarantine file named by --quarantine or SHARDWISE_QUARANTINE must exist', () => {
+  it.each([
+    ['shard quarantine list', ['quarantine', 'list', '--quarantine', 'ci/q.json'], '--quarantine ci/q.json'],
+    [
+      'shard quarantine check',
+      ['quarantine', 'check', 'reports', '--quarantine', 'ci/q.json'],
+      '--quarantine ci/q.json',
+    ],
+    ['shard files', ['files', '--shard', '1/2', 'src/a.test.ts'], 'SHARDWISE_QUARANTINE ci/q.json'],
+  ])('%s: exit 2, one line naming it', async (_name, argv, named) => {
+    const dir = await project();
+    const env: Record<string, string> = argv.includes('--quarantine')
+      ? {}
+      : { SHARDWISE_QUARANTINE: 'ci/q.json' };
+    const result = await runBin(argv, { cwd: dir, env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(`^error ${named.replaceAll('.', '\\.')}: no such quarantine file; .*\\n$`),
+    );
+  });
+
+  it('shard quarantine add creates it', async () => {
+    const dir = await project();
+    const result = await runMain(
+      ['quarantine', 'add', 'src/a.test.ts', 'a > one', '--reason', 'r', '--quarantine', 'q.json'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(await fs.readFile(path.join(dir, 'q.json'), 'utf8'))).toMatchObject({
+      tests: [{ name: 'a > one' }],
+    });
+  });
+});

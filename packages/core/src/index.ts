@@ -130,5 +130,11 @@ export {
   type QuarantineVerdict,
   type FailedTest,
 } from './quarantine.js';
-export { readHistoryFile, writeHistoryFile, readQuarantineFile, writeQuarantineFile } from './flaky-files.js';
+export {
+  readHistoryFile,
+  writeHistoryFile,
+  readQuarantineFile,
+  readQuarantineSetting,
+  writeQuarantineFile,
+} from './flaky-files.js';
 export { judgeRun, verdictLines, type QuarantineOutcome } from './quarantine-run.js';

@@ -20,6 +20,7 @@ import {
   isExpired,
   judgeFailures,
   readQuarantineFile,
+  readQuarantineSetting,
   removeFromQuarantine,
   verdictLines,
   writeQuarantineFile,
@@ -42,7 +43,11 @@ export async function quarantineCommand(ctx: Context, { values, positionals }: C
   const file = settings.quarantine;
   const name = displayPath(file, ctx.io.cwd);
   const today = new Date().toISOString().slice(0, 10);
-  const read = async (): Promise<Quarantine> => (await readQuarantineFile(file, name)) ?? emptyQuarantine();
+  // A file named by --quarantine or SHARDWISE_QUARANTINE must exist, except for `add`, which creates it.
+  const read = async (): Promise<Quarantine> =>
+    (action === 'add'
+      ? await readQuarantineFile(file, name)
+      : await readQuarantineSetting(settings, ctx.io.cwd)) ?? emptyQuarantine();
   switch (action) {
     case 'add': {
       const [testFile, testName] = testArgs(args, 'add', settings.root);
