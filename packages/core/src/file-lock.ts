@@ -23,17 +23,19 @@ export interface FileLockOptions {
  * `proper-lockfile` makes them), so that read-modify-write cycles of several processes on the same files
  * run one after another. Locks are taken in path order (two processes never wait on each other), released
  * when the task ends or throws. A lock left by a crashed process is taken over once stale; one still held
- * after `waitMs` is a `LOCKED` error (exit 3) naming the lock and how to clear it.
+ * after `waitMs` is a `LOCKED` error (exit 3) naming the lock and how to clear it. `task` calls
+ * `stillHeld()` just before it writes: it throws `LOCKED` if a stall cost this process its locks.
  *
  * @example
- * await withFileLocks([storePath, historyPath], async () => {
+ * await withFileLocks([storePath, historyPath], async (stillHeld) => {
  *   const store = await readStoreFile(storePath);
+ *   stillHeld();
  *   await writeStoreFile(storePath, update(store));
  * });
  */
 export async function withFileLocks<T>(
   files: readonly string[],
-  task: () => Promise<T>,
+  task: (stillHeld: () => void) => Promise<T>,
   options: FileLockOptions = {},
 ): Promise<T> {
   const { lock } = (await import('proper-lockfile')).default;
@@ -67,13 +69,17 @@ export async function withFileLocks<T>(
         }
       }
     }
-    const result = await task();
-    if (lost !== undefined) {
+    // A holder that stalled past the stale time has lost its lock to another process: it must not write.
+    const stillHeld = () => {
+      if (lost === undefined) return;
       throw new ShardwiseError(
         'LOCKED',
         `${lost}: another process took this lock over while it was held (this process stalled for ${STALE_MS / 1000}s or more); run again`,
+        { file: lost },
       );
-    }
+    };
+    const result = await task(stillHeld);
+    stillHeld();
     return result;
   } finally {
     for (const release of releases.reverse()) await release().catch(() => undefined);

@@ -28,8 +28,9 @@ export async function flakyCommand(ctx: Context, { values, positionals }: Comman
     // Read, append and write under the history's lock: a merge may be appending to it at the same time.
     const recorded = await withFileLocks(
       [file],
-      async () => {
+      async (stillHeld) => {
         const run = recordRun(ctx, file, reports, await readHistoryFile(file, name(file)));
+        stillHeld();
         if (run.run) await writeHistoryFile(file, run.history);
         return run;
       },

@@ -137,7 +137,7 @@ async function applyReports(
   const locked = input.history === undefined ? [input.out] : [input.out, input.history];
   return withFileLocks(
     locked,
-    async () => {
+    async (stillHeld) => {
       const [base, history] = await Promise.all([
         readStoreFile(input.storePath, name(input.storePath)),
         input.history === undefined ? undefined : readHistoryFile(input.history, name(input.history)),
@@ -154,6 +154,7 @@ async function applyReports(
       const writes: FileWrite[] = [];
       if (recorded?.run) writes.push({ file: input.history!, text: serializeHistory(recorded.history) });
       if (write) writes.push({ file: input.out, text: serializeStore(result.store) });
+      stillHeld();
       await writeFilesTogether(writes);
       return { base, result, write, ...(recorded ? { recorded } : {}) };
     },
