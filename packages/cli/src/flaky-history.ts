@@ -4,7 +4,6 @@ import {
   detectFlaky,
   displayPath,
   newlyFlaky,
-  writeHistoryFile,
   type FlakyTest,
   type History,
   type HistoryRun,
@@ -17,6 +16,8 @@ import { formatPercent, markdownTable, table } from './format.js';
 export interface RecordedRun {
   /** The run appended; undefined when the history already held every one of the reports. */
   run: HistoryRun | undefined;
+  /** The history with the run appended, for the caller to write (when `run` is defined). */
+  history: History;
   /** Reports the history already held (a merge run again), left out. */
   repeated: number;
   /** Where the history was written (as shown to the user). */
@@ -28,26 +29,26 @@ export interface RecordedRun {
 }
 
 /**
- * Appends the reports as one run to the history `base` read from `file` (created when missing, written atomically) and
- * detects flaky tests before and after, so a merge can say which tests became flaky in this run.
+ * Appends the reports as one run to the history `base` read from `file` and detects flaky tests before and
+ * after, so a merge can say which tests became flaky in this run. Writes nothing: the caller writes the
+ * history, with the store when there is one, under their locks.
  */
-export async function recordRun(
+export function recordRun(
   ctx: Context,
   file: string,
   reports: readonly RunReport[],
   base: History | undefined,
-): Promise<RecordedRun> {
+): RecordedRun {
   const name = displayPath(file, ctx.io.cwd);
   const before = base ? detectFlaky(base) : [];
   const { history, run, repeated } = appendRun(base, reports);
-  if (run) await writeHistoryFile(file, history);
   const tests = detectFlaky(history);
   if (run) {
     ctx.debug(
       `history ${file}: run ${run.n}, ${run.tests} outcomes, ${run.failed} failed${run.infra ? ' (infrastructure)' : ''}`,
     );
   }
-  return { run, repeated, file: name, tests, newly: newlyFlaky(before, tests) };
+  return { run, history, repeated, file: name, tests, newly: newlyFlaky(before, tests) };
 }
 
 /** The table columns of `shard flaky`, one row per test. */

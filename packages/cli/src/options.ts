@@ -143,6 +143,11 @@ export const OPTIONS = {
     description: 'The last day the entry protects; after it the test fails the job again',
   },
   owner: { type: 'string', value: 'NAME', description: 'Who fixes it' },
+  force: {
+    type: 'boolean',
+    description:
+      'quarantine add: keep an entry whose file does not exist or whose test the history and store do not know',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -271,10 +276,21 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   quarantine: {
     summary: "Add, remove or list quarantined tests; check a job's failures against them",
     usage:
-      'shard quarantine add FILE NAME --reason TEXT [--expires YYYY-MM-DD] [--owner NAME] | remove FILE NAME | list | check [REPORT|DIR...]  (each takes --json)',
-    options: ['quarantine', 'root', 'reason', 'expires', 'owner', 'json', ...COMMON],
+      'shard quarantine add FILE NAME --reason TEXT [--expires YYYY-MM-DD] [--owner NAME] [--force] | remove FILE NAME | list | check [REPORT|DIR...]  (each takes --json)',
+    options: [
+      'quarantine',
+      'root',
+      'reason',
+      'expires',
+      'owner',
+      'force',
+      'history',
+      'timings',
+      'json',
+      ...COMMON,
+    ],
     positionals:
-      'add|remove FILE NAME: the test file and the full test name (`describe > it`); check REPORT|DIR...: default .shardwise/reports',
+      'add|remove FILE NAME: the test file (relative to the root, or absolute) and the full test name (`describe > it`), which add refuses unless the flaky history or the store knows it (or --force); check REPORT|DIR...: default .shardwise/reports',
     examples: [
       'shard quarantine add src/cart.test.ts "cart > applies the discount" --reason "races the clock" --expires 2027-01-15 --owner @ana',
       'shard quarantine list',

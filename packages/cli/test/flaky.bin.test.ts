@@ -36,10 +36,13 @@ const today = new Date().toISOString().slice(0, 10);
 describe('shard quarantine (spawned): the one command for a runner whose exit code no plugin decides', () => {
   it('add, list, check: exit 0 when every failure is quarantined, 1 otherwise; an expired entry says so loudly', async () => {
     const dir = await tempDir({
+      'src/clock.test.ts': '',
       'reports/quarantined.json': reportText({
         'src/clock.test.ts': { 'clock > races': 'failed', ok: 'passed' },
       }),
     });
+    // The history knows the test (`quarantine add` refuses a name it does not know).
+    expect((await runBin(['flaky', '--record', 'reports'], { cwd: dir })).code).toBe(0);
     const add = await runBin(
       [
         'quarantine',
@@ -116,8 +119,19 @@ describe('shard quarantine (spawned): the one command for a runner whose exit co
         'src/clock.test.ts': { 'clock > races': 'failed' },
         'src/cart.test.ts': { adds: 'failed' },
       }),
+      'src/clock.test.ts': '',
     });
-    const argv = ['quarantine', 'add', 'src/clock.test.ts', 'clock > races', '--reason', 'r', '--json'];
+    // --force: no store or history here knows the test's name.
+    const argv = [
+      'quarantine',
+      'add',
+      'src/clock.test.ts',
+      'clock > races',
+      '--reason',
+      'r',
+      '--force',
+      '--json',
+    ];
     const add = await runMain(argv, { cwd: dir });
     expect(add.code).toBe(0);
     expect(JSON.parse(add.stdout)).toEqual({
@@ -152,7 +166,7 @@ describe('shard quarantine (spawned): the one command for a runner whose exit co
     [
       'a bad expiry',
       ['quarantine', 'add', 'a.test.ts', 't', '--reason', 'r', '--expires', 'tomorrow'],
-      'Expected --expires to be the last day the entry protects, as YYYY-MM-DD, got "tomorrow"',
+      'Expected --expires to be the last day the entry protects, a real date as YYYY-MM-DD, got "tomorrow"',
     ],
     [
       'removing what is not there',

@@ -27,15 +27,25 @@ export const COMMIT_ENV = [
   'GIT_COMMIT', // Jenkins (git plugin)
 ] as const;
 
-/** A full or abbreviated hexadecimal commit id (SHA-1 or SHA-256). */
+/** A full or abbreviated hexadecimal commit id (SHA-1 or SHA-256): lower-cased, as git prints it. */
 const COMMIT = /^[0-9a-f]{7,64}$/i;
 
 /**
- * The commit under test: the first CI variable of {@link COMMIT_ENV} that holds a commit id, else
- * `git rev-parse HEAD` in `cwd`, else `undefined` (not a git checkout, no git). Lower-cased.
+ * The longest commit id kept. A CI variable may name the build rather than a hash (`build-1234`, a
+ * tag): any non-empty id is kept, but a longer one is cut to this many characters, so a stray value (a
+ * whole message pasted into the variable) cannot bloat every report and the history.
+ */
+export const MAX_COMMIT_LENGTH = 200;
+
+/**
+ * The commit under test: the first CI variable of {@link COMMIT_ENV} that is set (trimmed, not empty), else
+ * `git rev-parse HEAD` in `cwd`, else `undefined` (not a git checkout, no git). A hexadecimal id is
+ * lower-cased; any other id (`build-1234`) is kept as given; either is cut to {@link MAX_COMMIT_LENGTH}
+ * characters.
  *
  * @example
  * detectCommit({ GITHUB_SHA: '3F2A9C1D…' }, '/repo') // '3f2a9c1d…'
+ * detectCommit({ SHARDWISE_COMMIT: ' build-1234 ' }, '/repo') // 'build-1234'
  */
 export function detectCommit(
   env: Readonly<Record<string, string | undefined>>,
@@ -43,7 +53,7 @@ export function detectCommit(
 ): string | undefined {
   for (const name of COMMIT_ENV) {
     const value = env[name]?.trim();
-    if (value && COMMIT.test(value)) return value.toLowerCase();
+    if (value) return commitId(value);
   }
   try {
     const head = execFileSync('git', ['rev-parse', 'HEAD'], {
@@ -53,11 +63,16 @@ export function detectCommit(
       timeout: 5000,
       windowsHide: true,
     }).trim();
-    return COMMIT.test(head) ? head.toLowerCase() : undefined;
+    return COMMIT.test(head) ? commitId(head) : undefined;
   } catch {
     // Not a checkout, or no git: runs are then compared by file content alone.
     return undefined;
   }
+}
+
+/** A commit id as reports keep it: hexadecimal lower-cased, cut to {@link MAX_COMMIT_LENGTH}. */
+function commitId(value: string): string {
+  return (COMMIT.test(value) ? value.toLowerCase() : value).slice(0, MAX_COMMIT_LENGTH);
 }
 
 /** How many hex digits of the SHA-256 a file hash keeps: 48 bits tell a file's versions apart. */

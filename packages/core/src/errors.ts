@@ -41,7 +41,9 @@ export type ShardwiseErrorCode =
   /** A file could not be read for a reason outside the user's input (permission, I/O error). */
   | 'READ_FAILED'
   /** A file could not be written (disk full, permission, read-only file system). */
-  | 'WRITE_FAILED';
+  | 'WRITE_FAILED'
+  /** Another process held the lock on a file to be rewritten (the store, the history) for too long. */
+  | 'LOCKED';
 
 /** What kind of failure a code is; {@link EXIT_CODES} maps each kind to the process exit code. */
 export type FailureKind = 'input' | 'environment';
@@ -66,6 +68,7 @@ const KIND: Record<ShardwiseErrorCode, FailureKind> = {
   QUARANTINE_INVALID: 'input',
   READ_FAILED: 'environment',
   WRITE_FAILED: 'environment',
+  LOCKED: 'environment',
 };
 
 /**

@@ -1,7 +1,9 @@
 import { promises as fs } from 'node:fs';
-import { readError } from './errors.js';
+import { readError, ShardwiseError } from './errors.js';
 import { parseHistory, serializeHistory, type History } from './history.js';
 import { parseQuarantine, serializeQuarantine, type Quarantine } from './quarantine.js';
+import { displayPath } from './paths.js';
+import type { Settings } from './settings.js';
 import { writeFileAtomic } from './write-file.js';
 
 /** A file's text, or `undefined` when it does not exist (normal: no history yet, nothing quarantined). */
@@ -34,4 +36,34 @@ export async function readQuarantineFile(file: string, name: string = file): Pro
 /** Writes the quarantine file atomically. */
 export async function writeQuarantineFile(file: string, quarantine: Quarantine): Promise<void> {
   await writeFileAtomic(file, serializeQuarantine(quarantine));
+}
+
+/**
+ * Reads and validates the quarantine file the settings name, for every run that may judge failures by it
+ * (a plugin's run, `shard files`, `shard quarantine check`): a broken one is its one-line error (exit 2)
+ * before any test runs, not on the day a test fails. The default file may be absent (nothing is
+ * quarantined: `undefined`); a file named by a flag, variable or option must exist, as a named store's
+ * folder must (a typo would otherwise protect nothing, silently).
+ */
+export async function readQuarantineSetting(
+  settings: Pick<Settings, 'quarantine' | 'quarantineSource'>,
+  cwd: string = process.cwd(),
+): Promise<Quarantine | undefined> {
+  const name = displayPath(settings.quarantine, cwd);
+  const source = settings.quarantineSource;
+  let text: string;
+  try {
+    text = await fs.readFile(settings.quarantine, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw readError(name, error, 'quarantine file');
+    if (source === undefined) return undefined;
+    throw new ShardwiseError('NOT_FOUND', `${source} ${name}: no such quarantine file`, {
+      file: settings.quarantine,
+      hint: {
+        kind: 'text',
+        text: 'check the path, or create it with `shard quarantine add FILE NAME --reason TEXT`',
+      },
+    });
+  }
+  return parseQuarantine(text, name);
 }

@@ -4,7 +4,9 @@
  * 1. no failure in the window, or the last `cleanRuns` runs all passed cleanly → nothing to say;
  * 2. failing now (a streak of failures ends the window) → `broken`, unless the test was already flaky
  *    before the streak, or a failure shares its commit and file hash with a pass (then `flaky`): a test
- *    that fails every run since its code changed is a real failure, not a flake;
+ *    that fails every run since its code changed is a real failure, not a flake (`failing-since-change`
+ *    only when its file hash or commit did change between its last pass and its first failure; else
+ *    `failing`: it never passed, or nothing known changed, e.g. the same file with no commit known);
  * 3. `flaky` when it passed on a retry (`retry`), passed and failed on the same commit and file hash
  *    (`same-code`), or failed in at least `failureRate` of at least `minRuns` runs of one file hash while
  *    also passing on it (`failure-rate`).
@@ -25,7 +27,7 @@ export interface FlakyOptions {
 export const FLAKY_DEFAULTS: Required<FlakyOptions> = { cleanRuns: 30, minRuns: 10, failureRate: 0.01 };
 
 /** Why a test is listed: the rule that decided. */
-export type FlakyReason = 'retry' | 'same-code' | 'failure-rate' | 'failing-since-change';
+export type FlakyReason = 'retry' | 'same-code' | 'failure-rate' | 'failing-since-change' | 'failing';
 
 /** One test detection lists. */
 export interface FlakyTest {
@@ -83,9 +85,13 @@ function judge(
   if (streak > 0) {
     if (failedOnPassingCode(records, runs)) return { status: 'flaky', reason: 'same-code' };
     const before = flakyReason(records.slice(0, records.length - streak), runs, o);
-    return before
-      ? { status: 'flaky', reason: before }
-      : { status: 'broken', reason: 'failing-since-change' };
+    if (before) return { status: 'flaky', reason: before };
+    const lastPass = records[records.length - 1 - streak];
+    const firstFailure = records[records.length - streak]!;
+    return {
+      status: 'broken',
+      reason: lastPass && codeChanged(lastPass, firstFailure, runs) ? 'failing-since-change' : 'failing',
+    };
   }
   const reason = flakyReason(records, runs, o);
   return reason ? { status: 'flaky', reason } : undefined;
@@ -126,6 +132,16 @@ function failedOnPassingCode(records: readonly TestRecord[], runs: ReadonlyMap<n
   }
   for (const key of failed) if (passed.has(key)) return true;
   return false;
+}
+
+/**
+ * Whether two records are known to have tested different code: their file hashes, or their runs'
+ * commits, are both known and differ. An unknown on either side is no evidence of a change.
+ */
+function codeChanged(a: TestRecord, b: TestRecord, runs: ReadonlyMap<number, HistoryRun>): boolean {
+  const differ = (x: string | undefined, y: string | undefined) =>
+    x !== undefined && y !== undefined && x !== y;
+  return differ(a.h, b.h) || differ(runs.get(a.n)?.commit, runs.get(b.n)?.commit);
 }
 
 function describe(

@@ -82,6 +82,8 @@ export {
   type FileTiming,
 } from './store.js';
 export { readStoreFile, writeStoreFile } from './store-file.js';
+export { writeFilesTogether, type FileWrite } from './write-file.js';
+export { withFileLocks, LOCK_WAIT_MS, type FileLockOptions } from './file-lock.js';
 export { parseReport } from './report.js';
 export { MAX_DURATION_MS } from './report-format.js';
 export { reportPlanOf } from './report-build.js';
@@ -142,6 +144,9 @@ export {
   parseQuarantine,
   serializeQuarantine,
   addToQuarantine,
+  entryReplacedBy,
+  knownTestNames,
+  isCalendarDate,
   removeFromQuarantine,
   isExpired,
   failuresOf,
@@ -152,5 +157,11 @@ export {
   type QuarantineVerdict,
   type FailedTest,
 } from './quarantine.js';
-export { readHistoryFile, writeHistoryFile, readQuarantineFile, writeQuarantineFile } from './flaky-files.js';
+export {
+  readHistoryFile,
+  writeHistoryFile,
+  readQuarantineFile,
+  readQuarantineSetting,
+  writeQuarantineFile,
+} from './flaky-files.js';
 export { judgeRun, verdictLines, type QuarantineOutcome } from './quarantine-run.js';

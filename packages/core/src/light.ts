@@ -67,5 +67,6 @@ export type { TestTiming, TestStatus, TimingStore } from './store.js';
 export { writeFileAtomic, writeFileAtomicSync } from './write-file.js';
 export { parseJson } from './json-text.js';
 export { exitOnUserError } from './exit-on-user-error.js';
+export { readQuarantineSetting } from './flaky-files.js';
 export { jobStartMs, jobTiming, fileTimeline, JOB_START_ENV } from './job-clock.js';
 export { detectCommit, hashTestFile, COMMIT_ENV } from './code-identity.js';

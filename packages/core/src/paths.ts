@@ -79,3 +79,9 @@ export function splitUnitKey(key: string): { project: string; path: string } {
 export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** A path as people type it: relative to `cwd` when inside it, else absolute. */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}

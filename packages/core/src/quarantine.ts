@@ -9,7 +9,8 @@ import { compareCodeUnits } from './paths.js';
 import type { ReportedFile } from './report-format.js';
 import { DEFAULT_QUARANTINE_FILE } from './settings.js';
 import { testFileOf } from './test-key.js';
-import { rejectNewerVersion } from './store.js';
+import { rejectNewerVersion, type TimingStore } from './store.js';
+import type { History } from './history.js';
 
 export const QUARANTINE_VERSION = 1;
 
@@ -33,13 +34,24 @@ export interface Quarantine {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * Whether `value` is a day of the calendar as `YYYY-MM-DD`: `2027-02-30` and `2027-13-01` are not (the
+ * platform's date parser would roll the first over to March 2).
+ */
+export function isCalendarDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
 let schema: ReturnType<typeof buildSchema> | undefined;
 function buildSchema() {
   const { z } = loadZod();
   const text = z.string({ error: 'expected a string' }).trim().min(1, 'expected a non-empty string');
   const date = z
     .string({ error: 'expected a date as YYYY-MM-DD' })
-    .regex(DATE, 'expected a date as YYYY-MM-DD');
+    .refine(isCalendarDate, 'expected a date as YYYY-MM-DD');
   return z.looseObject({
     version: z.literal(QUARANTINE_VERSION, `expected ${QUARANTINE_VERSION}`),
     tests: z.array(
@@ -114,24 +126,75 @@ function sortEntries(entries: readonly QuarantineEntry[]): QuarantineEntry[] {
 }
 
 /**
- * Adds (or replaces) an entry. Throws `QUARANTINE_INVALID` naming the field when a date is malformed or an
- * expiry is not after the day it was added.
+ * Adds an entry, or replaces the entry for the same file and test name: a replacement keeps the old
+ * entry's `added` day, and its `expires` and `owner` unless the new entry gives them (see
+ * {@link entryReplacedBy} for what a front end says about it). Throws `QUARANTINE_INVALID` naming the
+ * field when a date is not a day of the calendar or an expiry is before the day it was added.
  */
 export function addToQuarantine(quarantine: Quarantine, entry: QuarantineEntry): Quarantine {
+  const old = findEntry(quarantine, entry.file, entry.name);
+  const merged: QuarantineEntry = old
+    ? {
+        ...entry,
+        added: old.added,
+        ...((entry.expires ?? old.expires) ? { expires: entry.expires ?? old.expires } : {}),
+        ...((entry.owner ?? old.owner) ? { owner: entry.owner ?? old.owner } : {}),
+      }
+    : entry;
   for (const key of ['added', 'expires'] as const) {
-    const value = entry[key];
-    if (value !== undefined && !(DATE.test(value) && !Number.isNaN(Date.parse(value)))) {
+    const value = merged[key];
+    if (value !== undefined && !isCalendarDate(value)) {
       throw new ShardwiseError('QUARANTINE_INVALID', `${key}: expected a date as YYYY-MM-DD, got "${value}"`);
     }
   }
-  if (entry.expires !== undefined && entry.expires < entry.added) {
+  if (merged.expires !== undefined && merged.expires < merged.added) {
     throw new ShardwiseError(
       'QUARANTINE_INVALID',
-      `expires: ${entry.expires} is before the day the entry is added (${entry.added}); give a later date`,
+      `expires: ${merged.expires} is before the day the entry is added (${merged.added}); give a later date`,
     );
   }
-  const rest = quarantine.tests.filter((e) => !(e.file === entry.file && e.name === entry.name));
-  return { version: QUARANTINE_VERSION, tests: sortEntries([...rest, entry]) };
+  const rest = quarantine.tests.filter((e) => e !== old);
+  return { version: QUARANTINE_VERSION, tests: sortEntries([...rest, merged]) };
+}
+
+/** The entry for a file and a test name, if any. */
+function findEntry(quarantine: Quarantine, file: string, name: string): QuarantineEntry | undefined {
+  return quarantine.tests.find((e) => e.file === file && e.name === name);
+}
+
+/**
+ * What adding `entry` would replace: the existing entry for its file and name, and which of its fields
+ * {@link addToQuarantine} keeps because the new entry does not give them. `undefined` for a new test.
+ */
+export function entryReplacedBy(
+  quarantine: Quarantine,
+  entry: QuarantineEntry,
+): { old: QuarantineEntry; kept: ('added' | 'expires' | 'owner')[] } | undefined {
+  const old = findEntry(quarantine, entry.file, entry.name);
+  if (!old) return undefined;
+  const kept: ('added' | 'expires' | 'owner')[] = ['added'];
+  if (old.expires !== undefined && entry.expires === undefined) kept.push('expires');
+  if (old.owner !== undefined && entry.owner === undefined) kept.push('owner');
+  return { old, kept };
+}
+
+/**
+ * The test names recorded for a test file (POSIX path relative to the root, or a `project|path` key) in the
+ * flaky history and in the store's per-test timings, sorted: what `shard quarantine add` checks a name
+ * against. Empty when neither holds a test of that file.
+ */
+export function knownTestNames(
+  file: string,
+  history: History | undefined,
+  store: TimingStore | undefined,
+): string[] {
+  const matches = (key: string) => key === file || testFileOf(key) === file;
+  const names = new Set<string>();
+  for (const [key, tests] of history?.files ?? [])
+    if (matches(key)) for (const name of tests.keys()) names.add(name);
+  for (const [key, timing] of store?.files ?? [])
+    if (matches(key)) for (const t of timing.tests ?? []) names.add(t.name);
+  return [...names].sort(compareCodeUnits);
 }
 
 /** Removes an entry; `removed` is false when there was none for that file and name. */

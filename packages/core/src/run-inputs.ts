@@ -8,7 +8,11 @@ import { writeFileAtomic } from './write-file.js';
 import type { PlanRunInput } from './plan-run.js';
 import type { Settings } from './settings.js';
 import { readStoreView } from './store-file.js';
-import { parseQuarantine } from './quarantine.js';
+import { readQuarantineSetting } from './flaky-files.js';
+import { displayPath } from './paths.js';
+
+// Where it was first defined, for the entry points that export it from here.
+export { displayPath };
 
 /**
  * What {@link planRun} needs from the settings and the file system, read once by {@link readRunInputs}:
@@ -43,7 +47,7 @@ export async function readRunInputs(settings: Settings, cwd: string = process.cw
   if (timings && store === undefined) await checkMissingStore(settings, cwd);
   // The quarantine file is judged at the end of a run; a broken one fails the job now, before any test
   // runs, not only on the day a test fails (and never silently when none does).
-  await checkQuarantineFile(settings.quarantine, cwd);
+  await readQuarantineSetting(settings, cwd);
   return {
     store:
       timings === undefined
@@ -132,24 +136,4 @@ export async function writePinnedPlan(
   const name = displayPath(file, cwd);
   const flag = planFlag ? ` (or \`shard files|run --plan ${name}\`)` : '';
   return `pinned plan ${plan.fingerprint.slice(0, 8)} written to ${name}: every job runs its shard of it with SHARDWISE_PLAN=${name}${flag}, re-runs included`;
-}
-
-/** A path as people type it: relative to `cwd` when inside it, else absolute. */
-export function displayPath(file: string, cwd: string = process.cwd()): string {
-  const rel = path.relative(cwd, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
-}
-
-/** Reads and validates the quarantine file when there is one; throws its one-line error (exit 2). */
-async function checkQuarantineFile(file: string | undefined, cwd: string): Promise<void> {
-  if (file === undefined) return;
-  const name = displayPath(file, cwd);
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw readError(name, error, 'quarantine file');
-  }
-  parseQuarantine(text, name);
 }

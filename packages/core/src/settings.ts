@@ -93,6 +93,8 @@ export interface Settings {
   workers: number | undefined;
   /** The quarantine file: tests whose failures do not fail the job. Default `<root>/shard-quarantine.json`. */
   quarantine: string;
+  /** The flag, variable or option that named the quarantine file; undefined for the default (may be absent). */
+  quarantineSource: string | undefined;
   /** The flaky history `shard merge` appends to. Default `<root>/shard-history.json`. */
   history: string;
   /** `DEBUG=shardwise` (or `shardwise*`, `*`): front ends print their internals. */
@@ -187,6 +189,7 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
     requireTimings,
     workers,
     quarantine,
+    quarantineSource: q?.name,
     history,
     debug: isDebugEnabled(env),
   };

@@ -86,7 +86,7 @@ describe('detectFlaky: one rule per row', () => {
       {},
       [['t', 'broken', 'failing-since-change']],
     ],
-    ['never passed', 'fff', {}, [['t', 'broken', 'failing-since-change']]],
+    ['never passed: failing, with no change to point at', 'fff', {}, [['t', 'broken', 'failing']]],
     ['flaky before, failing now: still flaky', 'ppfpppppppppppf', {}, [['t', 'flaky', 'failure-rate']]],
     [
       `clean for ${FLAKY_DEFAULTS.cleanRuns} runs after a flake: recovered`,
@@ -109,6 +109,54 @@ describe('detectFlaky: one rule per row', () => {
     ['an infrastructure run (most tests red) is ignored', 'pppppfppppp', { infra: [5] }, []],
     ['no commit known: a fail after a pass is not "same code"', 'pfp', { commit: () => undefined }, []],
   ] as const)('%s', (_name, outcomes, runs, expected) => {
+    expect(verdictOf(historyOf({ t: outcomes }, runs))).toEqual(expected);
+  });
+
+  // "since change" only where a change is known between the last pass and the first failure.
+  it.each([
+    [
+      'a new commit, same file',
+      'pppff',
+      { commit: (i: number) => (i < 3 ? 'c0ffee0001' : 'c0ffee0002') },
+      [['t', 'broken', 'failing-since-change']],
+    ],
+    [
+      'a new file hash, no commit known',
+      'pppff',
+      { commit: () => undefined, hash: (i: number) => (i < 3 ? 'aaaaaaaaaaaa' : 'bbbbbbbbbbbb') },
+      [['t', 'broken', 'failing-since-change']],
+    ],
+    [
+      'the same file hash, no commit known: nothing known changed',
+      'pppff',
+      { commit: () => undefined },
+      [['t', 'broken', 'failing']],
+    ],
+    [
+      'first failure, same file hash, no commit known',
+      'ppppf',
+      { commit: () => undefined },
+      [['t', 'broken', 'failing']],
+    ],
+    [
+      'the same file hash and commit: the same code passed and failed',
+      'ppppf',
+      { commit: () => 'build-1234' },
+      [['t', 'flaky', 'same-code']],
+    ],
+    [
+      'a file change long before the failures, none at them (no commit known)',
+      'ppppff',
+      { commit: () => undefined, hash: (i: number) => (i < 2 ? 'aaaaaaaaaaaa' : 'bbbbbbbbbbbb') },
+      [['t', 'broken', 'failing']],
+    ],
+    [
+      'the commit of the first failure unknown: no evidence of a change',
+      'ppppf',
+      { commit: (i: number) => (i < 4 ? 'c0ffee0001' : undefined) },
+      [['t', 'broken', 'failing']],
+    ],
+  ] as const)('failing now, %s', (_name, outcomes, runs, expected) => {
     expect(verdictOf(historyOf({ t: outcomes }, runs))).toEqual(expected);
   });
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   addToQuarantine,
   describeVerdict,
+  entryReplacedBy,
+  isCalendarDate,
   emptyQuarantine,
   judgeFailures,
   parseQuarantine,
@@ -114,6 +116,11 @@ describe('quarantine file', () => {
       'q.json: tests[0].added: expected a date as YYYY-MM-DD, got "next week"',
     ],
     [
+      'a day the calendar does not have',
+      '{"version":1,"tests":[{"file":"a","name":"t","reason":"r","added":"2026-12-01","expires":"2027-02-30"}]}',
+      'q.json: tests[0].expires: expected a date as YYYY-MM-DD, got "2027-02-30"',
+    ],
+    [
       'the same test twice',
       '{"version":1,"tests":[{"file":"a","name":"t","reason":"r","added":"2026-12-01"},{"file":"a","name":"t","reason":"r","added":"2026-12-01"}]}',
       'q.json: tests[1] quarantines "t" in a again (first at tests[0]); keep one',
@@ -134,5 +141,34 @@ describe('quarantine file', () => {
     expect(() => addToQuarantine(emptyQuarantine(), entry('a', { expires: '2026-11-01' }))).toThrow(
       'expires: 2026-11-01 is before the day the entry is added (2026-12-01); give a later date',
     );
+  });
+
+  it.each([
+    ['2027-02-28', true],
+    ['2028-02-29', true],
+    ['2027-02-29', false],
+    ['2027-02-30', false],
+    ['2027-04-31', false],
+    ['2027-13-01', false],
+    ['2027-00-10', false],
+    ['2027-1-1', false],
+  ])('isCalendarDate(%s) is %s', (date, ok) => {
+    expect(isCalendarDate(date)).toBe(ok);
+    const add = () => addToQuarantine(emptyQuarantine(), entry('a', { expires: date }));
+    if (ok) expect(add).not.toThrow();
+    else expect(add).toThrow(`expires: expected a date as YYYY-MM-DD, got "${date}"`);
+  });
+
+  it('replacing an entry keeps its added day, expiry and owner unless the new one gives them', () => {
+    const q = addToQuarantine(emptyQuarantine(), entry('a', { expires: '2027-01-31', owner: '@ana' }));
+    const renewed = entry('a', { reason: 'still racing', added: '2026-12-20' });
+    expect(entryReplacedBy(q, renewed)?.kept).toEqual(['added', 'expires', 'owner']);
+    expect(addToQuarantine(q, renewed).tests).toEqual([
+      entry('a', { reason: 'still racing', expires: '2027-01-31', owner: '@ana' }),
+    ]);
+    const moved = entry('a', { expires: '2027-03-01', owner: '@bo' });
+    expect(entryReplacedBy(q, moved)?.kept).toEqual(['added']);
+    expect(addToQuarantine(q, moved).tests).toEqual([moved]);
+    expect(entryReplacedBy(q, entry('b'))).toBeUndefined();
   });
 });

@@ -142,6 +142,9 @@ export class ShardwiseReporter implements Reporter {
       if (settings.planOut && !run.pinned) notice(await core.writePinnedPlan(settings.planOut, run.plan));
       announce(run, settings, core, process.env);
     } else {
+      // The quarantine file is checked as in a sharded run (where `readRunInputs` reads it): a broken or
+      // missing named one fails now, not when `shard quarantine check` judges the run's failures.
+      await core.readQuarantineSetting(settings);
       // An unsharded run's report carries its own one-shard plan, so `shard merge` can prune the store by
       // it; no store is read (it orders nothing here, so a broken one must not fail a local run).
       run = core.planRun({

@@ -1,7 +1,7 @@
 // Type-only: `vitest/config` declares the `configureVitest` hook on Vite's Plugin type; nothing is loaded
 // from it at run time (all runtime imports come from `vitest/node`, which Vitest 3.2, 4 and 5 share).
 import { writeSync } from 'node:fs';
-import { ShardwiseError } from '@shardwise/core/light';
+import { readQuarantineSetting, ShardwiseError } from '@shardwise/core/light';
 import type { Plugin } from 'vitest/config';
 import type { Vitest, VitestPluginContext } from 'vitest/node';
 import { BlobPieceJoiner } from './blob-pieces.js';
@@ -96,6 +96,9 @@ export function shardwise(options: ShardwiseVitestOptions = {}): Plugin {
       // An instance, not a [reporter, options] tuple: Vitest cannot load a tuple holding an object. The
       // configured list is final here, so a `--reporter` flag on the command line does not drop it.
       config.reporters.push(new ShardwiseReporter(state));
+      // The quarantine is judged when the run ends; a broken or missing named file fails the run now, before
+      // any test runs, sharded or not (never only on the day a test fails).
+      return readQuarantineSetting(state.options).then(() => undefined, exitOnUserError);
     },
   };
 }

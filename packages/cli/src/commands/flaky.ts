@@ -1,5 +1,5 @@
 import { EXIT_CODES } from '@shardwise/core/light';
-import { detectFlaky, displayPath, readHistoryFile } from '@shardwise/core';
+import { detectFlaky, displayPath, readHistoryFile, withFileLocks, writeHistoryFile } from '@shardwise/core';
 import type { Context } from '../context.js';
 import { flakyTable, recordedText, recordRun } from '../flaky-history.js';
 import { cliSettings } from '../inputs.js';
@@ -22,11 +22,20 @@ export async function flakyCommand(ctx: Context, { values, positionals }: Comman
   if (values.record) {
     if (positionals.length === 0)
       throw usageError('shard flaky --record: name the reports to record (REPORT|DIR…)');
-    const [reports, base] = await Promise.all([
-      readReportArgs(ctx, positionals, 'shard flaky --record'),
-      readHistoryFile(settings.history, displayPath(settings.history, ctx.io.cwd)),
-    ]);
-    const recorded = await recordRun(ctx, settings.history, reports, base);
+    const reports = await readReportArgs(ctx, positionals, 'shard flaky --record');
+    const file = settings.history;
+    const name = (f: string) => displayPath(f, ctx.io.cwd);
+    // Read, append and write under the history's lock: a merge may be appending to it at the same time.
+    const recorded = await withFileLocks(
+      [file],
+      async (stillHeld) => {
+        const run = recordRun(ctx, file, reports, await readHistoryFile(file, name(file)));
+        stillHeld();
+        if (run.run) await writeHistoryFile(file, run.history);
+        return run;
+      },
+      { name },
+    );
     if (!values.json) ctx.note(recordedText(ctx, recorded).trimEnd());
     tests = recorded.tests;
   } else {

@@ -20,7 +20,6 @@ import {
   explainSlowest,
   reportsByShard,
   type SlowestShard,
-  writeStoreFile,
   type CoverageResult,
   type MergeOptions,
   type MergeResult,
@@ -29,6 +28,11 @@ import {
   type RunReport,
   type TimingStore,
   type ShardRow,
+  serializeHistory,
+  serializeStore,
+  withFileLocks,
+  writeFilesTogether,
+  type FileWrite,
 } from '@shardwise/core';
 import type { Context } from '../context.js';
 import { formatMs, formatPredicted, markdownTable, table } from '../format.js';
@@ -36,7 +40,7 @@ import { cliSettings, storePathOf } from '../inputs.js';
 import { parseNonNegative, usageError, type CommandLine } from '../options.js';
 import { expandInputs, parseSmoothing } from '../reports.js';
 import { appendStepSummary } from '../summary.js';
-import { recordedMarkdown, recordedText, recordRun } from '../flaky-history.js';
+import { recordedMarkdown, recordedText, recordRun, type RecordedRun } from '../flaky-history.js';
 
 /** `shard merge`'s options, parsed and checked before anything is read. */
 interface MergeInput {
@@ -81,10 +85,7 @@ function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): Me
  */
 export async function mergeCommand(ctx: Context, line: CommandLine): Promise<number> {
   const input = parseMergeInput(ctx, line);
-  const [read, base] = await Promise.all([
-    readReports(ctx, input),
-    readStoreFile(input.storePath, displayPath(input.storePath, ctx.io.cwd)),
-  ]);
+  const read = await readReports(ctx, input);
   // A local unsharded run's report among the shards' would count every file twice: name it, leave it out.
   const { sharded, unsharded } = splitUnsharded(read);
   for (const { file } of unsharded) {
@@ -93,22 +94,13 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
     );
   }
   const reports = sharded.map((r) => r.report);
-  ctx.debug(
-    `${reports.length} report(s); store ${input.storePath}: ${base ? `${base.files.size} entries` : 'missing'}`,
-  );
   const coverage = checkCoverage(reports);
-  const history = input.history
-    ? await readHistoryFile(input.history, displayPath(input.history, ctx.io.cwd))
-    : undefined;
-  const fresh = unmergedReports(ctx, input.history, history, base, reports);
-  const result = mergeReports(base, fresh, input.options);
+  const { base, result, write, recorded } = await applyReports(ctx, input, reports);
   const fileOf = new Map(sharded.map((r) => [r.report, r.file]));
   for (const u of result.unlearned) {
     const file = fileOf.get(u.report);
     ctx.warn(`${file ? displayPath(file, ctx.io.cwd) : 'a report'} ${describeUnlearned(u)}`);
   }
-  const write = result.changed || input.out !== input.storePath || base === undefined;
-  if (write) await writeStoreFile(input.out, result.store);
   const shards = summarizeShards(coverage, reports, base);
   // The slowest job is judged from the reports the table shows, so the two never disagree.
   const slowest = explainSlowest(
@@ -118,9 +110,6 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   );
   const problems = describeCoverage(coverage);
   const written = write ? input.out : null;
-  // The run's test outcomes go to the flaky history (its own file, for a CI cache), never to the store.
-  const recorded =
-    input.history && reports.length > 0 ? await recordRun(ctx, input.history, reports, history) : undefined;
   if (input.json) {
     const flaky = recorded
       ? { flaky: { history: recorded.file, run: recorded.run, newlyFlaky: recorded.newly } }
@@ -146,6 +135,47 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
     mergeMarkdown(coverage, shards, problems, slowest, result.machineJobs) + flakyMarkdown,
   );
   return coverage.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
+}
+
+/**
+ * Folds the reports into the store and appends them to the flaky history as one read-modify-write, under
+ * a lock on each file it rewrites: merges run at once (parallel pipelines sharing a cache) take turns,
+ * each reading what the one before wrote. The history is written before the store, and both or neither
+ * (core `writeFilesTogether`): a merge that fails leaves both as they were, so running it again applies
+ * each report once.
+ */
+async function applyReports(
+  ctx: Context,
+  input: MergeInput,
+  reports: readonly RunReport[],
+): Promise<{ base: TimingStore | undefined; result: MergeResult; write: boolean; recorded?: RecordedRun }> {
+  const name = (file: string) => displayPath(file, ctx.io.cwd);
+  const locked = input.history === undefined ? [input.out] : [input.out, input.history];
+  return withFileLocks(
+    locked,
+    async (stillHeld) => {
+      const [base, history] = await Promise.all([
+        readStoreFile(input.storePath, name(input.storePath)),
+        input.history === undefined ? undefined : readHistoryFile(input.history, name(input.history)),
+      ]);
+      ctx.debug(
+        `${reports.length} report(s); store ${input.storePath}: ${base ? `${base.files.size} entries` : 'missing'}`,
+      );
+      const fresh = unmergedReports(ctx, input.history, history, base, reports);
+      const result = mergeReports(base, fresh, input.options);
+      const write = result.changed || input.out !== input.storePath || base === undefined;
+      // The run's test outcomes go to the flaky history (its own file, for a CI cache), never to the store.
+      const recorded =
+        input.history && reports.length > 0 ? recordRun(ctx, input.history, reports, history) : undefined;
+      const writes: FileWrite[] = [];
+      if (recorded?.run) writes.push({ file: input.history!, text: serializeHistory(recorded.history) });
+      if (write) writes.push({ file: input.out, text: serializeStore(result.store) });
+      stillHeld();
+      await writeFilesTogether(writes);
+      return { base, result, write, ...(recorded ? { recorded } : {}) };
+    },
+    { name },
+  );
 }
 
 /**
