@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Estimator } from './estimate.js';
+import { predictShardMs } from './judge.js';
 import { partition } from './partition.js';
 import type { Plan, PlannedShard, SplitSummary } from './plan.js';
 import { decideSplits, fileCostOf, type Piece, type PredictMakespan, type SplitUnit } from './split.js';
@@ -108,6 +109,17 @@ export function splitPlan(filePlan: Plan, options: SplitPlanOptions): Plan {
   const fixed = new Map<string, number>();
   for (const file of split) fixed.set(file, fileCostOf(durations.get(file))!.fixedMs);
   const shards = separatePieces(planned.shards, pieceByKey, fixed);
+  // Each shard judged as it will run (two pieces joined pay the fixed cost once), by the measure that
+  // judges every split.
+  if (options.wall) {
+    for (const s of shards) {
+      const units = [
+        ...s.files.map((f) => unitMs.get(f) ?? msOf(f)),
+        ...(s.pieces ?? []).map((p) => p.estimatedMs),
+      ];
+      s.wallMs = predictShardMs(units, options.wall);
+    }
+  }
   const makespanMs = Math.max(0, ...shards.map((s) => s.estimatedMs));
   const splitMs = planned.wall ? Math.max(0, ...shards.map((s) => s.wallMs ?? 0)) : makespanMs;
   if (splitMs >= summary.fileLevelMs) return withSplit(filePlan, summary);
@@ -123,7 +135,15 @@ export function splitPlan(filePlan: Plan, options: SplitPlanOptions): Plan {
     lowerBoundMs: Math.min(planned.lowerBoundMs, makespanMs),
     emptyShards: shards.filter((s) => s.files.length === 0 && !s.pieces).map((s) => s.index),
     shards,
-    ...(planned.wall ? { wall: { ...planned.wall, makespanMs: splitMs } } : {}),
+    ...(planned.wall
+      ? {
+          wall: {
+            ...planned.wall,
+            makespanMs: splitMs,
+            lowerBoundMs: Math.min(planned.wall.lowerBoundMs, splitMs),
+          },
+        }
+      : {}),
     split: summary,
   };
 }
@@ -147,7 +167,7 @@ function separatePieces(
   const out: PlannedShard[] = [];
   const byFile = new Map<string, { piece: Piece; shard: PlannedShard }[]>();
   for (const shard of shards) {
-    // Two pieces merged below leave the predicted wall a fixed cost high: a safe overestimate.
+    // Two pieces merged below leave the wall a fixed cost high: splitPlan judges the shards again.
     const next: PlannedShard = {
       index: shard.index,
       estimatedMs: shard.estimatedMs,
