@@ -38,6 +38,7 @@ export {
 export {
   decideSplits,
   fileCostOf,
+  fixedCostMs,
   cutFile,
   matchKey,
   fileSumMakespan,

@@ -4,6 +4,7 @@ import { median } from './median.js';
 import { compareCodeUnits } from './paths.js';
 import type { ReportedFile, ReportedTest, RunReport } from './report-format.js';
 import { joinPieces } from './report-pieces.js';
+import { fixedCostMs } from './split.js';
 import { STORE_VERSION, type FileTiming, type TestTiming, type TimingStore } from './store.js';
 import { learnWallModels, observeJob, withoutWorkerStartup, type WallModel } from './wall-model.js';
 
@@ -97,7 +98,7 @@ export function mergeReports(
     const model = models.get(report.runner);
     for (const raw of [...report.files].sort(compareSamples)) {
       const durationMs = withoutWorkerStartup(raw, job, model);
-      const sample = durationMs === raw.durationMs ? raw : { ...raw, durationMs };
+      const sample = durationMs === raw.durationMs ? raw : withoutStartup(raw, durationMs);
       const old = files.get(sample.file);
       const next = applySample(old, sample, smoothing, validDay);
       if (next === undefined || next === old) {
@@ -193,6 +194,16 @@ function validateSmoothing(smoothing: Smoothing): void {
   }
 }
 
+/**
+ * A sample with the worker start-up it carried taken out: out of its time, and out of its setup figure,
+ * where the start-up was paid (before the file's first test).
+ */
+function withoutStartup(raw: ReportedFile, durationMs: number): ReportedFile {
+  const sample = { ...raw, durationMs };
+  if (raw.setupMs !== undefined) sample.setupMs = Math.max(0, raw.setupMs - (raw.durationMs - durationMs));
+  return sample;
+}
+
 /** Returns the new entry, or `old` itself when the sample must not change the duration. */
 function applySample(
   old: FileTiming | undefined,
@@ -204,7 +215,11 @@ function applySample(
   // The later day wins; a report without an end time says nothing about the day.
   const lastSeen = day !== undefined && !(old?.lastSeen && old.lastSeen > day) ? day : old?.lastSeen;
   const seen = lastSeen ? { lastSeen } : {};
-  const tests = sample.tests && sample.tests.length > 0 ? { tests: sample.tests.map(storedTest) } : {};
+  // The tests and the fixed cost of one run: a split file's pieces are priced from this one view.
+  const tests =
+    sample.tests && sample.tests.length > 0
+      ? { tests: sample.tests.map(storedTest), setupMs: fixedCostMs(sample) }
+      : {};
   if (sample.status === 'interrupted') return old;
   if (sample.status === 'failed' || sample.status === 'skipped') {
     // A failed file may have stopped early, and a file whose tests were all skipped paid only its setup and
@@ -233,7 +248,10 @@ function applySample(
   }
   const next: FileTiming = { durationMs, samples, ...seen, ...tests };
   if (recentMs) next.recentMs = recentMs;
-  if (!sample.tests && old.tests) next.tests = old.tests;
+  if (!sample.tests && old.tests) {
+    next.tests = old.tests;
+    if (old.setupMs !== undefined) next.setupMs = old.setupMs;
+  }
   return next;
 }
 

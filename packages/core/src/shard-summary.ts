@@ -2,6 +2,7 @@ import type { CoverageResult } from './coverage.js';
 import { DEFAULT_UNKNOWN_MS } from './estimate.js';
 import type { RunReport } from './report-format.js';
 import type { TimingStore } from './store.js';
+import { fixedCostMs } from './split.js';
 import { observeJob } from './wall-model.js';
 
 /** Predicted against actual time of one shard of the reference plan. */
@@ -50,18 +51,14 @@ export function summarizeShards(
     knownValues.length > 0
       ? Math.round(knownValues.reduce((a, b) => a + b, 0) / knownValues.length)
       : DEFAULT_UNKNOWN_MS;
-  // A piece, for reports of plans that carried no predictions: the file's fixed cost (its time beyond its
-  // tests) plus its tests, as the store knew them.
+  // A piece, for reports of plans that carried no predictions: the file's fixed cost plus its tests, as
+  // the store knew them.
   const pieceMs = (file: string, tests: readonly string[]) => {
     const entry = base?.files.get(file);
     if (!entry?.tests) return fallback;
     const byName = new Map<string, number>();
-    let all = 0;
-    for (const t of entry.tests) {
-      byName.set(t.name, (byName.get(t.name) ?? 0) + t.durationMs);
-      all += t.durationMs;
-    }
-    return Math.max(0, entry.durationMs - all) + tests.reduce((sum, t) => sum + (byName.get(t) ?? 0), 0);
+    for (const t of entry.tests) byName.set(t.name, (byName.get(t.name) ?? 0) + t.durationMs);
+    return fixedCostMs(entry) + tests.reduce((sum, t) => sum + (byName.get(t) ?? 0), 0);
   };
   return plan.shards.map((files, i) => {
     const mine = own.filter((r) => (r.shard?.index ?? 1) === i + 1);

@@ -125,21 +125,7 @@ export class ShardwiseReporter implements Reporter {
         );
         const clock = this.#clock.get(module.id);
         if (entry.status !== 'interrupted' && clock) {
-          // The module's fixed cost: everything before its tests (environment, runner, setup files, import).
-          const d = module.diagnostic();
-          const fixed =
-            ms(d.environmentSetupDuration) +
-            ms(d.prepareDuration) +
-            ms(d.collectDuration) +
-            ms(d.setupDuration);
-          Object.assign(
-            entry,
-            fileTimeline(jobStart, {
-              start: clock.start,
-              end: clock.end,
-              firstTest: Math.min(clock.start + fixed, clock.end ?? Infinity),
-            }),
-          );
+          Object.assign(entry, fileTimeline(jobStart, { start: clock.start, end: clock.end }));
         }
         return entry;
       }),
@@ -164,15 +150,11 @@ function describeModule(
   planned: PlannedRun | undefined,
 ): ReportedFile {
   const d = module.diagnostic();
-  // `duration` alone covers only tests and hooks; the file's cost on a shard includes its environment,
-  // the runner's preparation, the import of the module and the setup files.
-  const durationMs = Math.round(
-    ms(d.environmentSetupDuration) +
-      ms(d.prepareDuration) +
-      ms(d.collectDuration) +
-      ms(d.setupDuration) +
-      ms(d.duration),
-  );
+  // `duration` alone covers only tests and hooks; the file's cost on a shard includes its fixed cost:
+  // its environment, the runner's preparation, the import of the module and the setup files.
+  const fixedMs =
+    ms(d.environmentSetupDuration) + ms(d.prepareDuration) + ms(d.collectDuration) + ms(d.setupDuration);
+  const durationMs = Math.round(fixedMs + ms(d.duration));
   // A piece lists the tests its filter selected (run or skipped by the test itself), and the names of the
   // ones it left to the other pieces, so that `shard merge` can prove each ran in exactly one piece.
   const piece = planned?.pieces.get(file);
@@ -198,6 +180,8 @@ function describeModule(
     tests.push(entry);
   }
   const entry: ReportedFile = { file, durationMs, status: fileStatus(module.state(), reason) };
+  // From Vitest's own figures, not the file's clock: a piece's fixed cost is learned from it.
+  if (entry.status !== 'interrupted') entry.setupMs = Math.round(fixedMs);
   if (tests.length > 0) entry.tests = tests;
   const hash = hashTestFile(module.moduleId);
   if (hash !== undefined) entry.hash = hash;
