@@ -26,12 +26,12 @@ export interface SplitPlanOptions {
 }
 
 /**
- * The slowest shard's wall under a model, as the decision predicts it: start-up, a worker's start-up, and
- * the longest unit or the total (with a gap per unit) spread over every worker of every shard, whichever is
- * longer.
+ * The slowest shard's wall under a model, as the decision predicts it: the plan's own proven bound on those
+ * units (see `wallLowerBound`), so a split the decision prefers is one the plan can reach: start-up, a
+ * worker's start-up, and the longest unit or the total spread over every worker in use, whichever is
+ * longer. Every unit pays the gap a worker spends between two files, except each worker's first.
  */
 export function wallMakespan(model: WallModel): PredictMakespan {
-  // Every unit also pays the gap a worker spends between two files (a piece is one more file).
   const gap = model.fileGapMs ?? 0;
   return (unitsMs, shardCount) => {
     let total = 0;
@@ -40,7 +40,8 @@ export function wallMakespan(model: WallModel): PredictMakespan {
       total += ms + gap;
       if (ms > longest) longest = ms;
     }
-    const perWorker = Math.max(longest, Math.ceil(total / (shardCount * model.workers)));
+    const used = Math.max(1, Math.min(unitsMs.length, shardCount * model.workers));
+    const perWorker = Math.max(longest, Math.ceil(total / used) - gap);
     return model.startupMs + model.workerStartupMs + perWorker;
   };
 }
