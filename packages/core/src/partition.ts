@@ -123,7 +123,7 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   // The plan is never predicted slower than a split `shard plan --compare` shows beside it (plain LPT on
   // sums, the runners' own count splits), judged by the same measure: they are candidates too.
   if (n > 0) {
-    const natives = n <= NATIVE_CANDIDATES ? nativeSplits(keys, listed, k) : [];
+    const natives = n <= NATIVE_CANDIDATES ? nativeSplits(keys, listed) : [];
     if (model && (model.workers > 1 || gap > 0)) {
       const plain = new Schedule(t, listed);
       lpt(plain);
@@ -228,13 +228,14 @@ function wallDigest(model: WallModel): string {
 const NATIVE_CANDIDATES = 2000;
 
 /** What `jest --shard` and `vitest --shard` would run, as assignments of positions to shards. */
-function nativeSplits(keys: readonly string[], listed: number, k: number): Int32Array[] {
+function nativeSplits(keys: readonly string[], listed: number): Int32Array[] {
   const rankOf = new Map<string, number>();
   keys.forEach((key, pos) => rankOf.set(key, pos));
   return (['jest', 'vitest'] as const).map((runner) => {
     const where = new Int32Array(keys.length);
-    // With more shards than files, the count split gives each of the first files a shard: all listed.
-    hashSplit(keys, () => 0, k, runner).shards.forEach((files, s) => {
+    // With more shards than files, the count split gives each of the first files a shard of its own: the
+    // same as on the listed shards alone, and the shards past them are never built.
+    hashSplit(keys, () => 0, listed, runner).shards.forEach((files, s) => {
       for (const file of files) where[rankOf.get(file)!] = s;
     });
     return where;
