@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { judgeSplit, predictShardMs } from './judge.js';
 import { compareCodeUnits } from './paths.js';
+import { predictedSpan, type Plan } from './plan.js';
 
 /** A plan by a baseline method, for comparison in the benchmark and `shard plan --compare`. */
 export interface BaselineSplit {
@@ -62,4 +64,52 @@ export function lpt(
 function withLoads(shards: string[][], durationOf: (file: string) => number): BaselineSplit {
   const loads = shards.map((files) => files.reduce((sum, f) => sum + durationOf(f), 0));
   return { shards, loads, makespanMs: Math.max(0, ...loads) };
+}
+
+/** The splits `shard plan --compare` shows, by name. */
+export type SplitMethod = 'shardwise' | 'jest --shard' | 'vitest --shard' | 'plain LPT';
+
+/** What {@link compareSplits} found: every split judged by one measure, and the bound under all of them. */
+export interface SplitComparison {
+  /** Files split (the split files of the plan count once, whole). */
+  files: string[];
+  /** No split of these files on this many shards is predicted below it: the plan's proven bound. */
+  lowerBoundMs: number;
+  /** The plan's mean predicted shard, ms (for max/mean). */
+  meanMs: number;
+  /** The plan first, then the runners' own count splits and plain LPT, each with its slowest shard. */
+  rows: { split: SplitMethod; makespanMs: number }[];
+}
+
+/**
+ * The plan beside the splits it replaces, every one judged by {@link judgeSplit} (the plan's wall model
+ * when it has one, else the sums): the plan as it runs (pieces at their predicted time), and the runners'
+ * `--shard` and plain LPT over the same whole files and durations. The partitioner holds the latter as
+ * candidates, so the plan is never predicted slower than any of them; and the plan's bound is below all.
+ *
+ * @example
+ * const { rows, lowerBoundMs } = compareSplits(plan, (f) => durations.get(f) ?? plan.unknownEstimateMs);
+ */
+export function compareSplits(plan: Plan, durationOf: (file: string) => number): SplitComparison {
+  const model = plan.wall;
+  const k = plan.shardCount;
+  const split = plan.split?.applied ? plan.split.files.map((f) => f.file) : [];
+  const files = [...plan.shards.flatMap((s) => s.files), ...split].sort(compareCodeUnits);
+  const ours = plan.shards.map((s) =>
+    predictShardMs([...s.files.map(durationOf), ...(s.pieces ?? []).map((p) => p.estimatedMs)], model),
+  );
+  const judge = (split: BaselineSplit) => judgeSplit(split.shards, durationOf, model).makespanMs;
+  // Shards past the files are empty in every split: they are not built (`--shards 100000000`).
+  const listed = Math.max(1, Math.min(k, files.length));
+  return {
+    files,
+    lowerBoundMs: predictedSpan(plan).lowerBoundMs,
+    meanMs: ours.reduce((sum, ms) => sum + ms, 0) / k,
+    rows: [
+      { split: 'shardwise', makespanMs: Math.max(0, ...ours) },
+      { split: 'jest --shard', makespanMs: judge(hashSplit(files, durationOf, listed, 'jest')) },
+      { split: 'vitest --shard', makespanMs: judge(hashSplit(files, durationOf, listed, 'vitest')) },
+      { split: 'plain LPT', makespanMs: judge(lpt(files, durationOf, listed)) },
+    ],
+  };
 }

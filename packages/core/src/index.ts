@@ -5,8 +5,15 @@ export { parseShardSpec, makeShardSpec, type ShardSpec } from './shard-spec.js';
 export { estimateUnknownMs, DEFAULT_UNKNOWN_MS } from './estimate.js';
 export type { ResolveSettingsInput } from './settings.js';
 export { partition, type PartitionOptions, type Durations } from './partition.js';
-export { lpt as planLpt, hashSplit } from './baselines.js';
+export {
+  lpt as planLpt,
+  hashSplit,
+  compareSplits,
+  type SplitComparison,
+  type SplitMethod,
+} from './baselines.js';
 export { lowerBound } from './bounds.js';
+export { judgeSplit, predictShardMs, splitWallMs, type SplitPrediction } from './judge.js';
 export {
   ALGORITHM_VERSION,
   shardOf,
@@ -22,7 +29,6 @@ export {
 export {
   scheduleFinishMs,
   shardWallMs,
-  splitWallMs,
   observeJob,
   jobClockUsable,
   learnWallModels,
@@ -35,6 +41,7 @@ export {
 export {
   decideSplits,
   fileCostOf,
+  fixedCostMs,
   cutFile,
   matchKey,
   fileSumMakespan,

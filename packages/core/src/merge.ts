@@ -6,6 +6,7 @@ import { compareCodeUnits } from './paths.js';
 import type { ReportedFile, ReportedTest, RunReport } from './report-format.js';
 import { joinPieces } from './report-pieces.js';
 import { fileCountsForLearning } from './test-filter.js';
+import { fixedCostMs } from './split.js';
 import { STORE_VERSION, type FileTiming, type TestTiming, type TimingStore } from './store.js';
 import {
   fitWallModel,
@@ -305,7 +306,11 @@ function applySample(
   // The later day wins; a report without an end time says nothing about the day.
   const lastSeen = day !== undefined && !(old?.lastSeen && old.lastSeen > day) ? day : old?.lastSeen;
   const seen = lastSeen ? { lastSeen } : {};
-  const tests = sample.tests && sample.tests.length > 0 ? { tests: sample.tests.map(storedTest) } : {};
+  // The tests and the fixed cost of one run: a split file's pieces are priced from this one view.
+  const tests =
+    sample.tests && sample.tests.length > 0
+      ? { tests: sample.tests.map(storedTest), setupMs: fixedCostMs(sample) }
+      : {};
   if (sample.status === 'interrupted') return old;
   if (!fileCountsForLearning(sample)) return withTestsOf(old, sample, seen);
   if (sample.status === 'failed' || sample.status === 'skipped') {
@@ -330,7 +335,10 @@ function applySample(
     durationMs = Math.round(alpha * ms + (1 - alpha) * old.durationMs);
   } else durationMs = Math.round(median(recentMs));
   const next: FileTiming = { durationMs, samples, recentMs, ...seen, ...tests };
-  if (!sample.tests && old.tests) next.tests = old.tests;
+  if (!sample.tests && old.tests) {
+    next.tests = old.tests;
+    if (old.setupMs !== undefined) next.setupMs = old.setupMs;
+  }
   return next;
 }
 

@@ -1,14 +1,16 @@
+import { hashSplit } from './baselines.js';
 import { lowerBound } from './bounds.js';
 import { ShardwiseError } from './errors.js';
 import { estimateUnknownMs, estimatorName, type Estimator } from './estimate.js';
 import { planFingerprint } from './fingerprint.js';
 import { iteratedLocalSearch, localSearch, type Budget } from './improve.js';
+import { predictShardMs } from './judge.js';
 import { compareCodeUnits } from './paths.js';
 import { normalizeUnitKey } from './test-key.js';
 import { ALGORITHM_VERSION, type Plan, type PreviousPlan } from './plan.js';
 import { Schedule } from './schedule.js';
 import { StoreEntries } from './store-entries.js';
-import { shardWallMs, wallLowerBound, type WallModel } from './wall-model.js';
+import { wallLowerBound, type WallModel } from './wall-model.js';
 import { balanceWalls } from './wall-partition.js';
 
 /**
@@ -118,7 +120,24 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
     }
     where = schedule.where;
   }
-  if (model && model.workers > 1 && n > 0) where = balanceWalls(t, listed, model, where).where;
+  // The plan is never predicted slower than a split `shard plan --compare` shows beside it (plain LPT on
+  // sums, the runners' own count splits), judged by the same measure: they are candidates too.
+  if (n > 0) {
+    const natives = n <= NATIVE_CANDIDATES ? nativeSplits(keys, listed) : [];
+    if (model && (model.workers > 1 || gap > 0)) {
+      const plain = new Schedule(t, listed);
+      lpt(plain);
+      where = balanceWalls(t, listed, model, where, [plain.where, ...natives]).where;
+    } else {
+      // Sums (or a wall that is a constant plus the sum): the search started from LPT, so only the count
+      // splits can be lower.
+      let best = sumMakespan(t, listed, where);
+      for (const other of natives) {
+        const ms = sumMakespan(t, listed, other);
+        if (ms < best) [best, where] = [ms, other];
+      }
+    }
+  }
 
   // Each shard's files in position order, which is the order of its member list (kept sorted): one pass
   // over the assignment instead of a lookup closure per file.
@@ -157,13 +176,14 @@ export function partition(files: Iterable<string>, options: PartitionOptions): P
   if (model) {
     let wallMakespan = 0;
     shards.forEach((shard, s) => {
-      shard.wallMs = shardWallMs(durations[s]!, model);
+      shard.wallMs = predictShardMs(durations[s]!, model);
       wallMakespan = Math.max(wallMakespan, shard.wallMs);
     });
     plan.wall = {
       startupMs: model.startupMs,
       workerStartupMs: model.workerStartupMs,
       workers: model.workers,
+      ...(gap > 0 ? { fileGapMs: gap } : {}),
       makespanMs: wallMakespan,
       lowerBoundMs: wallLowerBound(tw, k, model, lbWall),
     };
@@ -198,6 +218,37 @@ function defineLazy<T extends object, K extends keyof T>(target: T, key: K, comp
 
 function wallDigest(model: WallModel): string {
   return `wall=${model.startupMs}/${model.workerStartupMs}/${model.workers}${model.fileGapMs ? `/${model.fileGapMs}` : ''}`;
+}
+
+/**
+ * Up to this many files, the runners' own count splits are candidates of the plan (see {@link partition}):
+ * hashing every path costs about a microsecond a file, more than planning itself past a few thousand, and
+ * with many files per shard the search always ends far below a count split.
+ */
+const NATIVE_CANDIDATES = 2000;
+
+/** What `jest --shard` and `vitest --shard` would run, as assignments of positions to shards. */
+function nativeSplits(keys: readonly string[], listed: number): Int32Array[] {
+  const rankOf = new Map<string, number>();
+  keys.forEach((key, pos) => rankOf.set(key, pos));
+  return (['jest', 'vitest'] as const).map((runner) => {
+    const where = new Int32Array(keys.length);
+    // With more shards than files, the count split gives each of the first files a shard of its own: the
+    // same as on the listed shards alone, and the shards past them are never built.
+    hashSplit(keys, () => 0, listed, runner).shards.forEach((files, s) => {
+      for (const file of files) where[rankOf.get(file)!] = s;
+    });
+    return where;
+  });
+}
+
+/** The largest shard sum of an assignment. */
+function sumMakespan(t: Float64Array, k: number, where: Int32Array): number {
+  const loads = new Float64Array(k);
+  for (let pos = 0; pos < t.length; pos++) loads[where[pos]!]! += t[pos]!;
+  let max = 0;
+  for (let s = 0; s < k; s++) max = Math.max(max, loads[s]!);
+  return max;
 }
 
 function solve(t: Float64Array, k: number, lb: number, seed: number, start: (s: Schedule) => void): Schedule {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Estimator } from './estimate.js';
+import { predictShardMs } from './judge.js';
 import { partition } from './partition.js';
 import type { Plan, PlannedShard, SplitSummary } from './plan.js';
 import { decideSplits, fileCostOf, type Piece, type PredictMakespan, type SplitUnit } from './split.js';
@@ -26,12 +27,12 @@ export interface SplitPlanOptions {
 }
 
 /**
- * The slowest shard's wall under a model, as the decision predicts it: start-up, a worker's start-up, and
- * the longest unit or the total (with a gap per unit) spread over every worker of every shard, whichever is
- * longer.
+ * The slowest shard's wall under a model, as the decision predicts it: the plan's own proven bound on those
+ * units (see `wallLowerBound`), so a split the decision prefers is one the plan can reach: start-up, a
+ * worker's start-up, and the longest unit or the total spread over every worker in use, whichever is
+ * longer. Every unit pays the gap a worker spends between two files, except each worker's first.
  */
 export function wallMakespan(model: WallModel): PredictMakespan {
-  // Every unit also pays the gap a worker spends between two files (a piece is one more file).
   const gap = model.fileGapMs ?? 0;
   return (unitsMs, shardCount) => {
     let total = 0;
@@ -40,7 +41,8 @@ export function wallMakespan(model: WallModel): PredictMakespan {
       total += ms + gap;
       if (ms > longest) longest = ms;
     }
-    const perWorker = Math.max(longest, Math.ceil(total / (shardCount * model.workers)));
+    const used = Math.max(1, Math.min(unitsMs.length, shardCount * model.workers));
+    const perWorker = Math.max(longest, Math.ceil(total / used) - gap);
     return model.startupMs + model.workerStartupMs + perWorker;
   };
 }
@@ -111,6 +113,17 @@ export function splitPlan(filePlan: Plan, options: SplitPlanOptions): Plan {
   const fixed = new Map<string, number>();
   for (const file of split) fixed.set(file, costOf(file)!.fixedMs);
   const shards = separatePieces(planned.shards, pieceByKey, fixed);
+  // Each shard judged as it will run (two pieces joined pay the fixed cost once), by the measure that
+  // judges every split.
+  if (options.wall) {
+    for (const s of shards) {
+      const units = [
+        ...s.files.map((f) => unitMs.get(f) ?? msOf(f)),
+        ...(s.pieces ?? []).map((p) => p.estimatedMs),
+      ];
+      s.wallMs = predictShardMs(units, options.wall);
+    }
+  }
   const makespanMs = Math.max(0, ...shards.map((s) => s.estimatedMs));
   const splitMs = planned.wall ? Math.max(0, ...shards.map((s) => s.wallMs ?? 0)) : makespanMs;
   if (splitMs >= summary.fileLevelMs) return withSplit(filePlan, summary);
@@ -126,7 +139,15 @@ export function splitPlan(filePlan: Plan, options: SplitPlanOptions): Plan {
     lowerBoundMs: Math.min(planned.lowerBoundMs, makespanMs),
     emptyShards: shards.filter((s) => s.files.length === 0 && !s.pieces).map((s) => s.index),
     shards,
-    ...(planned.wall ? { wall: { ...planned.wall, makespanMs: splitMs } } : {}),
+    ...(planned.wall
+      ? {
+          wall: {
+            ...planned.wall,
+            makespanMs: splitMs,
+            lowerBoundMs: Math.min(planned.wall.lowerBoundMs, splitMs),
+          },
+        }
+      : {}),
     split: summary,
   };
 }
@@ -150,7 +171,7 @@ function separatePieces(
   const out: PlannedShard[] = [];
   const byFile = new Map<string, { piece: Piece; shard: PlannedShard }[]>();
   for (const shard of shards) {
-    // Two pieces merged below leave the predicted wall a fixed cost high: a safe overestimate.
+    // Two pieces merged below leave the wall a fixed cost high: splitPlan judges the shards again.
     const next: PlannedShard = {
       index: shard.index,
       estimatedMs: shard.estimatedMs,

@@ -78,6 +78,8 @@ export interface PlanWall {
   startupMs: number;
   workerStartupMs: number;
   workers: number;
+  /** What a worker spends between two files (the wall model's `fileGapMs`); absent when none. */
+  fileGapMs?: number;
   /** The slowest shard's predicted wall, ms. */
   makespanMs: number;
   /** No plan of these files on this many shards can have a smaller predicted slowest wall. */
@@ -90,7 +92,7 @@ export interface PreviousPlan {
 }
 
 /** The identity of the algorithm; part of every fingerprint, so plans from different versions never match. */
-export const ALGORITHM_VERSION = 'shardwise-partition/1';
+export const ALGORITHM_VERSION = 'shardwise-partition/2';
 
 /** Shard `index` (1-based) of a plan: a listed one, or an empty one past the listed shards. */
 export function shardOf(plan: Pick<Plan, 'shards'>, index: number): PlannedShard {

@@ -4,12 +4,13 @@
  */
 import { compareCodeUnits } from './paths.js';
 import { REPORT_FORMAT, type FileStatus, type ReportedFile, type RunReport } from './report-format.js';
+import { fixedCostMs } from './split.js';
 import type { TestTiming } from './store.js';
 
 /**
  * The reports with every piece entry taken out, plus one report that holds each split file joined from its
- * pieces: its tests are the pieces' tests, its fixed cost the mean of the pieces' (each piece's time beyond
- * its tests), and its time that fixed cost plus all its tests, as if it had run whole. A file with a piece
+ * pieces: its tests are the pieces' tests, its fixed cost the mean of the pieces' ({@link fixedCostMs}: each
+ * piece's own setup figure), and its time that fixed cost plus all its tests, as if it had run whole. A file with a piece
  * missing, or one cut short, is `interrupted`: its sum is not its time. One failed piece makes it failed.
  */
 export function joinPieces(reports: readonly RunReport[]): RunReport[] {
@@ -61,7 +62,7 @@ function joinFile(entries: ReportedFile[]): ReportedFile {
       tests.push(t);
       mine += t.durationMs;
     }
-    fixedSum += Math.max(0, part.durationMs - mine);
+    fixedSum += fixedCostMs(part);
     testsMs += mine;
   }
   const distinct = new Set(parts.map((p) => p.piece)).size;
@@ -74,10 +75,12 @@ function joinFile(entries: ReportedFile[]): ReportedFile {
         : statuses.has('passed')
           ? 'passed'
           : 'skipped';
+  const fixedMs = Math.round(fixedSum / parts.length);
   const joined: ReportedFile = {
     file: parts[0]!.file,
-    durationMs: Math.round(fixedSum / parts.length) + testsMs,
+    durationMs: fixedMs + testsMs,
     status,
+    setupMs: fixedMs,
   };
   if (tests.length > 0) joined.tests = tests;
   return joined;

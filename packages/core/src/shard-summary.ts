@@ -4,6 +4,7 @@ import type { JobPace } from './job-pace.js';
 import { compareCodeUnits } from './paths.js';
 import type { RunReport } from './report-format.js';
 import type { TimingStore } from './store.js';
+import { fixedCostMs } from './split.js';
 import { observeJob } from './wall-model.js';
 
 /** Predicted against actual time of one shard of the reference plan. */
@@ -68,18 +69,14 @@ export function summarizeShards(
     knownValues.length > 0
       ? Math.round(knownValues.reduce((a, b) => a + b, 0) / knownValues.length)
       : DEFAULT_UNKNOWN_MS;
-  // A piece, for reports of plans that carried no predictions: the file's fixed cost (its time beyond its
-  // tests) plus its tests, as the store knew them.
+  // A piece, for reports of plans that carried no predictions: the file's fixed cost plus its tests, as
+  // the store knew them.
   const pieceMs = (file: string, tests: readonly string[]) => {
     const entry = base?.files.get(file);
     if (!entry?.tests) return fallback;
     const byName = new Map<string, number>();
-    let all = 0;
-    for (const t of entry.tests) {
-      byName.set(t.name, (byName.get(t.name) ?? 0) + t.durationMs);
-      all += t.durationMs;
-    }
-    return Math.max(0, entry.durationMs - all) + tests.reduce((sum, t) => sum + (byName.get(t) ?? 0), 0);
+    for (const t of entry.tests) byName.set(t.name, (byName.get(t.name) ?? 0) + t.durationMs);
+    return fixedCostMs(entry) + tests.reduce((sum, t) => sum + (byName.get(t) ?? 0), 0);
   };
   const byShard = reportsByShard(coverage, reports);
   return plan.shards.map((_, i) => {

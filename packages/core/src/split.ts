@@ -62,6 +62,26 @@ export const fileSumMakespan: PredictMakespan = (unitsMs, shardCount) => {
 };
 
 /**
+ * The fixed cost of one file as one view of it holds it (a reported file, a piece, a store entry): its own
+ * setup figure when it has one (the runner's time before its first test; a store entry keeps the figure of
+ * the run that gave its tests), else its time beyond its tests. Never a smoothed time less another run's
+ * tests: the one rule for every split file's fixed cost (the cost model, joined pieces, merge's predictions).
+ *
+ * @example
+ * fixedCostMs({ durationMs: 1000, tests: [{ durationMs: 300 }, { durationMs: 500 }] }); // 200
+ */
+export function fixedCostMs(file: {
+  durationMs: number;
+  setupMs?: number | undefined;
+  tests?: readonly { durationMs: number }[] | undefined;
+}): number {
+  if (file.setupMs !== undefined) return file.setupMs;
+  let testsMs = 0;
+  for (const t of file.tests ?? []) testsMs += t.durationMs;
+  return Math.max(0, file.durationMs - testsMs);
+}
+
+/**
  * The cost model of a stored file, or undefined when it cannot be split: no per-test times, a provisional
  * entry (only ever seen failing), fewer than two blocks, or a file whose time is mostly fixed cost (its
  * tests take less than half of it: every piece would pay most of the file again).
@@ -70,7 +90,7 @@ export function fileCostOf(entry: FileTiming | undefined): FileCost | undefined 
   if (!entry?.tests || entry.tests.length < 2 || entry.provisional) return undefined;
   let testsMs = 0;
   for (const t of entry.tests) testsMs += t.durationMs;
-  const fixedMs = Math.max(0, entry.durationMs - testsMs);
+  const fixedMs = fixedCostMs(entry);
   if (testsMs < fixedMs) return undefined;
   const blocks = blocksOf(entry.tests);
   return blocks.length < 2 ? undefined : { durationMs: entry.durationMs, fixedMs, blocks };

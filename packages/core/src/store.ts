@@ -46,6 +46,11 @@ export interface FileTiming {
   lastSeen?: string;
   /** Per-test durations and outcomes from the last run that measured the file. */
   tests?: TestTiming[];
+  /**
+   * The file's fixed cost (environment, import, setup files: its time before and beside its tests) in the
+   * run that gave `tests`, ms: what every piece of a split file pays again (see `fixedCostMs`).
+   */
+  setupMs?: number;
 }
 
 /** The timing store in memory. A `Map`, so any file name (even `__proto__`) is an ordinary key. */
@@ -101,6 +106,7 @@ function buildSchemas(z: typeof Zod.z) {
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
       .optional(),
     tests: z.array(testTiming).optional(),
+    setupMs: duration.optional(),
   });
 
   const wallModel = z.looseObject({
@@ -309,7 +315,15 @@ export function durationsOf(store: TimingStore): Map<string, number> {
   return durations;
 }
 
-const ENTRY_FIELDS = ['durationMs', 'samples', 'recentMs', 'provisional', 'lastSeen', 'tests'] as const;
+const ENTRY_FIELDS = [
+  'durationMs',
+  'samples',
+  'recentMs',
+  'provisional',
+  'lastSeen',
+  'setupMs',
+  'tests',
+] as const;
 
 /**
  * Serializes a store deterministically: keys sorted by code units, one file per line, fields in a fixed

@@ -418,21 +418,3 @@ export function withoutWorkerStartup(reports: readonly RunReport[], models: Wall
     return { ...report, files };
   });
 }
-
-/**
- * The slowest predicted wall of a split made another way (a runner's own `--shard`, plain LPT): each
- * shard's files run longest first on the model's workers, as the runners order them from their own
- * timing caches. For `shard plan --compare`, so every split is judged by the same model.
- */
-export function splitWallMs(
-  shards: readonly (readonly string[])[],
-  durationOf: (file: string) => number,
-  model: WallModel,
-): number {
-  let slowest = 0;
-  for (const files of shards) {
-    const durations = files.map(durationOf).sort((a, b) => b - a);
-    slowest = Math.max(slowest, shardWallMs(durations, model));
-  }
-  return slowest;
-}

@@ -4,7 +4,8 @@
  * so the plan that balances sums can leave two big files on one shard's two workers idle-free while another
  * shard serializes its tail. Files are positions in the global order (longest first), as in the partitioner.
  */
-import { scheduleFinishMs, type WallModel } from './wall-model.js';
+import { predictShardMs } from './judge.js';
+import type { WallModel } from './wall-model.js';
 
 /** An assignment of positions to shards and each shard's predicted wall. */
 export interface WallAssignment {
@@ -17,18 +18,26 @@ export interface WallAssignment {
 const MOVE_BUDGET = 2_000_000;
 
 /**
- * The best of three starts under the wall model, then moves off the slowest shard: the plan that balances
- * sums (`sumWhere`), LPT on the model's workers (each file to the worker that frees first), and a greedy
- * that puts each file where the shard's predicted wall grows least. Never worse than LPT on the same model
- * (it is one of the starts), deterministic (fixed order, lowest index on every tie).
+ * The best of several starts under the wall model, then moves off the slowest shard: the plan that
+ * balances sums (`sumWhere`), LPT on the model's workers (each file to the worker that frees first), a
+ * greedy that puts each file where the shard's predicted wall grows least, and the `others` given (plain
+ * LPT on sums, the runners' own count splits: the splits `shard plan --compare` shows). Never worse than
+ * any of them on the same model (each is a start, and moves only lower the makespan), deterministic (fixed
+ * order, the earliest start on every tie).
  */
 export function balanceWalls(
   t: Float64Array,
   k: number,
   model: WallModel,
   sumWhere: Int32Array,
+  others: readonly Int32Array[] = [],
 ): WallAssignment {
-  const candidates = [evaluate(t, k, model, sumWhere), lptOnWorkers(t, k, model), leastGrowth(t, k, model)];
+  const candidates = [
+    evaluate(t, k, model, sumWhere),
+    lptOnWorkers(t, k, model),
+    leastGrowth(t, k, model),
+    ...others.map((where) => evaluate(t, k, model, where)),
+  ];
   let best = candidates[0]!;
   for (const c of candidates) if (c.makespan < best.makespan) best = c;
   return improve(t, k, model, best);
@@ -47,10 +56,10 @@ export function evaluate(t: Float64Array, k: number, model: WallModel, where: In
 }
 
 function wallOf(t: Float64Array, positions: readonly number[], model: WallModel): number {
-  if (positions.length === 0) return 0;
+  // Positions ascending are durations longest first.
   const durations = new Float64Array(positions.length);
   for (let i = 0; i < positions.length; i++) durations[i] = t[positions[i]!]!;
-  return model.startupMs + scheduleFinishMs(durations, model.workers, model.workerStartupMs, model.fileGapMs);
+  return predictShardMs(durations, model);
 }
 
 /** Positions by shard, ascending (longest first). */

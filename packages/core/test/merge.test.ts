@@ -241,6 +241,8 @@ describe('mergeReports: bad samples', () => {
       recentMs: [1000],
       lastSeen: '2026-11-27',
       tests,
+      // The fixed cost of the run that gave the tests (no setup figure: its time beyond them).
+      setupMs: 1000 - 12,
     });
     const later = mergeReports(result.store, [report([passed('a.test.ts', 1000)])]);
     expect(later.store.files.get('a.test.ts')).toEqual({
@@ -249,6 +251,7 @@ describe('mergeReports: bad samples', () => {
       recentMs: [1000, 1000],
       lastSeen: '2026-11-27',
       tests,
+      setupMs: 1000 - 12,
     });
   });
 });

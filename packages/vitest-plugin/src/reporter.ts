@@ -218,15 +218,11 @@ function describeModule(
   planned: PlannedRun | undefined,
 ): ReportedFile {
   const d = module.diagnostic();
-  // `duration` alone covers only tests and hooks; the file's cost on a shard includes its environment,
-  // the runner's preparation, the import of the module and the setup files.
-  const durationMs = Math.round(
-    ms(d.environmentSetupDuration) +
-      ms(d.prepareDuration) +
-      ms(d.collectDuration) +
-      ms(d.setupDuration) +
-      ms(d.duration),
-  );
+  // `duration` alone covers only tests and hooks; the file's cost on a shard includes its fixed cost:
+  // its environment, the runner's preparation, the import of the module and the setup files.
+  const fixedMs =
+    ms(d.environmentSetupDuration) + ms(d.prepareDuration) + ms(d.collectDuration) + ms(d.setupDuration);
+  const durationMs = Math.round(fixedMs + ms(d.duration));
   // A piece lists the tests its filter selected (run or skipped by the test itself), and the names of the
   // ones it left to the other pieces, so that `shard merge` can prove each ran in exactly one piece.
   const piece = planned?.pieces.get(file);
@@ -256,6 +252,8 @@ function describeModule(
   // was cancelled. Either way it did not run, and `shard merge` says so.
   if (!finished(module.state()))
     Object.assign(entry, unfinishedFile(reason === 'interrupted' ? 'cancelled' : 'crashed'));
+  // From Vitest's own figures, not the file's clock: a piece's fixed cost is learned from it.
+  if (entry.status !== 'interrupted') entry.setupMs = Math.round(fixedMs);
   if (tests.length > 0) entry.tests = tests;
   const hash = hashTestFile(module.moduleId);
   if (hash !== undefined) entry.hash = hash;

@@ -3,11 +3,9 @@ import {
   displayPath,
   durationsOf,
   emptyShardCount,
-  hashSplit,
+  compareSplits,
   isLowMatch,
-  splitWallMs,
   planJson,
-  planLpt,
   planRun,
   predictedMs,
   predictedSpan,
@@ -17,6 +15,7 @@ import {
   type Plan,
   type Settings,
   type Sizing,
+  type SplitComparison,
 } from '@shardwise/core';
 import { resolveShard } from '../ci-env.js';
 import type { Context } from '../context.js';
@@ -317,36 +316,26 @@ function allFiles(plan: Plan): string[] {
 function describeComparison(ctx: Context, planned: Planned): string[] {
   const c = ctx.out;
   const { plan } = planned.run;
-  const files = allFiles(plan);
-  const k = plan.shardCount;
-  const of = durationOf(planned);
-  const wall = plan.wall;
-  // Every split judged by one measure: the wall model's slowest job when there is one, else the sums.
-  const judge = (split: { shards: string[][]; makespanMs: number }) =>
-    wall ? splitWallMs(split.shards, of, wall) : split.makespanMs;
-  const ours = predictedSpan(plan).makespanMs;
-  const mean = wall ? plan.shards.reduce((sum, s) => sum + predictedMs(plan, s), 0) / k : plan.totalMs / k;
-  const methods: [string, number][] = [
-    ['shardwise', ours],
-    ['jest --shard', judge(hashSplit(files, of, k, 'jest'))],
-    ['vitest --shard', judge(hashSplit(files, of, k, 'vitest'))],
-    ['plain LPT', judge(planLpt(files, of, k))],
-  ];
+  // Every split, and the bound, judged by core's one measure: no figure here can contradict another.
+  const comparison = compareSplits(plan, durationOf(planned));
+  const { files, meanMs: mean, rows: methods } = comparison;
+  const ours = methods[0]!.makespanMs;
   const rows = [
-    ['Split', wall ? 'Slowest job' : 'Slowest shard', 'Max/mean', 'vs shardwise'],
-    ...methods.map(([name, ms]) => [
-      name,
+    ['Split', plan.wall ? 'Slowest job' : 'Slowest shard', 'Max/mean', 'vs shardwise'],
+    ...methods.map(({ split, makespanMs: ms }) => [
+      split,
       formatMs(ms),
       mean > 0 ? (ms / mean).toFixed(3) : '-',
       ours > 0 ? (ms === ours ? '=' : `${ms > ours ? '+' : ''}${formatPercent(ms / ours - 1)}`) : '-',
     ]),
   ];
+  const native = methods.find((m) => m.split === `${runnerOf(planned)} --shard`)!;
   return [
     c.bold(`The same ${files.length} files and durations, split other ways`),
     '',
     ...table(rows, 'lrrr', (r, _col, text) => (r === 0 ? c.bold(text) : text)).map((l) => `  ${l}`),
     '',
-    ...explainComparison(ctx, planned, runnerOf(planned) === 'vitest' ? methods[2]![1] : methods[1]![1]),
+    ...explainComparison(ctx, planned, comparison, native.makespanMs),
   ];
 }
 
@@ -373,7 +362,12 @@ function runnerOf(planned: Planned): 'jest' | 'vitest' {
   return runner === 'vitest' ? 'vitest' : 'jest';
 }
 
-function explainComparison(ctx: Context, planned: Planned, nativeMs: number): string[] {
+function explainComparison(
+  ctx: Context,
+  planned: Planned,
+  comparison: SplitComparison,
+  nativeMs: number,
+): string[] {
   const runner = runnerOf(planned);
   const native = runner === 'vitest' ? 'vitest run' : 'jest';
   const c = ctx.out;
@@ -383,7 +377,8 @@ function explainComparison(ctx: Context, planned: Planned, nativeMs: number): st
     planned.inputs.store.state === 'loaded'
       ? `the durations recorded in ${store} (${match.timed} of ${match.files} files timed); nothing was run`
       : `an estimate of ${formatMs(plan.unknownEstimateMs)} per file (no store yet); nothing was run`;
-  const { makespanMs: makespan, lowerBoundMs: bound } = predictedSpan(plan);
+  const { lowerBoundMs: bound } = comparison;
+  const makespan = comparison.rows[0]!.makespanMs;
   const saved = nativeMs - makespan;
   const sooner =
     saved > 0
