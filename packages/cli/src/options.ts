@@ -415,6 +415,9 @@ export function usageError(message: string): ShardwiseError {
 /** A whole number ≥ `min` from an option's text; the error names the option and the accepted range. */
 export function parseWholeNumber(text: string, option: string, min = 1): number {
   const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (value > Number.MAX_SAFE_INTEGER) {
+    throw usageError(`Expected ${option} to be at most ${Number.MAX_SAFE_INTEGER}, got "${text}": too large`);
+  }
   if (!Number.isSafeInteger(value) || value < min) {
     throw usageError(`Expected ${option} to be a whole number from ${min} and up, got "${text}"`);
   }

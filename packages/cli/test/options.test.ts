@@ -74,6 +74,11 @@ describe('argument handling (in-process)', () => {
       message: 'Expected --shards to be a whole number from 1 and up, got "0"',
     },
     { name: 'shards 1.5', argv: ['plan', '--shards', '1.5', ...LIST], message: 'got "1.5"' },
+    {
+      name: 'shards past 2^53 - 1',
+      argv: ['plan', '--shards', '99999999999999999999', ...LIST],
+      message: `Expected --shards to be at most ${Number.MAX_SAFE_INTEGER}, got "99999999999999999999": too large`,
+    },
     { name: 'plan without a count', argv: ['plan', ...LIST], message: 'shard plan needs --shards N' },
     {
       name: 'plan --json --compare',

@@ -131,7 +131,9 @@ export function appendRun(
   const used = new Set<number>();
   for (const tests of files.values())
     for (const records of tests.values()) for (const r of records) used.add(r.n);
-  const runs = [...(base?.runs ?? []), run].filter((r) => used.has(r.n));
+  // A recent run stays even when no record refers to it (a run whose filter matched no test): its report
+  // ids are what keeps the same reports, merged again, from being applied twice.
+  const runs = [...(base?.runs ?? []), run].filter((r) => used.has(r.n) || r.n > n - window);
   return { history: { version: HISTORY_VERSION, runs, files }, run, repeated };
 }
 

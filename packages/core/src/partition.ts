@@ -73,7 +73,14 @@ const KICKS_MANY = 300;
 export function partition(files: Iterable<string>, options: PartitionOptions): Plan {
   const k = options.shardCount;
   if (!Number.isSafeInteger(k) || k < 1) {
-    throw new ShardwiseError('INVALID_OPTION', `shardCount: expected a whole number ≥ 1, got ${String(k)}`);
+    // A count past 2^53 - 1 (a runner's own --shard=1/99999999999999999999) is too large, not too small.
+    const tooLarge = Number.isFinite(k) && k > Number.MAX_SAFE_INTEGER;
+    throw new ShardwiseError(
+      'INVALID_OPTION',
+      tooLarge
+        ? `shardCount: too large (at most ${Number.MAX_SAFE_INTEGER}), got ${String(k)}`
+        : `shardCount: expected a whole number ≥ 1, got ${String(k)}`,
+    );
   }
   const estimator = options.estimator ?? 'mean';
   const seed = options.seed ?? 1;

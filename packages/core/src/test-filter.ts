@@ -57,12 +57,13 @@ export function fileCountsForLearning(entry: Pick<ReportedFile, 'status' | 'filt
 }
 
 /**
- * Whether a report's job clock may teach the wall model: every file it ran has its place on the job's
- * timeline (none cut short, so no time of the job is unaccounted for), and it ran at least one. A filtered
- * file ran what it ran, in the open: its place on the timeline is real.
+ * Whether a report's job clock may teach the wall model: it ran at least one file, and every file counts
+ * for learning ({@link fileCountsForLearning}). A file cut short spent time the timeline does not show; a
+ * file a filter ran in part took less than its stored time, and the model is learned as the job's wall
+ * less its files' stored times: either would teach a start-up that is not there.
  */
 export function jobCountsForLearning(report: Pick<RunReport, 'files'>): boolean {
-  return report.files.length > 0 && report.files.every((f) => f.status !== 'interrupted');
+  return report.files.length > 0 && report.files.every(fileCountsForLearning);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   parseHistory,
   readHistoryFile,
   serializeHistory,
+  unrecordedReports,
   ShardwiseError,
   writeHistoryFile,
   type ReportedTest,
@@ -79,6 +80,16 @@ describe('appendRun', () => {
     // "gone" ran only in run 1: more than five windows ago, so it was dropped with its run.
     expect(history.files.get('src/a.test.ts')!.has('gone')).toBe(false);
     expect(history.runs.map((r) => r.n)).toEqual([19, 20, 21]);
+  });
+
+  it('keeps a recent run no record refers to (a filter matched no test), so its reports count as merged', () => {
+    const first = appendRun(undefined, [report([t('a', 'passed')])]);
+    const empty = report([t('a', 'skipped')]);
+    const second = appendRun(first.history, [empty]);
+    expect(second.run).toMatchObject({ n: 2, tests: 0 });
+    expect(second.history.runs.map((r) => r.n)).toEqual([1, 2]);
+    expect(unrecordedReports(second.history, [empty])).toEqual([]);
+    expect(appendRun(second.history, [empty]).run).toBeUndefined();
   });
 
   it.each([

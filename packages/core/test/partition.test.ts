@@ -284,6 +284,12 @@ describe('partition: boundary cases', () => {
     expect(() => partition(['a.test.ts'], { shardCount: k })).toThrow(/shardCount: expected a whole number/);
   });
 
+  it('says a count past 2^53 - 1 is too large, not too small (a runner’s --shard=1/99999999999999999999)', () => {
+    expect(() => partition(['a.test.ts'], { shardCount: 1e20 })).toThrow(
+      `shardCount: too large (at most ${Number.MAX_SAFE_INTEGER}), got 100000000000000000000`,
+    );
+  });
+
   it.each([
     { name: 'negative', ms: -3 },
     { name: 'fractional', ms: 1.5 },

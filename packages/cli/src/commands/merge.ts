@@ -290,7 +290,7 @@ function mergeText(
   const lines = [
     `Merged ${reports.length} report(s) into ${outName}: ${result.added.length} added, ${result.updated.length} updated, ` +
       `${result.pruned.length} pruned, ${result.kept.length} kept` +
-      (written ? '' : c.dim(' (no duration moved past the threshold: store left as is)')),
+      (written ? '' : c.dim(' (store left as is: no new duration moved past the threshold)')),
   ];
   if (result.kept.length > 0) {
     lines.push(
