@@ -2,6 +2,7 @@ import {
   fileStatusOf,
   fileTimeline,
   hashTestFile,
+  unfinishedFile,
   type FileStatus,
   type ReportedFile,
   type ReportedTest,
@@ -95,6 +96,9 @@ export class UnitRecorder {
         durationMs: Math.max(0, Math.round(clock?.busyMs ?? 0)),
         status: unitStatus(tests, runStatus, clock !== undefined),
       };
+      // A test that never started or was stopped mid-way (the run was interrupted, timed out or hit
+      // --max-failures): the unit did not run, and `shard merge` says so.
+      if (tests.some(cutShort)) Object.assign(entry, unfinishedFile('cancelled'));
       const timings = tests.map((t) => this.#testTiming(t));
       if (timings.length > 0) entry.tests = timings;
       const hash = tests[0] ? hashOf(tests[0].location.file) : undefined;
@@ -125,6 +129,12 @@ export class UnitRecorder {
     if (outcome === 'flaky') timing.flaky = true;
     return timing;
   }
+}
+
+/** Whether a test did not finish: it never started, or its last attempt was stopped mid-way. */
+function cutShort(test: TestCase): boolean {
+  const last = test.results.at(-1);
+  return last === undefined || last.status === 'interrupted';
 }
 
 /**

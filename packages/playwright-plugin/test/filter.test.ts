@@ -56,6 +56,11 @@ describe.each([
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain('playwright-full.json');
       expect(lines[0]).toContain('cut short');
+      // ... and proves nothing: the units --max-failures stopped before their end did not run.
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(
+        /tests\/mixed\.spec\.cjs: started by shard 1 but did not finish \(the run was cancelled\), so it did not run/,
+      );
     });
   },
 );
