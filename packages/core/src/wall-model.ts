@@ -308,13 +308,26 @@ function startupShares(
   return shares;
 }
 
-/** The durations the model prices a job's files at (worker start-up given back), longest first. */
+/**
+ * The durations the model prices a job's files at (worker start-up given back), in the order the job
+ * started them: the order its runner handed them to its workers. Not longest first: a job planned without
+ * durations (the first, cold run: files by estimate) ran them in another order, and the time that order
+ * lost is on its clock; scheduled longest first, it would read as the runner's start-up, which every
+ * later, longest-first run would then pay again.
+ */
 function pricedDurations(job: LearnedJob, model: WallModel | undefined): number[] {
   const shares = startupShares(job.report, job.observation, model);
-  return job.report.files.map((f, i) => Math.max(0, f.durationMs - shares[i]!)).sort((a, b) => b - a);
+  const files = job.report.files as readonly TimedFile[];
+  return files
+    .map((f, i) => i)
+    .sort(
+      (a, b) =>
+        files[a]!.startMs - files[b]!.startMs || compareCodeUnits(files[a]!.file, files[b]!.file) || a - b,
+    )
+    .map((i) => Math.max(0, files[i]!.durationMs - shares[i]!));
 }
 
-/** A job's files as the model schedules them, without the job's start-up. */
+/** A job's files as the model schedules them in the job's own order, without the job's start-up. */
 function scheduledMs(job: LearnedJob, model: WallModel): number {
   return scheduleFinishMs(
     pricedDurations(job, model),

@@ -275,6 +275,25 @@ describe('observeJob and learnWallModels', () => {
     expect(fitWallModel('jest', jest, [twoWorkers])).toEqual({ jobs: 1, medianError: 0 });
   });
 
+  it('schedules a job’s files in the order it ran them: the time a cold order lost is not start-up', () => {
+    // A first run, planned without durations, started two short files before the long one: 3,000 ms of
+    // files where longest first takes 2,000. Only the 500 ms outside the files is start-up.
+    const cold = jobReport(
+      [
+        { file: 'a', start: 500, end: 1500, setup: 10 },
+        { file: 'b', start: 500, end: 1500, setup: 10 },
+        { file: 'c', start: 1500, end: 3500, setup: 10 },
+      ],
+      3500,
+      2,
+    );
+    const jest = learnWallModels(undefined, [cold]).get('jest')!;
+    expect(jest.startupMs).toBe(500);
+    expect(fitWallModel('jest', jest, [cold])).toEqual({ jobs: 1, medianError: 0 });
+    // The next run, longest first: 500 + 2,000.
+    expect(shardWallMs([2000, 1000, 1000], jest)).toBe(2500);
+  });
+
   it('moves an old model halfway toward its new jobs', () => {
     const old = new Map([
       [
