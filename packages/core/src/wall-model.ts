@@ -400,7 +400,9 @@ export function fitWallModel(
   model: WallModel,
   reports: readonly RunReport[],
 ): WallModelFit | undefined {
-  const jobs = (jobsByRunner(reports).get(runner) ?? []).filter((j) => j.observation.wallMs > 0);
+  // Only this runner's jobs are observed: a merge fits each of its models in turn.
+  const own = reports.filter((r) => r.runner === runner);
+  const jobs = (jobsByRunner(own).get(runner) ?? []).filter((j) => j.observation.wallMs > 0);
   if (jobs.length === 0) return undefined;
   const errors = jobs.map(
     (j) => Math.abs(model.startupMs + scheduledMs(j, model) - j.observation.wallMs) / j.observation.wallMs,

@@ -145,7 +145,7 @@ function cutShort(test: TestCase): boolean {
  */
 function unitStatus(tests: readonly TestCase[], runStatus: FullResult['status'], timed: boolean): FileStatus {
   const cut = runStatus === 'interrupted' || runStatus === 'timedout';
-  if (cut || tests.length === 0 || tests.some((t) => t.results.length === 0)) {
+  if (cut || tests.length === 0 || tests.some(cutShort)) {
     return fileStatusOf('unfinished', timed);
   }
   const outcomes = tests.map((t) => t.outcome());
