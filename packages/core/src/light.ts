@@ -61,6 +61,8 @@ export {
   fileCountsForLearning,
   jobCountsForLearning,
   filteredDurationMs,
+  filterOutcome,
+  type FilterOutcome,
   type TestFilter,
 } from './test-filter.js';
 export type { TestTiming, TestStatus, TimingStore } from './store.js';
