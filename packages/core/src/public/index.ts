@@ -20,6 +20,8 @@ export {
   emptyShardCount,
   predictedMs,
   predictedSpan,
+  pieceTests,
+  type PieceTests,
   type Plan,
   type PlannedShard,
   type PreviousPlan,
