@@ -59,26 +59,15 @@ type TestFramework = (
 const TITLE_SEPARATOR = ' > ';
 const BINDING_HOOKS = new Set(['beforeAll', 'afterAll']);
 
-/** A piece as the worker checks it: the names as a set. */
-interface Selection {
-  only: boolean;
-  names: Set<string>;
-}
+let pieces: Promise<Map<string, (name: string) => boolean>> | undefined;
 
-let pieces: Map<string, Selection> | undefined;
-
-/** This shard's pieces by absolute test path, read once per worker. */
-function piecesOf(env: NodeJS.ProcessEnv): Map<string, Selection> {
-  if (pieces) return pieces;
+/** This shard's pieces by absolute test path, read once per worker (and core loaded only then). */
+async function readPieces(env: NodeJS.ProcessEnv): Promise<Map<string, (name: string) => boolean>> {
   const file = env[PIECES_ENV];
-  const listed = file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, PieceTests>) : {};
-  pieces = new Map(
-    Object.entries(listed).map(([testPath, p]) => [
-      testPath,
-      'only' in p ? { only: true, names: new Set(p.only) } : { only: false, names: new Set(p.except) },
-    ]),
-  );
-  return pieces;
+  if (!file) return new Map();
+  const { pieceFilter } = await import('@shardwise/core/light');
+  const listed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, PieceTests>;
+  return new Map(Object.entries(listed).map(([testPath, tests]) => [testPath, pieceFilter(tests)]));
 }
 
 /**
@@ -108,14 +97,16 @@ function* testsOf(block: Block, names: string[] = [], group?: string): Generator
 }
 
 const runner: TestFramework = async (globalConfig, config, environment, runtime, testPath, send) => {
-  const piece = piecesOf(process.env).get(testPath);
+  const runs = (await (pieces ??= readPieces(process.env))).get(testPath);
   const groups: Record<string, string> = {};
+  let collected = false;
   const handle = environment.handleTestEvent?.bind(environment);
   environment.handleTestEvent = (event, state) => {
     if (event.name === 'run_start') {
+      collected = true;
       for (const [test, name, group] of testsOf(state.rootDescribeBlock)) {
         if (group !== undefined) groups[name] = group;
-        if (piece && !runs(piece, name)) test.mode = 'skip';
+        if (runs && !runs(name)) test.mode = 'skip';
       }
     }
     return handle?.(event, state);
@@ -128,12 +119,12 @@ const runner: TestFramework = async (globalConfig, config, environment, runtime,
     testPath,
     send,
   );
+  // A runner that does not speak jest-circus's events ran the whole file: loud, never a silent double run.
+  if (runs && !collected)
+    throw new Error(
+      `shardwise: the test runner ${process.env[INNER_RUNNER_ENV] ?? 'jest-circus/runner'} sent no jest-circus events, so it ran all of ${testPath} where this shard has one piece of it; plan whole files for it (SHARDWISE_SPLIT_TESTS=0) or delegate to jest-circus`,
+    );
   return Object.keys(groups).length > 0 ? { ...result, shardwiseGroups: groups } : result;
 };
-
-/** Whether a piece runs the test of this full name. */
-function runs(piece: Selection, name: string): boolean {
-  return piece.names.has(name) === piece.only;
-}
 
 export default runner;

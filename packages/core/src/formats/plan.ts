@@ -149,3 +149,10 @@ export function pieceTests(piece: Piece, plan: Pick<Plan, 'shards'>): PieceTests
   }
   return { except };
 }
+
+/** Whether a piece runs the test of this full name: a test-name filter built once, for many names. */
+export function pieceFilter(tests: PieceTests): (name: string) => boolean {
+  const only = 'only' in tests;
+  const names = new Set(only ? tests.only : tests.except);
+  return (name) => names.has(name) === only;
+}

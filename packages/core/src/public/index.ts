@@ -21,6 +21,7 @@ export {
   predictedMs,
   predictedSpan,
   pieceTests,
+  pieceFilter,
   type PieceTests,
   type Plan,
   type PlannedShard,
