@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFilesWith } from '../src/index.js';
+import { readFilesWith } from '../src/public/index.js';
 
 let dir: string;
 beforeAll(async () => {
