@@ -79,6 +79,13 @@ export {
   type PlanFile,
 } from './plan-file.js';
 export { readRunInputs, readPlanFile, writePinnedPlan, displayPath, type RunInputs } from './run-inputs.js';
+export {
+  shareRunShard,
+  readRunShard,
+  RUN_SHARD_ENV,
+  RUN_PLAN_ENV,
+  type SharedRunShard,
+} from './run-shard.js';
 export { sizeShards, type Sizing } from './sizing.js';
 export {
   STORE_VERSION,

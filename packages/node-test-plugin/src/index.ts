@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { spec as SpecReporter, type TestEvent } from 'node:test/reporters';
+import {
+  createReport,
+  detectCommit,
+  exitOnUserError,
+  formatError,
+  isShardwiseError,
+  jobStartMs,
+  jobTiming,
+  reportFileName,
+  resolveSettings,
+  serializeReport,
+  writeFileAtomicSync,
+  type Settings,
+} from '@shardwise/core/light';
+import type { Plan, ShardSpec } from '@shardwise/core';
+import { NodeTestRecorder } from './recorder.js';
+
+/** Node's options that run part of each file's tests, from its command line or `NODE_OPTIONS`. */
+const TEST_FILTERS = /^--test-(?:name-pattern|skip-pattern|only)(?:=|$)/;
+
+/**
+ * A reporter for `node --test` that prints Node's own `spec` output and writes a shardwise report of the
+ * run: each file's wall time (its process, from spawn to exit), outcome and tests, and the job's clock.
+ * Under `shard run` it learns the shard and its plan from the variables `shard run` sets, so `shard merge`
+ * proves that every planned file ran exactly once.
+ *
+ * @example
+ * // node --test --test-reporter=@shardwise/node-test                 → .shardwise/reports/node-test-full.json
+ * // npx shard run --shard 2/4 -- node --test --test-reporter=@shardwise/node-test
+ */
+export default async function* shardwiseNodeTest(
+  source: AsyncIterable<TestEvent>,
+): AsyncGenerator<string | Buffer> {
+  const root = process.cwd();
+  let settings: Settings;
+  let sharded: { shard: ShardSpec; plan: Plan } | undefined;
+  try {
+    settings = resolveSettings({ root, cwd: root, env: process.env });
+    // The full core (it validates the plan) only in a shard job.
+    sharded = settings.record ? await (await import('@shardwise/core')).readRunShard(process.env) : undefined;
+  } catch (error) {
+    await exitOnUserError(error);
+    return;
+  }
+  const recorder = new NodeTestRecorder();
+  async function* recorded(): AsyncGenerator<TestEvent> {
+    for await (const event of source) {
+      recorder.add(event);
+      yield event;
+    }
+  }
+  for await (const chunk of Readable.from(recorded()).pipe(new SpecReporter())) yield chunk as Buffer;
+  if (!settings.record) return;
+  const end = Date.now();
+  const jobStart = jobStartMs();
+  const commit = detectCommit(process.env, root);
+  const report = createReport({
+    runner: 'node-test',
+    shard: sharded?.shard,
+    plan: sharded?.plan,
+    partial: false,
+    // Node 22 reports no event for a test a name filter left out, so which files it cut short is unknown.
+    testsFiltered: [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)].some((arg) =>
+      TEST_FILTERS.test(arg),
+    ),
+    createdAt: new Date(end).toISOString(),
+    job: jobTiming(jobStart, end, recorder.workers),
+    ...(commit ? { commit } : {}),
+    files: recorder.files(root, jobStart),
+  });
+  const name = reportFileName('node-test', report.shard, report.plan?.fingerprint);
+  try {
+    writeFileAtomicSync(path.join(settings.reportsDir, name), serializeReport(report));
+  } catch (error) {
+    // Never fail a test run over its timing report; `shard merge` names the shard whose report is missing.
+    const why = isShardwiseError(error) ? formatError(error) : String(error);
+    process.stderr.write(`shardwise: could not record timings: ${why}\n`);
+  }
+}
