@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import { spec as SpecReporter, type TestEvent } from 'node:test/reporters';
 import {
   createReport,
@@ -52,7 +52,9 @@ export default async function* shardwiseNodeTest(
       yield event;
     }
   }
-  for await (const chunk of Readable.from(recorded()).pipe(new SpecReporter())) yield chunk as Buffer;
+  // A pipeline, not a pipe: an error on the way ends the output with it instead of leaving Node waiting.
+  const spec = pipeline(recorded(), new SpecReporter(), () => {});
+  for await (const chunk of spec) yield chunk as Buffer;
   if (!settings.record) return;
   const end = Date.now();
   const jobStart = jobStartMs();
