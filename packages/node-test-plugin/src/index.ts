@@ -9,10 +9,12 @@ import {
   isShardwiseError,
   jobStartMs,
   jobTiming,
+  readQuarantineSetting,
   reportFileName,
   resolveSettings,
   serializeReport,
   writeFileAtomicSync,
+  type ReportedFile,
   type Settings,
 } from '@shardwise/core/light';
 import type { Plan, ShardSpec } from '@shardwise/core';
@@ -39,6 +41,8 @@ export default async function* shardwiseNodeTest(
   let sharded: { shard: ShardSpec; plan: Plan } | undefined;
   try {
     settings = resolveSettings({ root, cwd: root, env: process.env });
+    // A broken quarantine file is said before any test runs, not on the day a test fails.
+    await readQuarantineSetting(settings);
     // The full core (it validates the plan) only in a shard job.
     sharded = settings.record ? await (await import('@shardwise/core')).readRunShard(process.env) : undefined;
   } catch (error) {
@@ -55,10 +59,34 @@ export default async function* shardwiseNodeTest(
   // A pipeline, not a pipe: an error on the way ends the output with it instead of leaving Node waiting.
   const spec = pipeline(recorded(), new SpecReporter(), () => {});
   for await (const chunk of spec) yield chunk as Buffer;
-  if (!settings.record) return;
   const end = Date.now();
   const jobStart = jobStartMs();
-  const commit = detectCommit(process.env, root);
+  const files = recorder.files(root, jobStart);
+  if (settings.record) record(settings, sharded, files, jobStart, end, recorder.workers);
+  // A failed run whose every failure is a quarantined test passes (Node set its exit code as each test
+  // failed, and reads it when it exits). A file that did not finish is never the quarantine's to forgive.
+  if (files.some((f) => f.status === 'failed') && !files.some((f) => f.status === 'interrupted')) {
+    try {
+      const { judgeRun } = await import('@shardwise/core');
+      const { pass, lines } = judgeRun(settings.quarantine, files, process.env);
+      for (const line of lines) process.stderr.write(`${line}\n`);
+      if (pass) process.exitCode = 0;
+    } catch (error) {
+      await exitOnUserError(error);
+    }
+  }
+}
+
+/** Writes the run's report; a report that cannot be written is said, and fails nothing. */
+function record(
+  settings: Settings,
+  sharded: { shard: ShardSpec; plan: Plan } | undefined,
+  files: ReportedFile[],
+  jobStart: number,
+  end: number,
+  workers: number,
+): void {
+  const commit = detectCommit(process.env, settings.root);
   const report = createReport({
     runner: 'node-test',
     shard: sharded?.shard,
@@ -69,9 +97,9 @@ export default async function* shardwiseNodeTest(
       TEST_FILTERS.test(arg),
     ),
     createdAt: new Date(end).toISOString(),
-    job: jobTiming(jobStart, end, recorder.workers),
+    job: jobTiming(jobStart, end, workers),
     ...(commit ? { commit } : {}),
-    files: recorder.files(root, jobStart),
+    files,
   });
   const name = reportFileName('node-test', report.shard, report.plan?.fingerprint);
   try {
