@@ -80,6 +80,18 @@ export {
 } from './plan-file.js';
 export { readRunInputs, readPlanFile, writePinnedPlan, displayPath, type RunInputs } from './run-inputs.js';
 export { sizeShards, type Sizing } from './sizing.js';
+export { chooseShardCount, type ShardCountChoice, type ShardCountReason } from './auto-shards.js';
+export {
+  selectChanged,
+  parsePathRule,
+  DEFAULT_FULL_SUITE_RULES,
+  type ChangeInput,
+  type ChangeSelection,
+  type FullSuiteRule,
+  type PathRule,
+  type RunnerGraph,
+} from './change-selection.js';
+export { describeSelection, NOTHING_TO_TEST, type Selection } from './selection.js';
 export {
   STORE_VERSION,
   emptyStore,

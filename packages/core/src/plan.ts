@@ -1,3 +1,4 @@
+import type { Selection } from './selection.js';
 import type { Piece } from './split.js';
 
 /** One shard of a plan. */
@@ -71,6 +72,11 @@ export interface Plan {
   shards: PlannedShard[];
   /** Test-level splitting, when a file sets the floor of the file-level plan. */
   split?: SplitSummary;
+  /**
+   * The plan runs only the tests a change needs (`shard plan --changed`): why, and the test files it
+   * leaves out, which a job finds and does not run.
+   */
+  selection?: Selection;
 }
 
 /** A plan's wall-clock model and figures (see {@link Plan.wall}). */
