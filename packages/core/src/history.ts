@@ -7,6 +7,7 @@ import { ShardwiseError } from './errors.js';
 import { describeIssue, loadZod, parseJson } from './json-text.js';
 import { compareCodeUnits } from './paths.js';
 import type { RunReport } from './report-format.js';
+import { reportSelection } from './selection.js';
 import { rejectNewerVersion } from './store.js';
 
 /** The history format version this release reads and writes. */
@@ -171,12 +172,9 @@ function runOutcomes(reports: readonly RunReport[]): Map<string, Map<string, Omi
   return byFile;
 }
 
-/** The change selection the reports ran, when their plans carry one (the first, in canonical order). */
+/** The change selection the reports ran, as the history keeps it. */
 function selectionOf(reports: readonly RunReport[]): HistoryRun['selection'] {
-  const selected = reports
-    .map((r) => r.plan?.selection)
-    .filter((s) => s !== undefined)
-    .sort((a, b) => compareCodeUnits(a.ref, b.ref) || a.leftOut - b.leftOut)[0];
+  const selected = reportSelection(reports);
   return selected ? { ref: selected.ref, leftOut: selected.leftOut } : undefined;
 }
 

@@ -91,7 +91,7 @@ export {
   type PathRule,
   type RunnerGraph,
 } from './change-selection.js';
-export { describeSelection, NOTHING_TO_TEST, type Selection } from './selection.js';
+export { describeSelection, reportSelection, NOTHING_TO_TEST, type Selection } from './selection.js';
 export {
   STORE_VERSION,
   emptyStore,

@@ -328,7 +328,8 @@ function diagnoseStore(
     });
   }
   // At most `entries - timed` keys can be unlisted: a store that fits the run is never scanned.
-  if (store && input.listsFiles && isManyUnlisted(files, match.entries - match.timed)) {
+  // A run narrowed on purpose (a change selection, a filter) leaves stored files out by design.
+  if (store && input.listsFiles && !input.partial && isManyUnlisted(files, match.entries - match.timed)) {
     const { unlisted, unmatched } = unmatchedKeys(plan, store);
     if (isManyUnlisted(files, unlisted)) {
       diagnostics.push({ kind: 'unlisted-entries', match, unlisted, sample: unmatched });

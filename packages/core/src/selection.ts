@@ -2,6 +2,7 @@
  * A change selection as plans, reports and the history carry it (see `selectChanged`), and its one line of
  * text. No dependencies: a shard job that runs a pinned selection loads only this.
  */
+import type { ReportSelection, RunReport } from './report-format.js';
 
 /** Why a selection is what it is: recorded in the pinned plan, the reports and the history. */
 export interface Selection {
@@ -35,3 +36,16 @@ export function describeSelection(selection: Selection, selected: number): strin
 
 /** What a job of an empty selection says before it passes. */
 export const NOTHING_TO_TEST = 'nothing to test: no test depends on the change';
+
+/**
+ * The change selection a set of reports ran (their plans carry it), or undefined for a whole-suite run.
+ * Reports of one pinned plan carry the same one; of several, the first in ref order.
+ */
+export function reportSelection(reports: readonly RunReport[]): ReportSelection | undefined {
+  let found: ReportSelection | undefined;
+  for (const r of reports) {
+    const s = r.plan?.selection;
+    if (s && (!found || s.ref < found.ref || (s.ref === found.ref && s.leftOut < found.leftOut))) found = s;
+  }
+  return found;
+}
