@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chooseShardCount } from '../src/auto-shards.js';
-import { parsePathRule, selectChanged, type ChangeInput } from '../src/change-selection.js';
-import { detectFlaky } from '../src/flaky.js';
-import { appendRun } from '../src/history.js';
-import { partition } from '../src/partition.js';
-import { parsePlanText, serializePlanFile } from '../src/plan-file.js';
-import { planMessages, planRun } from '../src/plan-run.js';
-import { createReport } from '../src/report-build.js';
-import type { RunReport } from '../src/report-format.js';
-import { describeSelection, NOTHING_TO_TEST } from '../src/selection.js';
-import { sizeShards } from '../src/sizing.js';
-import type { WallModel } from '../src/wall-model.js';
+import { chooseShardCount } from '../src/plan/auto-shards.js';
+import { parsePathRule, selectChanged, type ChangeInput } from '../src/plan/change-selection.js';
+import { detectFlaky } from '../src/learn/flaky.js';
+import { appendRun } from '../src/learn/history.js';
+import { partition } from '../src/plan/partition.js';
+import { parsePlanText, serializePlanFile } from '../src/formats/plan-file.js';
+import { planMessages, planRun } from '../src/plan/build-plan.js';
+import { createReport } from '../src/record/report-build.js';
+import type { RunReport } from '../src/formats/report.js';
+import { describeSelection, NOTHING_TO_TEST } from '../src/formats/selection.js';
+import { sizeShards } from '../src/plan/sizing.js';
+import type { WallModel } from '../src/formats/records.js';
 
 const TESTS = ['cart.test.ts', 'price.test.ts', 'user.test.ts'];
 const vitestGraph = (related: string[], setupFiles: string[] = []) => ({
