@@ -16,6 +16,8 @@ export async function selectForChange(
   globs: readonly string[],
   root: string,
   ref: string,
+  /** Absolute paths of shardwise's own files (a directory ends in `/`): never a change. */
+  own: readonly string[],
 ): Promise<ChangeSelection> {
   const rules = (values.related ?? []).map((r) => parsePathRule(r, '--related'));
   const runner = graphRunnerOf(root, values.runner);
@@ -33,6 +35,7 @@ export async function selectForChange(
     ref,
     changed: changed.root,
     changedFromTop: changed.top,
+    ownPaths: own.map((p) => path.relative(root, p).split(path.sep).join('/') + (p.endsWith('/') ? '/' : '')),
     ...(values['full-on'] ? { fullOn: values['full-on'] } : {}),
   };
   if (runner) {

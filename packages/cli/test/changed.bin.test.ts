@@ -277,3 +277,46 @@ describe('--shards auto and shard matrix', () => {
     );
   });
 });
+
+describe('shard plan --changed for node --test: --related rules', () => {
+  it('a rule selects the tests of the changed module; `shard run` gives node --test exactly those', async () => {
+    const files: Record<string, string> = {
+      'package.json': JSON.stringify({ name: 'changed-node', private: true, type: 'module' }),
+    };
+    for (const name of ['cart', 'price', 'user']) {
+      files[`src/${name}.js`] = `export const ${name} = '${name}';\n`;
+      files[`test/${name}.test.js`] =
+        `import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { ${name} } from '../src/${name}.js';\n` +
+        `test('${name}', () => assert.equal(${name}, '${name}'));\n`;
+    }
+    const dir = await tempDir(files);
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'init');
+    await fs.appendFile(path.join(dir, 'src/price.js'), '// change\n');
+    const rule = [
+      '--related',
+      'src/price.js=test/price.test.js',
+      '--related',
+      'src/cart.js=test/cart.test.js',
+    ];
+    const r = ok(
+      await shard(dir, ['plan', '--changed', 'main', '--shards', '1', ...rule, '--out', 'plan.json']),
+    );
+    expect(r.stderr).toContain(
+      '1 of 3 test files depend on the 1 file changed since main (by --related rules)',
+    );
+    const run = ok(
+      await shard(dir, ['run', '--plan', 'plan.json', '--shard', '1/1', '--', process.execPath, '--test']),
+    );
+    expect(run.stdout).toMatch(/^# tests 1$/m);
+    expect(run.stdout).toContain('price');
+    // A change the rules do not cover selects everything, and says which file.
+    await fs.appendFile(path.join(dir, 'src/user.js'), '// change\n');
+    ok(await shard(dir, ['plan', '--changed', 'main', '--shards', '1', ...rule, '--out', 'plan.json']));
+    expect((await readPlan(dir)).selection.full).toEqual({
+      file: 'src/user.js',
+      why: 'no --related rule covers it',
+    });
+  });
+});

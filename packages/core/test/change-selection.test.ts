@@ -80,6 +80,16 @@ describe('selectChanged', () => {
     ],
     ['a changed test selects itself', { changed: ['user.test.ts'], rules: [] }, ['user.test.ts'], undefined],
     [
+      'shardwise’s own files are no change',
+      {
+        changed: ['shard-timings.json', '.shardwise/reports/a.json', 'src/cart.ts'],
+        rules: [{ source: 'src/cart*', tests: 'cart*' }],
+        ownPaths: ['shard-timings.json', '.shardwise/reports/'],
+      },
+      ['cart.test.ts'],
+      undefined,
+    ],
+    [
       'a change no rule covers',
       { changed: ['src/cart.ts', 'src/user.ts'], rules: [{ source: 'src/cart*', tests: 'cart*' }] },
       TESTS,

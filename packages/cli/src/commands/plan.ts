@@ -125,7 +125,16 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
   let selection: Selection | undefined;
   let given: { files: string[]; source: string } | undefined;
   if (input.changed !== undefined) {
-    const chosen = await selectForChange(ctx, values, positionals, input.settings.root, input.changed);
+    const { settings } = input;
+    // What a CI job restores or writes in the checkout (the store, the history, the plan, the reports).
+    const own = [
+      settings.timings?.path,
+      settings.history,
+      settings.plan?.path,
+      input.out,
+      `${settings.reportsDir}/`,
+    ].filter((p) => p !== undefined);
+    const chosen = await selectForChange(ctx, values, positionals, settings.root, input.changed, own);
     selection = chosen.selection;
     ctx.note(describeSelection(selection, chosen.selected.length));
     if (chosen.selected.length === 0) return planNothing(ctx, input, selection);

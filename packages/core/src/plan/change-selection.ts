@@ -92,6 +92,11 @@ export interface ChangeInput {
   fullOn?: readonly string[];
   /** The runner's name for messages, when there is no graph (`playwright`, `node`). */
   runner?: string;
+  /**
+   * Files of shardwise's own (relative to the root; a directory ends in `/`): the store, the history, the
+   * pinned plan, the reports. A CI job restores or writes them in the checkout, and they are not a change.
+   */
+  ownPaths?: readonly string[];
 }
 
 /** The result of {@link selectChanged}. */
@@ -111,7 +116,8 @@ export interface ChangeSelection {
  * selectChanged({ ref: 'origin/main', changed: ['src/a.ts'], tests: ['a.test.ts', 'b.test.ts'],
  *   graph: { runner: 'vitest', related: ['a.test.ts'], setupFiles: [] } }).selected; // ['a.test.ts']
  */
-export function selectChanged(input: ChangeInput): ChangeSelection {
+export function selectChanged(given: ChangeInput): ChangeSelection {
+  const input = withoutOwnFiles(given);
   const tests = [...new Set(input.tests)].sort(compareCodeUnits);
   const full = fullSuiteReason(input);
   const base = { ref: input.ref, changed: input.changed.length };
@@ -139,6 +145,19 @@ export function selectChanged(input: ChangeInput): ChangeSelection {
   const selected = tests.filter((t) => chosen.has(t));
   const leftOut = tests.filter((t) => !chosen.has(t));
   return { selected, selection: { ...base, by, leftOut } };
+}
+
+/** The input without the changed files that are shardwise's own ({@link ChangeInput.ownPaths}). */
+function withoutOwnFiles(input: ChangeInput): ChangeInput {
+  const own = input.ownPaths ?? [];
+  if (own.length === 0) return input;
+  const isOwn = (file: string) => own.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p));
+  const keep = input.changed.map((file) => !isOwn(file));
+  return {
+    ...input,
+    changed: input.changed.filter((_, i) => keep[i]),
+    ...(input.changedFromTop ? { changedFromTop: input.changedFromTop.filter((_, i) => keep[i]) } : {}),
+  };
 }
 
 /** The first changed file (in path order) that a full-suite rule covers, and the rule's reason. */
