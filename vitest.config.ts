@@ -11,7 +11,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'packages',
-          include: ['packages/*/test/**/*.test.ts', 'test/ci-files.test.ts', 'test/ci-changed.test.ts'],
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'test/ci-files.test.ts',
+            'test/ci-changed.test.ts',
+            'test/docs.test.ts',
+            'test/flaky-runners.test.ts',
+          ],
         },
       },
       // The CI loop runs three shard jobs at a time, so `npm test` runs it alone, after the rest, and with
