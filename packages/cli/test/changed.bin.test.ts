@@ -225,7 +225,7 @@ describe('--shards auto and shard matrix', () => {
       JSON.stringify({
         version: 1,
         files,
-        models: { vitest: { startupMs: 9000, workerStartupMs: 0, workers: 1 } },
+        model: { vitest: { startupMs: 9000, workerStartupMs: 0, workers: 1 } },
       }),
     );
   });
@@ -237,7 +237,7 @@ describe('--shards auto and shard matrix', () => {
     const line = r.stderr.split('\n').find((l) => /^\d+ jobs? \(slowest/.test(l))!;
     expect(line).toMatch(
       new RegExp(
-        `^${plan.shardCount} jobs? \\(slowest [\\d.]+s\\): a \\d+(st|nd|rd|th) saves [\\d.]+m?s and costs [\\d.]+m?s of CI time; the best of 1 to 16 jobs is [\\d.]+s$`,
+        `^${plan.shardCount} jobs? \\(slowest [\\d.]+s, counting 9\\.0s of start-up per job\\): an? \\d+(st|nd|rd|th) saves [\\d.]+m?s and costs [\\d.]+m?s of CI time; the best of 1 to 16 jobs is [\\d.]+s$`,
       ),
     );
     // The same table with --max-shards shows the count it chose as the recommendation.

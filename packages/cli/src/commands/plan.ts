@@ -80,8 +80,8 @@ function parsePlanInput(ctx: Context, values: OptionValues): PlanInput {
   }
   if (values.changed !== undefined && values.changed.trim() === '')
     throw usageError('Expected --changed to be a git ref (e.g. origin/main), got ""');
-  if (values.overhead !== undefined && values['max-shards'] === undefined) {
-    throw usageError('--overhead is for --max-shards; pass both');
+  if (values.overhead !== undefined && values['max-shards'] === undefined && values.shards !== 'auto') {
+    throw usageError('--overhead is for --max-shards or --shards auto; pass both');
   }
   const maxShards =
     values['max-shards'] === undefined
@@ -175,7 +175,7 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
         table,
         input.targetMs === undefined ? {} : { targetMs: input.targetMs },
       );
-      ctx.note(describeChoice(choice, values['max-shards'] !== undefined));
+      ctx.note(describeChoice(choice, values['max-shards'] !== undefined, overheadMs));
       planned = { ...planned, run: replan(planned, choice.count, input.split) };
     } else if (input.shardCount === undefined) {
       planned = { ...planned, run: replan(planned, table.recommended, input.split) };
@@ -216,15 +216,17 @@ async function planNothing(ctx: Context, input: PlanInput, selection: Selection)
 }
 
 /** Why `--shards auto` chose its count, from the sizing table's own figures. */
-function describeChoice(choice: ShardCountChoice, capGiven: boolean): string {
+function describeChoice(choice: ShardCountChoice, capGiven: boolean, startupMs: number): string {
   const jobs = (n: number) => `${n} job${n === 1 ? '' : 's'}`;
   const { count, next, reason } = choice;
+  // "an 8th", "an 11th", "an 18th", "an 80th": the article goes by the sound of the number.
+  const article = /^(8|11|18)/.test(String(count + 1)) ? 'an' : 'a';
   const more = next
-    ? `a ${ordinal(count + 1)} saves ${formatMs(next.savesMs)} and costs ${formatMs(next.costsMs)} of CI time`
+    ? `${article} ${ordinal(count + 1)} saves ${formatMs(next.savesMs)} and costs ${formatMs(next.costsMs)} of CI time`
     : `${capGiven ? '--max-shards' : `the default cap of ${AUTO_MAX_SHARDS}`} stops at ${choice.cap}`;
   switch (reason.kind) {
     case 'near-best':
-      return `${jobs(count)} (slowest ${formatMs(choice.wallMs)}): ${more}; the best of 1 to ${choice.cap} jobs is ${formatMs(reason.bestMs)}`;
+      return `${jobs(count)} (slowest ${formatMs(choice.wallMs)}, counting ${formatMs(startupMs)} of start-up per job): ${more}; the best of 1 to ${choice.cap} jobs is ${formatMs(reason.bestMs)}`;
     case 'target':
       return `${jobs(count)}: the fewest whose slowest job (${formatMs(choice.wallMs)}) is within --target ${formatMs(reason.targetMs)}; ${more}`;
     case 'target-missed':
