@@ -87,6 +87,13 @@ export {
   displayPath,
   type RunInputs,
 } from '../io/run-inputs.js';
+export {
+  shareRunShard,
+  readRunShard,
+  RUN_SHARD_ENV,
+  RUN_PLAN_ENV,
+  type SharedRunShard,
+} from '../io/run-shard.js';
 export { sizeShards, type Sizing } from '../plan/sizing.js';
 export { chooseShardCount, type ShardCountChoice, type ShardCountReason } from '../plan/auto-shards.js';
 export {
