@@ -14,6 +14,7 @@ export default defineConfig({
           include: [
             'packages/*/test/**/*.test.ts',
             'test/ci-files.test.ts',
+            'test/ci-changed.test.ts',
             'test/docs.test.ts',
             'test/flaky-runners.test.ts',
           ],

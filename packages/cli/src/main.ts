@@ -18,6 +18,7 @@ type Command = (ctx: Context, line: CommandLine) => Promise<number>;
 // the progress bar.
 const LOADERS: Record<CommandName, () => Promise<Command>> = {
   plan: async () => (await import('./commands/plan.js')).planCommand,
+  matrix: async () => (await import('./commands/matrix.js')).matrixCommand,
   files: async () => (await import('./commands/files.js')).filesCommand,
   run: async () => (await import('./commands/run.js')).runCommand,
   merge: async () => (await import('./commands/merge.js')).mergeCommand,

@@ -75,7 +75,53 @@ export const OPTIONS = {
     value: 'I/N',
     description: 'This shard, 1-based (default: $SHARDWISE_SHARD, else detected from the CI)',
   },
-  shards: { type: 'string', value: 'N', description: 'Number of shards (default: from the CI, if any)' },
+  shards: {
+    type: 'string',
+    value: 'N|auto',
+    description:
+      'Number of shards (default: from the CI, if any); auto: the fewest jobs within 10% of the best wall (or under --target), up to --max-shards (default 16)',
+  },
+  changed: {
+    type: 'string',
+    value: 'REF',
+    description:
+      "Plan only the tests that depend on what changed since REF (committed or not), by the runner's own dependency graph",
+  },
+  'full-on': {
+    type: 'string',
+    multiple: true,
+    value: 'GLOB',
+    description:
+      'With --changed: a change to a file matching GLOB selects every test (adds to the lockfile, manifests, configs, setup files)',
+  },
+  related: {
+    type: 'string',
+    multiple: true,
+    value: 'SRC=TESTS',
+    description:
+      'With --changed, for a runner with no graph (Playwright, node --test): a change matching SRC selects the tests matching TESTS',
+  },
+  target: {
+    type: 'string',
+    value: 'TIME',
+    description: 'With --shards auto: the fewest jobs whose slowest one finishes within TIME, e.g. 5m',
+  },
+  ci: {
+    type: 'string',
+    value: 'github|gitlab|circleci|buildkite',
+    description: 'matrix: the CI whose fan-out to print (default: github, also as matrix= in $GITHUB_OUTPUT)',
+  },
+  command: {
+    type: 'string',
+    value: 'TEXT',
+    description: 'matrix --ci buildkite: the command each parallel job runs',
+  },
+  template: {
+    type: 'string',
+    value: 'PATH',
+    description:
+      'matrix --ci gitlab: the file that defines the hidden job .shardwise-test (default: .gitlab/shardwise-test.yml)',
+  },
   json: { type: 'boolean', description: 'Print JSON instead of text' },
   null: { type: 'boolean', short: '0', description: 'Separate file names with NUL instead of newlines' },
   compare: {
@@ -154,10 +200,15 @@ export type OptionName = keyof typeof OPTIONS;
 
 /** Parsed option values: strings for string options, booleans for flags. */
 export type OptionValues = {
-  [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean;
+  [K in OptionName]?: (typeof OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof OPTIONS)[K]['type'] extends 'string'
+      ? string
+      : boolean;
 };
 
-export type CommandName = 'plan' | 'files' | 'run' | 'merge' | 'import' | 'check' | 'flaky' | 'quarantine';
+export type CommandName =
+  'plan' | 'matrix' | 'files' | 'run' | 'merge' | 'import' | 'check' | 'flaky' | 'quarantine';
 
 export interface CommandSpec {
   summary: string;
@@ -195,6 +246,10 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       'split-tests',
       'max-shards',
       'overhead',
+      'changed',
+      'full-on',
+      'related',
+      'target',
       ...COMMON,
     ],
     positionals: 'GLOB...  test files (relative to the root); default: the usual test patterns',
@@ -203,6 +258,17 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       'npx jest --listTests | shard plan --shards 4 --files-from -',
       'shard plan --max-shards 16 --overhead 45s',
       'shard plan --shards 4 --out plan.json   # pin once; job I runs `shard files --shard I/4 --plan plan.json`',
+      'shard plan --changed origin/main --shards auto --out plan.json   # only what the change needs',
+    ],
+  },
+  matrix: {
+    summary:
+      "Print a pinned plan's jobs as the CI's fan-out (a GitHub Actions matrix, GitLab, CircleCI, Buildkite)",
+    usage: 'shard matrix --plan plan.json [--ci github|gitlab|circleci|buildkite] [--command TEXT]',
+    options: ['plan', 'root', 'ci', 'command', 'template', ...COMMON],
+    examples: [
+      'shard matrix --plan plan.json   # {"shard":["1/3","2/3","3/3"]}, and matrix= in $GITHUB_OUTPUT',
+      'shard matrix --plan plan.json --ci gitlab > shards.yml   # a child pipeline with parallel: N',
     ],
   },
   files: {
@@ -345,10 +411,14 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     head.splice(first, 1);
   }
   const allowed: readonly OptionName[] = command ? COMMANDS[command].options : ['help', 'version', 'verbose'];
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const name of allowed) {
     const spec: OptionSpec = OPTIONS[name];
-    options[name] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
+    options[name] = {
+      type: spec.type,
+      ...(spec.short ? { short: spec.short } : {}),
+      ...(spec.multiple ? { multiple: true } : {}),
+    };
   }
   let parsed;
   try {

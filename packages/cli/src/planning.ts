@@ -61,9 +61,11 @@ export async function planFromInputs(
   shard: { spec: ShardSpec } | { count: number },
   split = false,
   splitSummary: boolean | 'vitest' = true,
+  /** The files, when the command listed them already (a change selection). */
+  given?: { files: string[]; source: string },
 ): Promise<Planned> {
   const [listed, inputs] = await Promise.all([
-    listFiles(values, globs, settings.root, ctx),
+    given ?? listFiles(values, globs, settings.root, ctx),
     readRunInputs(settings, ctx.io.cwd),
   ]);
   ctx.debug(
@@ -87,6 +89,8 @@ export async function planFromInputs(
     split,
     splitSummary: splitSummary === 'vitest' ? splitter !== undefined : splitSummary,
     listsFiles: true,
+    // A change selection lists part of the suite on purpose.
+    ...(given ? { partial: true } : {}),
     // The shard jobs of `shard files` and `shard run` print no prediction and write no report.
     spreads: splitSummary === true,
   });

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
   checkCoverage,
+  reportSelection,
   DEFAULT_REPORTS_DIR,
   describeCoverage,
   describeUnlearned,
@@ -318,6 +319,16 @@ function mergeText(
         `Coverage verified: all ${planned} planned files ran exactly once across ${coverage.shardCount} shard(s)`,
       ),
     );
+    const selection = reportSelection(reports);
+    if (selection) {
+      lines.push(
+        c.green(
+          selection.full
+            ? `  the change since ${selection.ref} selected every test file: ${selection.full.file} changed (${selection.full.why})`
+            : `  ${selection.leftOut} test file(s) left out: none depends on the change since ${selection.ref} (by ${selection.by}); not run, and their timings kept`,
+        ),
+      );
+    }
     if (filtered.selected > 0) {
       lines.push(
         c.green(

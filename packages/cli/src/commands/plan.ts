@@ -10,7 +10,12 @@ import {
   predictedMs,
   predictedSpan,
   sizeShards,
+  chooseShardCount,
+  describeSelection,
+  partition,
   writePinnedPlan,
+  type Selection,
+  type ShardCountChoice,
   type RunPlan,
   type Plan,
   type Settings,
@@ -31,10 +36,14 @@ import {
   type OptionValues,
 } from '../options.js';
 import { planFromInputs, reportDiagnostics, type Planned } from '../planning.js';
+import { selectForChange } from '../select-changed.js';
 import { appendStepSummary, planMarkdown } from '../summary.js';
 
 /** Default cost of one shard job (checkout, install, start-up) for --max-shards, in seconds. */
 export const DEFAULT_OVERHEAD_S = 30;
+
+/** The most jobs `--shards auto` considers without --max-shards. */
+export const AUTO_MAX_SHARDS = 16;
 
 /** `shard plan`'s options, parsed and checked before anything is read. */
 interface PlanInput {
@@ -51,20 +60,39 @@ interface PlanInput {
   out: string | undefined;
   /** Split files that set the floor into pieces by test (`--split-tests`). */
   split: boolean;
+  /** `--shards auto`: the count comes from the sizing table. */
+  auto: boolean;
+  /** `--target`: with auto, the fewest jobs under it. */
+  targetMs: number | undefined;
+  /** `--changed REF`: plan only the tests the change needs. */
+  changed: string | undefined;
 }
 
 function parsePlanInput(ctx: Context, values: OptionValues): PlanInput {
-  if (values.json && (values.compare || values['max-shards'] !== undefined)) {
+  const auto = values.shards === 'auto';
+  if (values.json && (values.compare || (values['max-shards'] !== undefined && !auto))) {
     throw usageError('--json prints the plan only; drop --compare and --max-shards, or --json');
   }
-  if (values.overhead !== undefined && values['max-shards'] === undefined) {
-    throw usageError('--overhead is for --max-shards; pass both');
+  if (values.target !== undefined && !auto) throw usageError('--target is for --shards auto; pass both');
+  for (const flag of ['full-on', 'related'] as const) {
+    if (values[flag] !== undefined && values.changed === undefined)
+      throw usageError(`--${flag} is for --changed REF; pass both`);
+  }
+  if (values.changed !== undefined && values.changed.trim() === '')
+    throw usageError('Expected --changed to be a git ref (e.g. origin/main), got ""');
+  if (values.overhead !== undefined && values['max-shards'] === undefined && values.shards !== 'auto') {
+    throw usageError('--overhead is for --max-shards or --shards auto; pass both');
   }
   const maxShards =
-    values['max-shards'] === undefined ? undefined : parseWholeNumber(values['max-shards'], '--max-shards');
+    values['max-shards'] === undefined
+      ? auto
+        ? AUTO_MAX_SHARDS
+        : undefined
+      : parseWholeNumber(values['max-shards'], '--max-shards');
   const overheadMs = values.overhead === undefined ? undefined : parseDuration(values.overhead, '--overhead');
-  let shardCount = values.shards === undefined ? undefined : parseWholeNumber(values.shards, '--shards');
-  const found = shardCount === undefined ? resolveShard(undefined, ctx.io.env) : undefined;
+  let shardCount =
+    values.shards === undefined || auto ? undefined : parseWholeNumber(values.shards, '--shards');
+  const found = shardCount === undefined && !auto ? resolveShard(undefined, ctx.io.env) : undefined;
   if (shardCount === undefined && !found && maxShards === undefined) {
     throw usageError('shard plan needs --shards N (or --max-shards M to get a recommendation)');
   }
@@ -79,6 +107,9 @@ function parsePlanInput(ctx: Context, values: OptionValues): PlanInput {
     compare: Boolean(values.compare),
     out: values.out === undefined ? undefined : path.resolve(ctx.io.cwd, values.out),
     split: Boolean(values['split-tests']),
+    auto,
+    targetMs: values.target === undefined ? undefined : parseDuration(values.target, '--target'),
+    changed: values.changed,
   };
 }
 
@@ -91,6 +122,24 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
   const input = parsePlanInput(ctx, values);
   // Only now that every input is valid: nothing is printed before an error.
   if (input.countSource) ctx.note(`${input.shardCount} shards from ${input.countSource}`);
+  let selection: Selection | undefined;
+  let given: { files: string[]; source: string } | undefined;
+  if (input.changed !== undefined) {
+    const { settings } = input;
+    // What a CI job restores or writes in the checkout (the store, the history, the plan, the reports).
+    const own = [
+      settings.timings?.path,
+      settings.history,
+      settings.plan?.path,
+      input.out,
+      `${settings.reportsDir}/`,
+    ].filter((p) => p !== undefined);
+    const chosen = await selectForChange(ctx, values, positionals, settings.root, input.changed, own);
+    selection = chosen.selection;
+    ctx.note(describeSelection(selection, chosen.selected.length));
+    if (chosen.selected.length === 0) return planNothing(ctx, input, selection);
+    given = { files: chosen.selected, source: `the tests that depend on the change since ${input.changed}` };
+  }
   let planned = await planFromInputs(
     ctx,
     values,
@@ -98,6 +147,8 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
     input.settings,
     { count: input.shardCount ?? 1 },
     input.split,
+    true,
+    given,
   );
   await reportDiagnostics(ctx, planned);
   let sizing: { table: Sizing; overheadMs: number; source: string } | undefined;
@@ -119,11 +170,20 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
       known: [planned.run.plan],
     });
     sizing = { table, overheadMs, source };
-    if (input.shardCount === undefined) {
+    if (input.auto) {
+      const choice = chooseShardCount(
+        table,
+        input.targetMs === undefined ? {} : { targetMs: input.targetMs },
+      );
+      ctx.note(describeChoice(choice, values['max-shards'] !== undefined, overheadMs));
+      planned = { ...planned, run: replan(planned, choice.count, input.split) };
+    } else if (input.shardCount === undefined) {
       planned = { ...planned, run: replan(planned, table.recommended, input.split) };
     }
   }
-  const { plan } = planned.run;
+  // The selection rides with the plan: the pinned file lists what it leaves out, so the jobs skip them.
+  const plan = selection ? { ...planned.run.plan, selection } : planned.run.plan;
+  planned = { ...planned, run: { ...planned.run, plan } };
   if (input.out) {
     const line = await writePinnedPlan(input.out, plan, ctx.io.cwd, true);
     ctx.note(`${line.charAt(0).toUpperCase()}${line.slice(1)}.`);
@@ -132,11 +192,52 @@ export async function planCommand(ctx: Context, { values, positionals }: Command
   else {
     const lines = describePlan(ctx, planned);
     if (input.compare) lines.push('', ...describeComparison(ctx, planned));
-    if (sizing) lines.push('', ...describeSizing(ctx, sizing.table, sizing.overheadMs, sizing.source));
+    if (sizing && !input.auto)
+      lines.push('', ...describeSizing(ctx, sizing.table, sizing.overheadMs, sizing.source));
     ctx.io.stdout.write(lines.join('\n') + '\n');
   }
   await appendStepSummary(ctx, planMarkdown(plan, `shardwise plan: ${plan.shardCount} shards`));
   return EXIT_CODES.ok;
+}
+
+/**
+ * A change no test depends on: one job with nothing to run, pinned so that every job and the merge agree
+ * (the job says there is nothing to test and passes).
+ */
+async function planNothing(ctx: Context, input: PlanInput, selection: Selection): Promise<number> {
+  const plan = { ...partition([], { shardCount: 1 }), selection };
+  if (input.out) {
+    const line = await writePinnedPlan(input.out, plan, ctx.io.cwd, true);
+    ctx.note(`${line.charAt(0).toUpperCase()}${line.slice(1)}.`);
+  }
+  if (input.json) ctx.io.stdout.write(JSON.stringify(planJson(plan)) + '\n');
+  else ctx.io.stdout.write(`${describeSelection(selection, 0)}: 1 job, with nothing to run\n`);
+  return EXIT_CODES.ok;
+}
+
+/** Why `--shards auto` chose its count, from the sizing table's own figures. */
+function describeChoice(choice: ShardCountChoice, capGiven: boolean, startupMs: number): string {
+  const jobs = (n: number) => `${n} job${n === 1 ? '' : 's'}`;
+  const { count, next, reason } = choice;
+  // "an 8th", "an 11th", "an 18th", "an 80th": the article goes by the sound of the number.
+  const article = /^(8|11|18)/.test(String(count + 1)) ? 'an' : 'a';
+  const more = next
+    ? `${article} ${ordinal(count + 1)} saves ${formatMs(next.savesMs)} and costs ${formatMs(next.costsMs)} of CI time`
+    : `${capGiven ? '--max-shards' : `the default cap of ${AUTO_MAX_SHARDS}`} stops at ${choice.cap}`;
+  switch (reason.kind) {
+    case 'near-best':
+      return `${jobs(count)} (slowest ${formatMs(choice.wallMs)}, counting ${formatMs(startupMs)} of start-up per job): ${more}; the best of 1 to ${choice.cap} jobs is ${formatMs(reason.bestMs)}`;
+    case 'target':
+      return `${jobs(count)}: the fewest whose slowest job (${formatMs(choice.wallMs)}) is within --target ${formatMs(reason.targetMs)}; ${more}`;
+    case 'target-missed':
+      return `${jobs(count)}: no count of 1 to ${choice.cap} finishes within --target ${formatMs(reason.targetMs)}; the best is ${formatMs(reason.bestMs)}`;
+  }
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 /** The shards past the listed ones, e.g. `4–100000000` (or `4` alone). */
@@ -224,6 +325,9 @@ function describePlan(ctx: Context, { run, inputs, settings }: Planned): string[
         ? 'none possible: more shards than files, one file each'
         : `${formatPercent(imbalance)}  (slowest shard over the mean of ${formatMs(mean)})`,
     ],
+    ...(plan.selection
+      ? ([['Selected', describeSelection(plan.selection, match.files)]] as [string, string][])
+      : []),
     ['Total', formatMs(plan.totalMs)],
     ['Floor', describeFloor(plan)],
     [

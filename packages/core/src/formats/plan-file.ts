@@ -1,3 +1,4 @@
+import type { Selection } from './selection.js';
 import { ShardwiseError } from '../base/errors.js';
 import { describeIssue, loadZod, parseJson } from '../base/json-text.js';
 import type { Plan, PlanWall } from './plan.js';
@@ -24,6 +25,8 @@ export interface PlanFile {
   wall: { model: PlanWall; wallMs: number[] } | undefined;
   /** Pieces of split files by shard (index 0 is shard 1), when the plan splits files by test. */
   pieces?: PlanFilePiece[][];
+  /** The change selection the plan runs (`shard plan --changed`), with the test files it leaves out. */
+  selection?: Selection;
 }
 
 /** A piece of a split file in a plan file (see `Piece`). */
@@ -68,6 +71,15 @@ function buildSchemas() {
         workers: z.number().int().min(1),
         makespanMs: z.number().min(0),
         lowerBoundMs: z.number().min(0),
+      })
+      .optional(),
+    selection: z
+      .looseObject({
+        ref: z.string().min(1),
+        changed: z.number().int().min(0),
+        by: z.string().min(1),
+        full: z.looseObject({ file: z.string(), why: z.string() }).optional(),
+        leftOut: files,
       })
       .optional(),
   });
@@ -137,6 +149,7 @@ export function parsePlan(value: unknown, source: string): PlanFile {
     plan.shards.map((s) => s.files),
     source,
   );
+  if (plan.selection) checkLeftOut(plan.shards, plan.selection.leftOut, source);
   const estimated = plan.shards.map((s) => s.estimatedMs);
   const walls = plan.shards.map((s) => s.wallMs);
   const { startupMs, workerStartupMs, workers, makespanMs, lowerBoundMs } = plan.wall ?? {};
@@ -175,7 +188,37 @@ export function parsePlan(value: unknown, source: string): PlanFile {
           }
         : undefined,
     ...(pieces ? { pieces } : {}),
+    ...(plan.selection
+      ? {
+          selection: {
+            ref: plan.selection.ref,
+            changed: plan.selection.changed,
+            by: plan.selection.by,
+            ...(plan.selection.full
+              ? { full: { file: plan.selection.full.file, why: plan.selection.full.why } }
+              : {}),
+            leftOut: plan.selection.leftOut,
+          },
+        }
+      : {}),
   };
+}
+
+/** A file both planned and left out would be run by one rule and skipped by the other. */
+function checkLeftOut(
+  shards: readonly { files: readonly string[] }[],
+  leftOut: readonly string[],
+  source: string,
+) {
+  const planned = new Set(shards.flatMap((s) => s.files));
+  const both = leftOut.find((f) => planned.has(f));
+  if (both !== undefined) {
+    throw new ShardwiseError(
+      'PLAN_INVALID',
+      `${source}: ${JSON.stringify(both)} is both planned and left out by the selection; a plan runs every selected file once`,
+      { file: source, hint: { kind: 'plan' } },
+    );
+  }
 }
 
 /** Parses plan text (a file's content); `source` names the file in errors. */
@@ -274,7 +317,14 @@ export function serializePlanFile(plan: Plan): string {
 /** What `shard plan --json` prints. */
 export type PlanJson = Pick<
   Plan,
-  'shardCount' | 'fingerprint' | 'totalMs' | 'makespanMs' | 'lowerBoundMs' | 'unknownFiles' | 'wall'
+  | 'shardCount'
+  | 'fingerprint'
+  | 'totalMs'
+  | 'makespanMs'
+  | 'lowerBoundMs'
+  | 'unknownFiles'
+  | 'wall'
+  | 'selection'
 > & {
   shards: (Pick<Plan['shards'][number], 'index' | 'estimatedMs' | 'wallMs' | 'spreadMs' | 'files'> & {
     /** The shard's pieces of split files (test-level splits), when it has any. */
@@ -303,5 +353,7 @@ export function planJson(plan: Plan): PlanJson {
         ? { pieces: s.pieces.map((p) => ({ file: p.file, piece: p.piece, of: p.of, tests: p.tests })) }
         : {}),
     })),
+    // Last: the first release's keys keep their places.
+    ...(plan.selection ? { selection: plan.selection } : {}),
   };
 }

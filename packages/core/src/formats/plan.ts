@@ -1,3 +1,5 @@
+import type { Selection } from './selection.js';
+
 /** One piece of a split file, as a plan lists it. */
 export interface Piece {
   /** The file's unit key. */
@@ -85,6 +87,11 @@ export interface Plan {
   shards: PlannedShard[];
   /** Test-level splitting, when a file sets the floor of the file-level plan. */
   split?: SplitSummary;
+  /**
+   * The plan runs only the tests a change needs (`shard plan --changed`): why, and the test files it
+   * leaves out, which a job finds and does not run.
+   */
+  selection?: Selection;
 }
 
 /** A plan's wall-clock model and figures (see {@link Plan.wall}). */

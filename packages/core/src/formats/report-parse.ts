@@ -22,6 +22,15 @@ function buildReportSchema() {
         shardCount: z.number().int().min(1),
         shards: z.array(z.array(z.string())),
         partial: z.boolean().optional(),
+        selection: z
+          .looseObject({
+            ref: z.string(),
+            by: z.string(),
+            changed: z.number().int().min(0),
+            leftOut: z.number().int().min(0),
+            full: z.looseObject({ file: z.string(), why: z.string() }).optional(),
+          })
+          .optional(),
         estimatedMs: z.array(z.number().min(0)).optional(),
         wallMs: z.array(z.number().min(0)).optional(),
         spreadMs: z.array(z.number().min(0)).optional(),

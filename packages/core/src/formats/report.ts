@@ -107,6 +107,11 @@ export interface ReportPlan {
    * proves nothing about the files it left out, so merge does not prune by it.
    */
   partial?: boolean;
+  /**
+   * The plan ran only the tests a change needs (`shard plan --changed`): why, and how many test files it
+   * left out. Such a plan is partial: the merge proves its selected files ran and prunes nothing by it.
+   */
+  selection?: ReportSelection;
   /** Each shard's predicted sum of file times, ms (index 0 is shard 1). */
   estimatedMs?: number[];
   /**
@@ -119,6 +124,15 @@ export interface ReportPlan {
   spreadMs?: number[];
   /** The pieces of split files, with the shard (1-based) that runs each. */
   pieces?: ReportPiece[];
+}
+
+/** A plan's selection as a report carries it: the left-out files by count (the pinned plan lists them). */
+export interface ReportSelection {
+  ref: string;
+  by: string;
+  changed: number;
+  leftOut: number;
+  full?: { file: string; why: string };
 }
 
 /** A piece of a split file in a report's plan. */

@@ -7,6 +7,7 @@ import { ShardwiseError } from '../base/errors.js';
 import { describeIssue, loadZod, parseJson } from '../base/json-text.js';
 import { compareCodeUnits } from '../base/paths.js';
 import type { RunReport } from '../formats/report.js';
+import { reportSelection } from '../formats/selection.js';
 import { rejectNewerVersion } from '../formats/store.js';
 
 /** The history format version this release reads and writes. */
@@ -33,6 +34,11 @@ export interface HistoryRun {
   reports?: string[];
   /** Most of its tests failed: an infrastructure failure, which detection ignores. */
   infra?: boolean;
+  /**
+   * The run ran only the tests a change needs (`shard plan --changed`): the ref and how many test files it
+   * left out. A left-out test gets no record in it, so no verdict counts the run for it.
+   */
+  selection?: { ref: string; leftOut: number };
 }
 
 /** One test's outcome in run `n`, and the hash of its file's content then (when known). */
@@ -110,6 +116,8 @@ export function appendRun(
   };
   if (count >= (options.infraMinTests ?? 10) && failed > count * (options.infraShare ?? 0.5))
     run.infra = true;
+  const selection = selectionOf(fresh);
+  if (selection) run.selection = selection;
 
   const files = new Map<string, Map<string, TestRecord[]>>();
   for (const [file, tests] of base?.files ?? []) {
@@ -124,7 +132,8 @@ export function appendRun(
     }
   }
   // A test whose last record is five windows old is gone (deleted or renamed); so is a file with no test.
-  for (const [file, tests] of files) {
+  // A run of a change selection says nothing of the tests it left out: it drops none.
+  for (const [file, tests] of selection ? [] : files) {
     for (const [name, records] of tests) if (records.at(-1)!.n <= n - 5 * window) tests.delete(name);
     if (tests.size === 0) files.delete(file);
   }
@@ -161,6 +170,12 @@ function runOutcomes(reports: readonly RunReport[]): Map<string, Map<string, Omi
     }
   }
   return byFile;
+}
+
+/** The change selection the reports ran, as the history keeps it. */
+function selectionOf(reports: readonly RunReport[]): HistoryRun['selection'] {
+  const selected = reportSelection(reports);
+  return selected ? { ref: selected.ref, leftOut: selected.leftOut } : undefined;
 }
 
 /** The latest end time among the reports. */
@@ -203,6 +218,7 @@ function buildSchema() {
         failed: int,
         infra: z.boolean().optional(),
         reports: z.array(z.string()).optional(),
+        selection: z.looseObject({ ref: z.string(), leftOut: int }).optional(),
       }),
     ),
     files: z.custom<Record<string, unknown>>(isObject, 'expected an object of test files'),

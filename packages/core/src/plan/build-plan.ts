@@ -1,3 +1,4 @@
+import { describeSelection } from '../formats/selection.js';
 import { ShardwiseError } from '../base/errors.js';
 import { estimateUnknownMs, type Estimator } from '../base/estimate.js';
 import { partition } from './partition.js';
@@ -151,7 +152,12 @@ export type PlanDiagnostic =
       files: { file: string; of: number }[];
       fileLevelMs: number;
       splitMs: number;
-    };
+    }
+  /**
+   * The pinned plan runs only the tests a change needs, and none does: the one job passes with nothing
+   * to run. `text` is the selection in one line.
+   */
+  | { kind: 'nothing-selected'; text: string };
 
 /** The result of {@link planRun}. */
 export interface RunPlan {
@@ -231,7 +237,11 @@ export function planRun(input: PlanRunInput): RunPlan {
     timed: files - plan.unknownFiles.length,
     entries: store?.files.size ?? 0,
   };
-  if (files === 0) {
+  const selection = input.pinned?.plan.selection;
+  if (files === 0 && selection) {
+    // A change no test depends on: not a glob typo, the one job of an empty selection passes.
+    diagnostics.push({ kind: 'nothing-selected', text: describeSelection(selection, 0) });
+  } else if (files === 0) {
     // Nothing to run at all is never a green build: a glob typo, a wrong root, an empty list.
     const from = input.fileSource ? ` (from ${input.fileSource})` : '';
     throw new ShardwiseError('NO_TEST_FILES', `no test files found${from}`, { hint: { kind: 'patterns' } });
@@ -326,7 +336,8 @@ function diagnoseStore(
     });
   }
   // At most `entries - timed` keys can be unlisted: a store that fits the run is never scanned.
-  if (store && input.listsFiles && isManyUnlisted(files, match.entries - match.timed)) {
+  // A run narrowed on purpose (a change selection, a filter) leaves stored files out by design.
+  if (store && input.listsFiles && !input.partial && isManyUnlisted(files, match.entries - match.timed)) {
     const { unlisted, unmatched } = unmatchedKeys(plan, store);
     if (isManyUnlisted(files, unlisted)) {
       diagnostics.push({ kind: 'unlisted-entries', match, unlisted, sample: unmatched });
@@ -440,7 +451,9 @@ function pinnedPlan(
       { file: source, hint: { kind: 'text', text: 'pin a plan made without --split-tests for this runner' } },
     );
   }
-  const found = new Set(keys);
+  // The test files a change selection left out are found and not run (the plan says why).
+  const leftOut = new Set(pinned.selection?.leftOut ?? []);
+  const found = new Set(keys.filter((k) => !leftOut.has(k)));
   const planned = new Set([...pinned.shards.flat(), ...splitFiles]);
   const missing = [...planned].filter((f) => !found.has(f)).sort(compareCodeUnits);
   const extra = [...found].filter((f) => !planned.has(f)).sort(compareCodeUnits);
@@ -513,6 +526,7 @@ function pinnedPlan(
     unknownEstimateMs,
     emptyShards: shards.filter((s) => s.files.length === 0 && !s.pieces).map((s) => s.index),
     shards,
+    ...(pinned.selection ? { selection: pinned.selection } : {}),
     ...(splitFiles.length > 0
       ? {
           split: {
@@ -590,6 +604,8 @@ export function describeDiagnostic(d: PlanDiagnostic, storeName: string, unit: U
       return `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} ${testUnits(unit, '(s)')} for ${d.shard.count} shards); nothing to run`;
     case 'previous-ignored':
       return `the previous plan has ${d.previousShardCount} shards, not ${d.shardCount}; planning from scratch`;
+    case 'nothing-selected':
+      return d.text;
     case 'split-unused':
       return `${d.files.map((f) => f.file).join(', ')} holds the plan back: split by test (${d.files.map((f) => `${f.of} pieces`).join(', ')}), the slowest shard would take ${seconds(d.splitMs)} instead of ${seconds(d.fileLevelMs)}, but ${d.because ?? 'this runner plans whole files (test-level splits need the Vitest plugin on Vitest ≥ 4.1, or the Jest plugin with its test runner)'}`;
   }

@@ -95,6 +95,18 @@ export {
   type SharedRunShard,
 } from '../io/run-shard.js';
 export { sizeShards, type Sizing } from '../plan/sizing.js';
+export { chooseShardCount, type ShardCountChoice, type ShardCountReason } from '../plan/auto-shards.js';
+export {
+  selectChanged,
+  parsePathRule,
+  DEFAULT_FULL_SUITE_RULES,
+  type ChangeInput,
+  type ChangeSelection,
+  type FullSuiteRule,
+  type PathRule,
+  type RunnerGraph,
+} from '../plan/change-selection.js';
+export { describeSelection, reportSelection, NOTHING_TO_TEST, type Selection } from '../formats/selection.js';
 export { STORE_VERSION, type FileTiming } from '../formats/records.js';
 export { emptyStore, parseStore, serializeStore, durationsOf } from '../formats/store.js';
 export { readStoreFile, writeStoreFile } from '../io/store-file.js';

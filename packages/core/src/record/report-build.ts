@@ -102,7 +102,11 @@ export function reportPlanOf(plan: Plan, partial: boolean): ReportPlan {
   }
   if (plan.shards.some((s) => s.spreadMs !== undefined))
     reportPlan.spreadMs = plan.shards.map((s) => s.spreadMs ?? 0);
-  if (partial) reportPlan.partial = true;
+  if (partial || plan.selection) reportPlan.partial = true;
+  if (plan.selection) {
+    const { ref, by, changed, leftOut, full } = plan.selection;
+    reportPlan.selection = { ref, by, changed, leftOut: leftOut.length, ...(full ? { full } : {}) };
+  }
   const pieces = plan.shards.flatMap((s) =>
     (s.pieces ?? []).map((p) => ({ shard: s.index, file: p.file, piece: p.piece, of: p.of, tests: p.tests })),
   );
