@@ -1,4 +1,5 @@
 // @internal: not exported from the package entry (index.ts); its shape may change in any release.
+import { annotation } from '@shardwise/core/light';
 import { createColors } from 'picocolors';
 import type { CliIo, OutputStream } from './io.js';
 
@@ -39,7 +40,7 @@ export function createContext(io: CliIo, verbose: boolean): Context {
     verbose,
     stepSummary: io.env['GITHUB_STEP_SUMMARY'] || undefined,
     warn(message) {
-      if (github) io.stderr.write(`::warning title=shardwise::${escapeAnnotation(message)}\n`);
+      if (github) io.stderr.write(`${annotation('warning', message)}\n`);
       else io.stderr.write(`${err.yellow(err.bold('warning'))} ${message}\n`);
     },
     note(message) {
@@ -52,9 +53,4 @@ export function createContext(io: CliIo, verbose: boolean): Context {
       io.stderr.write(err.dim(`shardwise ${at}ms ${message}`) + '\n');
     },
   };
-}
-
-/** Workflow-command data escapes (`%`, CR, LF), so a message stays one annotation. */
-function escapeAnnotation(text: string): string {
-  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 }

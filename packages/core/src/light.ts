@@ -13,6 +13,8 @@ export {
   readError,
   writeError,
   warningLine,
+  annotation,
+  onGitHubActions,
   EXIT_CODES,
   type ShardwiseErrorCode,
   type Hint,
@@ -29,7 +31,6 @@ export {
   DEFAULT_REPORTS_DIR,
   DEFAULT_QUARANTINE_FILE,
   DEFAULT_HISTORY_FILE,
-  SETTINGS_ENV,
   type Settings,
   type SettingSource,
   type SettingValues,
@@ -70,3 +71,8 @@ export { exitOnUserError } from './exit-on-user-error.js';
 export { readQuarantineSetting } from './flaky-files.js';
 export { jobStartMs, jobTiming, fileTimeline, JOB_START_ENV } from './job-clock.js';
 export { detectCommit, hashTestFile, COMMIT_ENV } from './code-identity.js';
+export * from './kit/index.js';
+export type { Plan } from './plan.js';
+export type { RunPlan, PlanDiagnostic, UnitNoun } from './plan-run.js';
+export type { ShardSpec } from './shard-spec.js';
+export { matchKey, type Piece } from './split.js';

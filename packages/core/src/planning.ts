@@ -26,3 +26,5 @@ export {
 } from './plan-run.js';
 export { readRunInputs, displayPath, type RunInputs } from './run-inputs.js';
 export { testFileOf } from './test-key.js';
+export { durationsOf } from './store.js';
+export { estimateUnknownMs } from './estimate.js';

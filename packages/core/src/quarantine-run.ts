@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readError, warningLine } from './errors.js';
+import { annotation, onGitHubActions, readError, warningLine } from './errors.js';
 import { describeVerdict, judgeFailures, parseQuarantine, type QuarantineVerdict } from './quarantine.js';
 import type { ReportedFile } from './report-format.js';
 
@@ -60,9 +60,7 @@ export function verdictLines(verdict: QuarantineVerdict, env: Env): string[] {
 
 /** An error line: a `::error::` annotation on GitHub Actions, a plain `shardwise: error:` line elsewhere. */
 function errorLine(message: string, env: Env): string {
-  if (env['GITHUB_ACTIONS'] === 'true') {
-    const data = message.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-    return `::error title=shardwise quarantine::${data}`;
-  }
-  return `shardwise: error: ${message}`;
+  return onGitHubActions(env)
+    ? annotation('error', message, 'shardwise quarantine')
+    : `shardwise: error: ${message}`;
 }
