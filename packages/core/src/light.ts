@@ -69,6 +69,7 @@ export { writeFileAtomic, writeFileAtomicSync } from './write-file.js';
 export { parseJson } from './json-text.js';
 export { exitOnUserError } from './exit-on-user-error.js';
 export { readQuarantineSetting } from './flaky-files.js';
+export { displayPath } from './paths.js';
 export { jobStartMs, jobTiming, fileTimeline, JOB_START_ENV } from './job-clock.js';
 export { detectCommit, hashTestFile, COMMIT_ENV } from './code-identity.js';
 export * from './kit/index.js';
