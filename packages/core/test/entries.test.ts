@@ -41,19 +41,27 @@ function closure(entry: string): { files: Set<string>; external: Set<string>; la
 const names = (files: Set<string>) => new Set([...files].map((f) => path.basename(f, '.js')));
 
 /** What the whole core loads: every module a lighter entry leaves out must be in it, under that name. */
-const everything = names(closure(path.join(dist, 'index.js')).files);
+const everything = names(closure(path.join(dist, 'public/index.js')).files);
 
 /** Modules each entry must not load: planning, merging, importing, the flaky history and its reader. */
-const PLANNER = ['plan-run', 'partition', 'plan-split', 'run-inputs', 'store-file', 'plan-file'];
-const MERGE = ['merge', 'coverage', 'shard-summary', 'flaky', 'report', 'report-files', 'file-lock'];
-const IMPORTERS = ['junit', 'runner-json'];
+const PLANNER = ['build-plan', 'partition', 'split-choice', 'run-inputs', 'store-file', 'plan-file'];
+const MERGE = [
+  'merge',
+  'exactly-once',
+  'shard-summary',
+  'flaky',
+  'report-parse',
+  'report-files',
+  'file-lock',
+];
+const IMPORTERS = ['junit-import', 'runner-json'];
 const RUN_END = ['run-kit', 'report-build', 'quarantine-run', 'code-identity', 'job-clock'];
 
 describe.each([
   { entry: 'light.js', without: [...PLANNER, ...MERGE, ...IMPORTERS] },
   { entry: 'planning.js', without: [...MERGE, ...IMPORTERS, ...RUN_END] },
 ])('the $entry entry', ({ entry, without }) => {
-  const { files, external } = closure(path.join(dist, entry));
+  const { files, external } = closure(path.join(dist, 'public', entry));
 
   it('loads no dependency: only Node built-ins (zod and the rest load on first use)', () => {
     expect([...external].filter((spec) => !spec.startsWith('node:'))).toEqual([]);
@@ -66,10 +74,10 @@ describe.each([
 });
 
 it('the light entry loads the planner on first use, and nothing of the merge with it', () => {
-  const { later } = closure(path.join(dist, 'light.js'));
+  const { later } = closure(path.join(dist, 'public/light.js'));
   const loaded = new Set<string>();
   for (const file of later) for (const f of closure(file).files) loaded.add(f);
-  expect(names(loaded).has('plan-run')).toBe(true);
+  expect(names(loaded).has('build-plan')).toBe(true);
   for (const name of [...MERGE, ...IMPORTERS]) expect(names(loaded).has(name), name).toBe(false);
 });
 

@@ -7,7 +7,7 @@ export {
   type FrontEnd,
   type SettingKind,
   type SettingRow,
-} from './settings-table.js';
+} from '../base/settings-table.js';
 export { checkOptions, optionValues, type OptionNaming, type SettingsResolver } from './option-check.js';
 export {
   planShard,

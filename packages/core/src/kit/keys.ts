@@ -1,4 +1,4 @@
-import { normalizePath, unitKey } from '../paths.js';
+import { normalizePath, unitKey } from '../base/paths.js';
 
 /**
  * A test file's unit key, the one rule of every front end: its POSIX path relative to the root, prefixed

@@ -1,4 +1,4 @@
-import { warningLine } from '../errors.js';
+import { warningLine } from '../base/errors.js';
 
 /**
  * A plugin's line on stderr, `shardwise: …` (stdout may carry the runner's own output, such as

@@ -1,6 +1,6 @@
-import { ShardwiseError } from '../errors.js';
-import { describe, resolveSettings, type Settings, type SettingValues } from '../settings.js';
-import { settingsFor, type FrontEnd, type SettingKind } from './settings-table.js';
+import { ShardwiseError } from '../base/errors.js';
+import { describe, resolveSettings, type Settings, type SettingValues } from '../base/settings.js';
+import { settingsFor, type FrontEnd, type SettingKind } from '../base/settings-table.js';
 
 /** How a front end names its options in messages. */
 export interface OptionNaming {

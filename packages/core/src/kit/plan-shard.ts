@@ -3,7 +3,7 @@
  * run records. Loaded by the light entry's {@link import('./run-kit.js').planShard} on first use, so a run
  * that plans nothing never loads the partitioner.
  */
-import { displayPath } from '../paths.js';
+import { displayPath } from '../base/paths.js';
 import {
   describeDiagnostic,
   planMessages,
@@ -11,12 +11,12 @@ import {
   type PlanDiagnostic,
   type RunPlan,
   type UnitNoun,
-} from '../plan-run.js';
-import type { Plan } from '../plan.js';
-import { readRunInputs, writePinnedPlan } from '../run-inputs.js';
-import type { Settings } from '../settings.js';
-import type { ShardSpec } from '../shard-spec.js';
-import type { TestFilter } from '../test-filter.js';
+} from '../plan/build-plan.js';
+import type { Plan } from '../formats/plan.js';
+import { readRunInputs, writePinnedPlan } from '../io/run-inputs.js';
+import type { Settings } from '../base/settings.js';
+import type { ShardSpec } from '../base/shard-spec.js';
+import type { TestFilter } from '../model/test-filter.js';
 import { notice, warn } from './notice.js';
 
 /** What a plugin knows when it shards: the units its runner found, and how the run was asked for. */

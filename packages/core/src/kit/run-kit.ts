@@ -4,19 +4,19 @@
  * reader) is imported on first use, by a run that plans.
  */
 import path from 'node:path';
-import { formatError, isShardwiseError } from '../errors.js';
-import { exitOnUserError } from '../exit-on-user-error.js';
-import { detectCommit } from '../code-identity.js';
-import { jobTiming } from '../job-clock.js';
-import type { Plan } from '../plan.js';
-import type { RunPlan, UnitNoun } from '../plan-run.js';
-import { judgeRun } from '../quarantine-run.js';
-import { createReport } from '../report-build.js';
-import { reportFileName, serializeReport, type ReportedFile, type RunReport } from '../report-format.js';
-import type { Settings } from '../settings.js';
-import type { ShardSpec } from '../shard-spec.js';
-import type { TestFilter } from '../test-filter.js';
-import { writeFileAtomicSync } from '../write-file.js';
+import { formatError, isShardwiseError } from '../base/errors.js';
+import { exitOnUserError } from '../io/exit-on-user-error.js';
+import { detectCommit } from '../io/code-identity.js';
+import { jobTiming } from '../io/job-clock.js';
+import type { Plan } from '../formats/plan.js';
+import type { RunPlan, UnitNoun } from '../plan/build-plan.js';
+import { judgeRun } from '../io/quarantine-run.js';
+import { createReport } from '../record/report-build.js';
+import { reportFileName, serializeReport, type ReportedFile, type RunReport } from '../formats/report.js';
+import type { Settings } from '../base/settings.js';
+import type { ShardSpec } from '../base/shard-spec.js';
+import type { TestFilter } from '../model/test-filter.js';
+import { writeFileAtomicSync } from '../io/write-file.js';
 import { notice } from './notice.js';
 import type { PlanShardInput } from './plan-shard.js';
 
