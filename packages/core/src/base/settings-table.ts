@@ -186,3 +186,18 @@ export function settingsTable(frontEnd: FrontEnd): string {
 function width(text: string): number {
   return [...text].length;
 }
+
+const BLOCK = /(<!-- settings:(cli|jest|vitest|playwright) -->)[\s\S]*?(<!-- \/settings -->)/g;
+
+/**
+ * A Markdown text with every block between `<!-- settings:FRONTEND -->` and `<!-- /settings -->` replaced by
+ * that front end's {@link settingsTable}: what `npm run docs:settings` writes into the READMEs, and what a
+ * test compares them with.
+ */
+export function withSettingsTables(markdown: string): string {
+  return markdown.replace(
+    BLOCK,
+    (_, open: string, frontEnd: FrontEnd, close: string) =>
+      `${open}\n\n${settingsTable(frontEnd)}\n\n${close}`,
+  );
+}

@@ -4,6 +4,7 @@ export {
   SETTINGS_ENV,
   settingsFor,
   settingsTable,
+  withSettingsTables,
   type FrontEnd,
   type SettingKind,
   type SettingRow,
