@@ -1,4 +1,4 @@
-import { annotation, EXIT_CODES } from '@shardwise/core/light';
+import { annotation, EXIT_CODES, onGitHubActions } from '@shardwise/core/light';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
@@ -423,7 +423,7 @@ function unreachable(reason: never): never {
 }
 
 function reportProblem(ctx: Context, line: string): void {
-  const github = ctx.io.env['GITHUB_ACTIONS'] === 'true' || Boolean(ctx.stepSummary);
+  const github = onGitHubActions(ctx.io.env) || Boolean(ctx.stepSummary);
   if (github) ctx.io.stderr.write(`${annotation('error', line, 'shardwise coverage')}\n`);
   else ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('error'))} ${line}\n`);
 }

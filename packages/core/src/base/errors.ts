@@ -1,3 +1,4 @@
+import { ENV } from './env.js';
 /**
  * Stable error codes, each with one meaning. A `ShardwiseError` is never a bug: its message is one line
  * that says what is wrong and where, and front ends print it without a stack trace. Its {@link Hint} says
@@ -219,7 +220,7 @@ export function warningLine(message: string, env: Readonly<Record<string, string
 
 /** Whether the process runs on GitHub Actions, where warnings and errors are annotations. */
 export function onGitHubActions(env: Readonly<Record<string, string | undefined>>): boolean {
-  return env['GITHUB_ACTIONS'] === 'true';
+  return env[ENV.githubActions] === 'true';
 }
 
 /**

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ShardwiseError } from './errors.js';
+import { ENV } from './env.js';
 import { parseEstimator, type Estimator } from './estimate.js';
 import { SETTINGS_ENV } from './settings-table.js';
 
@@ -186,7 +187,7 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
 
 /** `DEBUG=shardwise`, `DEBUG=shardwise*` or `DEBUG=*` turn on debug output, as with the `debug` package. */
 export function isDebugEnabled(env: Readonly<Record<string, string | undefined>>): boolean {
-  return (env['DEBUG'] ?? '')
+  return (env[ENV.debug] ?? '')
     .split(/[\s,]+/)
     .some((x) => x === '*' || x === 'shardwise' || x === 'shardwise*' || x === 'shardwise:*');
 }

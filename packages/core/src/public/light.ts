@@ -79,6 +79,7 @@ export { displayPath } from '../base/paths.js';
 export { jobStartMs, jobTiming, fileTimeline, JOB_START_ENV } from '../io/job-clock.js';
 export { detectCommit, hashTestFile, COMMIT_ENV } from '../io/code-identity.js';
 export * from '../kit/index.js';
+export { ENV } from '../base/env.js';
 export type { Plan, Piece } from '../formats/plan.js';
 export type { RunPlan, PlanDiagnostic, UnitNoun } from '../plan/build-plan.js';
 export type { ShardSpec } from '../base/shard-spec.js';

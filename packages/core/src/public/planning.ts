@@ -28,3 +28,4 @@ export { readRunInputs, displayPath, type RunInputs } from '../io/run-inputs.js'
 export { testFileOf } from '../base/test-key.js';
 export { durationsOf } from '../formats/store.js';
 export { estimateUnknownMs } from '../base/estimate.js';
+export { ENV } from '../base/env.js';
