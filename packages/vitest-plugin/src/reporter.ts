@@ -117,10 +117,7 @@ function timelineOf(
   clock: { queued?: number; start?: number; end?: number },
   jobStart: number,
 ): ReturnType<typeof fileTimeline> {
-  const d = module.diagnostic();
-  const environment = ms(d.environmentSetupDuration) + ms(d.prepareDuration);
-  const setup = ms(d.setupDuration);
-  const collect = ms(d.collectDuration);
+  const { environment, setup, collect } = fixedCostOf(module);
   // Without the queued event (never seen, but cheap to survive), the start of its tests less its import.
   const queued = clock.queued ?? (clock.start === undefined ? undefined : clock.start - setup - collect);
   if (queued === undefined || clock.end === undefined) return {};
@@ -178,12 +175,9 @@ function describeModule(
   reason: TestRunEndReason,
   planned: PlannedRun | undefined,
 ): ReportedFile {
-  const d = module.diagnostic();
-  // `duration` alone covers only tests and hooks; the file's cost on a shard includes its fixed cost:
-  // its environment, the runner's preparation, the import of the module and the setup files.
-  const fixedMs =
-    ms(d.environmentSetupDuration) + ms(d.prepareDuration) + ms(d.collectDuration) + ms(d.setupDuration);
-  const durationMs = Math.round(fixedMs + ms(d.duration));
+  // `duration` alone covers only tests and hooks; the file's cost on a shard includes its fixed cost.
+  const { fixedMs } = fixedCostOf(module);
+  const durationMs = Math.round(fixedMs + ms(module.diagnostic().duration));
   // A piece lists the tests its filter selected (run or skipped by the test itself), and the names of the
   // ones it left to the other pieces, so that `shard merge` can prove each ran in exactly one piece.
   const piece = planned?.pieces.get(file);
@@ -237,6 +231,23 @@ function fileStatus(state: ReturnType<TestModule['state']>, reason: TestRunEndRe
 
 function finished(state: ReturnType<TestModule['state']>): state is 'passed' | 'failed' | 'skipped' {
   return state === 'passed' || state === 'failed' || state === 'skipped';
+}
+
+/**
+ * A module's fixed cost, from Vitest's diagnostic, in the order its worker paid it: the environment and the
+ * runner's preparation, the setup files, then the module's import and collection.
+ */
+function fixedCostOf(module: TestModule): {
+  environment: number;
+  setup: number;
+  collect: number;
+  fixedMs: number;
+} {
+  const d = module.diagnostic();
+  const environment = ms(d.environmentSetupDuration) + ms(d.prepareDuration);
+  const setup = ms(d.setupDuration);
+  const collect = ms(d.collectDuration);
+  return { environment, setup, collect, fixedMs: environment + setup + collect };
 }
 
 function ms(value: number | undefined): number {
