@@ -1,5 +1,8 @@
+import { realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   compareCodeUnits,
   exitOnUserError,
@@ -11,9 +14,14 @@ import {
   jobStartMs,
   nameFilter,
   notice,
+  pieceFilter,
+  pieceTests,
   planShard,
   unshardedPlan,
   warn,
+  writeFileAtomicSync,
+  type Piece,
+  type PieceTests,
   type Plan,
   type ShardSpec,
   type TestFilter,
@@ -28,7 +36,8 @@ import type {
   TestResult,
 } from './jest-types.js';
 import { resolveOptions, type ShardwiseJestOptions } from './options.js';
-import { jestFiles, jestWorkers } from './recorder.js';
+import { jestFiles, jestWorkers, type JestPiece } from './recorder.js';
+import { INNER_RUNNER_ENV, PIECES_ENV } from './runner.js';
 
 const { default: TestSequencer } = loadBaseSequencer();
 
@@ -60,7 +69,10 @@ export class ShardwiseSequencer extends TestSequencer {
   #loaded: RunState | undefined;
   #plan: Plan | undefined;
   #shard: ShardSpec | undefined;
-  /** This shard's files in the plan's order, when sharded. */
+  /** This shard's pieces of split files, by unit key, and the file that hands them to the runner. */
+  #pieces: Map<string, JestPiece> | undefined;
+  #piecesFile: string | undefined;
+  /** This shard's units in the plan's order (pieces first), when sharded. */
   #units: string[] | undefined;
   readonly #time = new Map<string, number>();
 
@@ -97,6 +109,7 @@ export class ShardwiseSequencer extends TestSequencer {
       shard,
       partial: this.#isPartial(),
       filter: this.#testFilter(),
+      ...this.#splitInput(tests),
       failsWhenEmpty: !this.#globalConfig?.passWithNoTests,
       word: (d, neutral) => {
         if (d.kind === 'unknown-files') return null;
@@ -107,8 +120,43 @@ export class ShardwiseSequencer extends TestSequencer {
     });
     this.#plan = run.plan;
     this.#shard = shard;
-    this.#units = run.units;
-    return run.units.flatMap((key) => byKey.get(key) ?? []);
+    if (run.pieces.length > 0) this.#handPieces(run.pieces, run.plan, byKey);
+    // Pieces first: they belong to the files that set the plan's floor, the longest units of the shard.
+    this.#units = [...run.pieces.map((p) => p.file), ...run.units];
+    return this.#units.flatMap((key) => byKey.get(key) ?? []);
+  }
+
+  /**
+   * Whether this run can run pieces of files, and why not: every project must run its tests through
+   * shardwise's test runner (`testRunner: '@shardwise/jest/runner'`), which delegates to jest-circus, and
+   * the user's own `-t` would meet a piece's filter.
+   */
+  #splitInput(tests: Array<Test>): { split: boolean; wholeFilesBecause?: string } {
+    const inner = process.env[INNER_RUNNER_ENV];
+    let because: string | undefined;
+    if (this.#testFilter() !== undefined) because = 'a run with -t plans whole files';
+    else if (inner && !/jest-circus/.test(inner))
+      because = `${INNER_RUNNER_ENV}=${inner} is not jest-circus, and only jest-circus can run part of a file`;
+    else if (!tests.every((t) => realpathOf(t.context.config.testRunner) === OWN_RUNNER))
+      because = `Jest runs whole files: add \`testRunner: '@shardwise/jest/runner'\` beside the sequencer in the Jest config to run pieces`;
+    return because === undefined ? { split: true } : { split: false, wholeFilesBecause: because };
+  }
+
+  /**
+   * Hands this shard's pieces to the runner in Jest's workers: a file named in the environment, which
+   * the workers Jest starts after sharding inherit (the list can be too long for a variable).
+   */
+  #handPieces(pieces: readonly Piece[], plan: Plan, byKey: Map<string, Test[]>): void {
+    this.#pieces = new Map();
+    const byPath: Record<string, PieceTests> = {};
+    for (const piece of pieces) {
+      const tests = pieceTests(piece, plan);
+      this.#pieces.set(piece.file, { piece: piece.piece, of: piece.of, runs: pieceFilter(tests) });
+      for (const test of byKey.get(piece.file) ?? []) byPath[test.path] = tests;
+    }
+    this.#piecesFile = path.join(os.tmpdir(), `shardwise-jest-pieces-${process.pid}.json`);
+    writeFileAtomicSync(this.#piecesFile, JSON.stringify(byPath));
+    process.env[PIECES_ENV] = this.#piecesFile;
   }
 
   /**
@@ -185,6 +233,7 @@ export class ShardwiseSequencer extends TestSequencer {
   override cacheResults(tests: Array<Test>, results: AggregatedResult): void {
     const start = performance.now();
     super.cacheResults(tests, results);
+    if (this.#piecesFile) rmSync(this.#piecesFile, { force: true });
     this.#finish(tests, results);
     this.#spent('cacheResults', start);
     if (DEBUG) {
@@ -212,7 +261,7 @@ export class ShardwiseSequencer extends TestSequencer {
       partial: this.#isPartial(),
       filter: this.#testFilter(),
       job: { start: jobStart, end: Date.now(), workers: jestWorkers(tests, this.#globalConfig) },
-      files: () => jestFiles(results, keyLookup(tests, state), jobStart),
+      files: () => jestFiles(results, keyLookup(tests, state), jobStart, this.#pieces),
       failed: !results.success,
       failedOutsideTests: results.numRuntimeErrorTestSuites > 0 || results.snapshot.failure,
     });
@@ -342,6 +391,17 @@ function commonRoot(tests: Array<Test>): string {
     while (path.relative(common, root).startsWith('..')) common = path.dirname(common);
   }
   return common;
+}
+
+/** shardwise's own test runner, as Jest resolves a `testRunner` (a real path). */
+const OWN_RUNNER = realpathOf(fileURLToPath(new URL('./runner.js', import.meta.url)));
+
+function realpathOf(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
 }
 
 /**

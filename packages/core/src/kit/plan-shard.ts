@@ -33,6 +33,8 @@ export interface PlanShardInput {
   filter?: TestFilter | undefined;
   /** Split files into pieces when that pays (the runner can run part of a file). */
   split?: boolean;
+  /** Why this run plans whole files although a split would pay (said in the plan's messages). */
+  wholeFilesBecause?: string | undefined;
   /** `unit` for Playwright (a unit may be a test), `file` elsewhere. */
   unit?: UnitNoun;
   /** Where the runner's file list came from, for messages. */
@@ -73,6 +75,7 @@ export async function planShard(input: PlanShardInput): Promise<RunPlan> {
     runner,
     ...(workers ? { workers } : {}),
     ...(input.split !== undefined ? { split: input.split } : {}),
+    ...(input.wholeFilesBecause ? { wholeFilesBecause: input.wholeFilesBecause } : {}),
     ...(input.filter ? { filter: input.filter } : {}),
     ...(input.unit ? { unit: input.unit } : {}),
     ...(input.fileSource ? { fileSource: input.fileSource } : {}),
