@@ -86,6 +86,7 @@ describe.each(['jest-plugin', 'vitest-plugin', 'playwright-plugin'])('the %s', (
     const { external, later } = closure(path.join(packages, plugin, 'dist/index.js'));
     const core = (specs: Set<string>) => [...specs].filter((spec) => spec.startsWith('@shardwise/core'));
     expect(core(external)).toEqual(['@shardwise/core/light']);
-    for (const spec of core(later)) expect(spec).toBe('@shardwise/core/planning');
+    for (const spec of core(later))
+      expect(['@shardwise/core/light', '@shardwise/core/planning']).toContain(spec);
   });
 });
