@@ -19,6 +19,12 @@ export const DEFAULT_PATTERNS = [
   '**/*.{test,spec}.{js,jsx,ts,tsx,mjs,cjs,mts,cts}',
   '**/__tests__/**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}',
 ];
+/** What `node --test` finds by default (Node 21 and later say it as globs; Node 20 finds the same files). */
+export const NODE_TEST_PATTERNS = [
+  '**/*{.,-,_}test.{js,cjs,mjs}',
+  '**/test{,-*}.{js,cjs,mjs}',
+  '**/test/**/*.{js,cjs,mjs}',
+];
 /** Where the files came from when no pattern or list was given, in messages. */
 export const DEFAULT_SOURCE = 'the default test patterns';
 export const IGNORED = [
@@ -100,7 +106,8 @@ export async function listFiles(
     ctx.debug(`--files-from ${from}: ${files.length} paths`);
     return { files, source: from === '-' ? 'standard input' : from };
   }
-  const patterns = globs.length > 0 ? globs : DEFAULT_PATTERNS;
+  const patterns =
+    globs.length > 0 ? globs : values.runner === 'node-test' ? NODE_TEST_PATTERNS : DEFAULT_PATTERNS;
   const stat = await fs.stat(root).catch(() => undefined);
   if (!stat?.isDirectory()) {
     throw new ShardwiseError('NOT_FOUND', `--root ${root}: no such directory`, {
@@ -111,7 +118,15 @@ export async function listFiles(
   const { default: glob } = await import('fast-glob');
   const files = await glob([...patterns], { cwd: root, ignore: IGNORED, onlyFiles: true, dot: false });
   ctx.debug(`glob ${patterns.join(' ')} in ${root}: ${files.length} files`);
-  return { files, source: globs.length > 0 ? globs.join(' ') : DEFAULT_SOURCE };
+  return {
+    files,
+    source:
+      globs.length > 0
+        ? globs.join(' ')
+        : patterns === DEFAULT_PATTERNS
+          ? DEFAULT_SOURCE
+          : "node --test's patterns",
+  };
 }
 
 /**

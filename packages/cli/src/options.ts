@@ -59,7 +59,7 @@ export const OPTIONS = {
     type: 'string',
     value: 'NAME',
     description:
-      "Plan with this runner's learned wall model: jest or vitest (default: the store's only one); Playwright's units are planned by its reporter",
+      "Plan with this runner's learned wall model: jest, vitest or node-test (default: the store's only one; node-test also lists node --test's default files, and is the default of `shard run -- node --test`); Playwright's units are planned by its reporter",
   },
   'require-timings': {
     type: 'boolean',
@@ -85,7 +85,7 @@ export const OPTIONS = {
   'split-tests': {
     type: 'boolean',
     description:
-      'Split files that set the floor into pieces by test, where that pays (the Vitest plugin runs pieces on Vitest >= 4.1)',
+      'Split files that set the floor into pieces by test, where that pays (the Vitest plugin runs pieces on Vitest >= 4.1, the Jest plugin with its test runner)',
   },
   'max-shards': {
     type: 'string',

@@ -244,6 +244,23 @@ describe('shard run (spawned)', () => {
     expect({ code, signal }).toEqual({ code: 143, signal: null });
   });
 
+  it('tells the command its shard and plan, in a plan file removed once it exits', async () => {
+    const dir = await fixture();
+    const script =
+      'const { SHARDWISE_RUN_SHARD: shard, SHARDWISE_RUN_PLAN: file } = process.env;' +
+      'console.log(JSON.stringify({ shard, file, plan: JSON.parse(require("fs").readFileSync(file, "utf8")) }))';
+    const result = await runBin(
+      ['run', '--shard', '2/3', '--files-from', 'list.txt', '--', process.execPath, '-e', script],
+      { cwd: dir },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const seen = JSON.parse(result.stdout) as { shard: string; file: string; plan: { fingerprint: string } };
+    const plan = await runBin(['plan', '--shards', '3', '--files-from', 'list.txt', '--json'], { cwd: dir });
+    expect(seen.shard).toBe('2/3');
+    expect(seen.plan).toMatchObject({ format: 'shardwise-plan', ...JSON.parse(plan.stdout) });
+    await expect(fs.access(seen.file)).rejects.toThrow(/ENOENT/);
+  });
+
   it('does not start the command for an empty shard', async () => {
     const dir = await tempDir({ 'list.txt': 'a.test.ts\n' });
     const result = await runBin(

@@ -260,6 +260,6 @@ describe('the wall-clock model (spawned)', () => {
       cwd: dir,
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/runner: expected jest, vitest, playwright, got "jset"/);
+    expect(r.stderr).toMatch(/runner: expected jest, vitest, playwright, node-test, got "jset"/);
   });
 });

@@ -69,7 +69,7 @@ function slowestOf(files: JobFile[], startupMs: number, predictedMs: number, mac
   // The store knew every file (so no file was planned by estimate).
   const known = new Map([...files, ...rest].map((f) => [f.file, { durationMs: f.ms, samples: 1 }]));
   const rows = summarizeShards(checkCoverage(reports), reports, { version: 1, files: known });
-  return { rows, slowest: explainSlowest(rows, reports, machine) };
+  return { rows, reports, slowest: explainSlowest(rows, reports, machine) };
 }
 
 const twelve = Array.from({ length: 12 }, (_, i) => ({ file: `f${i}.test.ts`, ms: 900 }));
@@ -168,5 +168,28 @@ describe('explainSlowest: the reason follows from the row the table shows', () =
     expect(floor).toMatchObject({ reason: 'big-file', file: 'big.test.ts', ms: 20_000 });
     const under = slowestOf([{ file: 'a.test.ts', ms: 5000 }], 500, 10_000).slowest;
     expect(under).toMatchObject({ reason: 'over-predicted', ms: 4500, error: -0.45 });
+    expect(under!.filter).toBeUndefined();
+  });
+
+  it.each([
+    {
+      name: 'names the filter its report names',
+      filter: 'testNamePattern /cart/i',
+      named: 'testNamePattern /cart/i',
+    },
+    { name: 'says a filter when the runner could not name it', filter: undefined, named: '' },
+  ])('a job a filter ran in part $name', ({ filter, named }) => {
+    const files = [{ file: 'a.test.ts', ms: 5000 }];
+    const { reports } = slowestOf(files, 500, 10_000);
+    const filtered = reports.map((r) =>
+      r.shard!.index === 1
+        ? { ...r, ...(filter ? { filter } : {}), files: r.files.map((f) => ({ ...f, filtered: true })) }
+        : r,
+    );
+    const rows = summarizeShards(checkCoverage(filtered), filtered, {
+      version: 1,
+      files: new Map(files.map((f) => [f.file, { durationMs: f.ms, samples: 1 }])),
+    });
+    expect(explainSlowest(rows, filtered)).toMatchObject({ reason: 'over-predicted', filter: named });
   });
 });

@@ -80,6 +80,9 @@ export function reportedFile(
 
 function timelineOf(result: TestResult, jobStart: number): ReturnType<typeof fileTimeline> {
   const { end, start, loadTestEnvironmentStart: envStart, setupFilesEnd } = result.perfStats;
+  // Jest 30's jest-circus stamps `setupAfterEnvEnd` once its test framework is loaded and the
+  // `setupFilesAfterEnv` have run, just before it imports the file; a runner that does not leaves it 0.
+  const { setupAfterEnvEnd } = result.perfStats as { setupAfterEnvEnd?: number };
   const marked = envStart > 0 && envStart <= end;
   const from = marked ? envStart : start;
   // Jest 30 stamps each test's start (`startAt`, epoch ms); Jest 29 does not: then the file's own start,
@@ -93,10 +96,19 @@ function timelineOf(result: TestResult, jobStart: number): ReturnType<typeof fil
     start: from,
     end,
     firstTest: firstTest ?? (start > 0 ? start : undefined),
-    // Jest 30 marks the end of the setup files: from there on the worker runs the file's own code (the
-    // test framework, the file's import, its tests). Jest 29 has no environment marks.
-    ready: marked && setupFilesEnd > 0 ? setupFilesEnd : undefined,
+    // Where the runner hands over to the file's own code (its import, its tests): after the environment, the
+    // setup files, the test framework and the `setupFilesAfterEnv`, the same work for every file, whose
+    // first load in a worker is that worker warming up (a cold worker's first file spends most of its
+    // excess there, loading the framework). Else the end of the setup files. Jest 29 has no environment marks.
+    ready: marked ? readyMark(setupFilesEnd, setupAfterEnvEnd) : undefined,
   });
+}
+
+/** The last of the runner's marks before the file's own code: `setupAfterEnvEnd` when stamped after `setupFilesEnd`. */
+function readyMark(setupFilesEnd: number, setupAfterEnvEnd: number | undefined): number | undefined {
+  if (setupAfterEnvEnd !== undefined && setupAfterEnvEnd > 0 && setupAfterEnvEnd >= setupFilesEnd)
+    return setupAfterEnvEnd;
+  return setupFilesEnd > 0 ? setupFilesEnd : undefined;
 }
 
 /**

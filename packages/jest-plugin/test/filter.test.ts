@@ -40,6 +40,13 @@ describe.each([
     const history = ['--history', path.join(dir, 'shard-history.json')];
     const merged = await shardCli(['merge', ...history, '--timings', store, reportsDir]);
     expect(merged.code, merged.stderr).toBe(0);
+    // Of the two filtered files, one ran a test the filter selected, the other none.
+    expect(merged.stdout).toContain(
+      `1 of them ran only the tests a filter selected (testNamePattern /${OFFLINE}/i)`,
+    );
+    expect(merged.stdout).toContain('1 ran no test: the filter selected none of theirs');
+    // Slower or faster than its estimate, the slowest job's reason names the filter it ran under.
+    expect(merged.stdout).toMatch(/^Slowest: .*the filter testNamePattern \//m);
     const files = (JSON.parse(await fs.readFile(store, 'utf8')) as StoreFile).files;
     // The complete file feeds the store as in an unfiltered run; the filtered one, its tests' times.
     expect(files['tests/local.test.cjs']).toMatchObject({ samples: 1 });
@@ -47,5 +54,22 @@ describe.each([
     expect(files['tests/local.test.cjs']!.tests!.map((t) => t.name)).toEqual(['one', 'group > two']);
     expect(files['tests/mixed.test.cjs']).toMatchObject({ provisional: true });
     expect(files['tests/mixed.test.cjs']!.tests!.map((t) => t.name)).toEqual(['offline']);
+  });
+});
+
+describe('a run whose filter matched no test', () => {
+  it('is reported, but the merge claims no proof: nothing ran', async () => {
+    const dir = await copyFixture('filter');
+    const run = await jest(dir, ['-t', 'no test is named like this']);
+    expect(run.code, run.stderr).toBe(0);
+    const reportsDir = path.join(dir, '.shardwise', 'reports');
+    const history = ['--history', path.join(dir, 'shard-history.json')];
+    const store = path.join(dir, 'store.json');
+    const merged = await shardCli(['merge', ...history, '--timings', store, reportsDir]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).not.toContain('Coverage verified');
+    expect(merged.stdout).toContain(
+      'No test ran: the filter (testNamePattern /no test is named like this/i) selected none of the tests of the 3 planned file(s), so nothing is verified',
+    );
   });
 });

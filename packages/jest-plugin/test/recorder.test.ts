@@ -101,6 +101,41 @@ describe('reportedFile', () => {
   });
 });
 
+describe('a file on the job clock: where the runner hands over to the file', () => {
+  // Jest's marks of one file, epoch ms: the environment from 1,000, setup files done at 1,100, the test
+  // framework and `setupFilesAfterEnv` done at 1,400 (a cold worker loads jest-circus there), the file's
+  // import until its first test at 1,450, the end at 1,600.
+  const marks = {
+    loadTestEnvironmentStart: 1000,
+    setupFilesEnd: 1100,
+    start: 1100,
+    setupAfterEnvEnd: 1400,
+    end: 1600,
+  };
+  const tests = [
+    { ancestorTitles: [], title: 't', duration: 150, status: 'passed', startAt: 1450 },
+  ] as unknown as TestResult['testResults'];
+  it.each([
+    { name: 'after the test framework and setupFilesAfterEnv', p: marks, environmentMs: 400 },
+    {
+      name: 'no framework mark: after the setup files',
+      p: { ...marks, setupAfterEnvEnd: 0 },
+      environmentMs: 100,
+    },
+    {
+      name: 'a framework mark out of order: after the setup files',
+      p: { ...marks, setupAfterEnvEnd: 1050 },
+      environmentMs: 100,
+    },
+    { name: 'no environment marks (Jest 29)', p: { start: 1100, end: 1600 }, environmentMs: undefined },
+  ])('$name', ({ p, environmentMs }) => {
+    const entry = reportedFile('tests/a.test.js', result({ perfStats: perf(p), testResults: tests }), 900);
+    expect(entry.environmentMs).toBe(environmentMs);
+    // The fixed cost is the same in every row: from the file's start to its first test.
+    expect(entry.setupMs).toBe(1450 - (environmentMs === undefined ? 1100 : 1000));
+  });
+});
+
 describe('jestFiles → createReport', () => {
   const results = (testResults: TestResult[]) => ({ testResults }) as AggregatedResult;
   const keyOf = (r: TestResult) => path.posix.relative('/repo', r.testFilePath);

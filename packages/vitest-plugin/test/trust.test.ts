@@ -312,3 +312,18 @@ describe('a pinned plan for several projects', () => {
     expect(ran).toEqual(plan.shards.flat().sort());
   });
 });
+
+// The README's quick start asks for `"type": "module"`: the config it shows is ESM, which Vite otherwise
+// loads as CommonJS, with a warning on every run.
+describe('the quick start config and `"type": "module"`', () => {
+  it.each([
+    { name: 'with it: no warning', type: true },
+    { name: 'without it: Vite warns that it loads the config as CommonJS', type: false },
+  ])('$name', async ({ type }) => {
+    const dir = await copyFixture('basic');
+    if (!type)
+      await fs.writeFile(path.join(dir, 'package.json'), '{ "name": "fixture-basic", "private": true }');
+    const r = ok(await vitest(dir, ['run', '--shard=1/2']));
+    expect(/ESM syntax in a file loaded as CommonJS/.test(r.stdout + r.stderr)).toBe(!type);
+  });
+});

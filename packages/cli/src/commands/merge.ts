@@ -18,6 +18,7 @@ import {
   splitUnsharded,
   summarizeShards,
   explainSlowest,
+  filterOutcome,
   reportsByShard,
   type SlowestShard,
   type CoverageResult,
@@ -299,7 +300,17 @@ function mergeText(
       ),
     );
   }
-  if (coverage.checked && coverage.ok) {
+  const filtered = filterOutcome(reports);
+  const filters = filtered.filters.length > 0 ? ` (${filtered.filters.join('; ')})` : '';
+  if (coverage.checked && coverage.ok && !filtered.testsRan) {
+    // Nothing ran (a `-t` that matched no test): every file was reached, but there is nothing to prove.
+    const planned = shards.reduce((sum, s) => sum + s.planned, 0);
+    lines.push(
+      c.yellow(
+        `No test ran${filters ? `: the filter${filters} selected none of the tests of the ${planned} planned file(s)` : ` in the ${planned} planned file(s)`}, so nothing is verified`,
+      ),
+    );
+  } else if (coverage.checked && coverage.ok) {
     const pieces = coverage.plan?.pieces ?? [];
     const planned = shards.reduce((sum, s) => sum + s.planned, 0) - pieces.length;
     lines.push(
@@ -307,14 +318,15 @@ function mergeText(
         `Coverage verified: all ${planned} planned files ran exactly once across ${coverage.shardCount} shard(s)`,
       ),
     );
-    const filtered = reports.flatMap((r) => r.files.filter((f) => f.filtered)).length;
-    if (filtered > 0) {
-      const filters = [...new Set(reports.map((r) => r.filter).filter((f) => f !== undefined))].sort();
+    if (filtered.selected > 0) {
       lines.push(
         c.green(
-          `  ${filtered} of them ran only the tests a filter selected${filters.length > 0 ? ` (${filters.join('; ')})` : ''}: run, and their tests' times kept`,
+          `  ${filtered.selected} of them ran only the tests a filter selected${filters}: run, and their tests' times kept`,
         ),
       );
+    }
+    if (filtered.none > 0) {
+      lines.push(c.dim(`  ${filtered.none} ran no test: the filter selected none of theirs`));
     }
     const split = [...new Set(pieces.map((p) => p.file))].sort();
     if (split.length > 0) {
@@ -381,9 +393,17 @@ function signedPercent(fraction: number): string {
   return `${pct > 0 ? '+' : ''}${pct}%`;
 }
 
-/** One line: which job was slowest and why. */
+/** One line: which job was slowest and why; a job a filter ran in part says so, naming the filter. */
 function describeSlowest(s: SlowestShard, coverage: CoverageResult): string {
   const name = `shard ${s.index}${coverage.shardCount ? `/${coverage.shardCount}` : ''} (${formatMs(s.wallMs)})`;
+  if (s.filter === undefined) return slowestReason(name, s);
+  const filter = s.filter ? `the filter ${s.filter}` : 'a test filter';
+  if (s.reason === 'over-predicted')
+    return `${name}: ${formatMs(s.ms)} (${signedPercent(s.error!)}) under its prediction: ${filter} ran only some of its files' tests`;
+  return `${slowestReason(name, s)}; it ran under ${filter}`;
+}
+
+function slowestReason(name: string, s: SlowestShard): string {
   switch (s.reason) {
     case 'startup':
       return `${name}: start-up, ${formatMs(s.ms)} of it before and after its files; fewer shards would waste less`;

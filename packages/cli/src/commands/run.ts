@@ -1,7 +1,8 @@
 import { EXIT_CODES, JOB_START_ENV, jobStartMs } from '@shardwise/core/light';
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { predictedMs, ShardwiseError, shardOf } from '@shardwise/core';
+import path from 'node:path';
+import { predictedMs, ShardwiseError, shardOf, shareRunShard } from '@shardwise/core';
 import { formatMs } from '../format.js';
 import type { Context } from '../context.js';
 import { cliSettings } from '../inputs.js';
@@ -24,7 +25,10 @@ export async function runCommand(ctx: Context, line: CommandLine): Promise<numbe
     );
   }
   const settings = cliSettings(values, ctx);
-  const { spec, planned, files } = await planShard(ctx, 'run', values, positionals, settings);
+  // `node --test` lists other files than Jest and Vitest do, and has its own wall model.
+  const runner = values.runner ?? (isNodeTest(rest) ? 'node-test' : undefined);
+  const given = runner === undefined ? values : { ...values, runner };
+  const { spec, planned, files } = await planShard(ctx, 'run', given, positionals, settings);
   const { plan } = planned.run;
   await appendStepSummary(
     ctx,
@@ -41,7 +45,9 @@ export async function runCommand(ctx: Context, line: CommandLine): Promise<numbe
   // The job's clock starts here, not when the runner starts: the runner's plugin reports the wall from
   // this mark, so `shard merge` compares the prediction with what the CI job really spent.
   const started = jobStartMs(ctx.io.env);
-  const env = { ...ctx.io.env, [JOB_START_ENV]: String(started) };
+  // The shard and its plan, for a reporter that is handed the files and cannot see the shard itself.
+  const shared = await shareRunShard(spec, plan);
+  const env = { ...ctx.io.env, [JOB_START_ENV]: String(started), ...shared.env };
   try {
     const code = await spawnForwarding(ctx, command, [...args, ...files], settings.root, env);
     const shard = shardOf(plan, spec.index);
@@ -64,7 +70,14 @@ export async function runCommand(ctx: Context, line: CommandLine): Promise<numbe
         },
       },
     );
+  } finally {
+    await shared.remove();
   }
+}
+
+/** `node [node options] --test …`: Node's own test runner. */
+function isNodeTest([command, ...args]: readonly string[]): boolean {
+  return path.basename(command ?? '').replace(/\.exe$/i, '') === 'node' && args.includes('--test');
 }
 
 /** The arguments of this `shard run` before `--`, as `shard files` takes them (same shard, same inputs). */

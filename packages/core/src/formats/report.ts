@@ -58,9 +58,10 @@ export interface ReportedFile {
   setupMs?: number;
   /**
    * The runner's share of `setupMs`, integer ms: what it spent before the file's own code ran (Jest: loading
-   * the test environment and runtime, and the setup files; Vitest: environment, worker preparation and
-   * setup files). The same work for every file of a job, except that a worker's first file pays the
-   * worker's warming up in it: what the wall model learns worker start-up from, never the file's import.
+   * the test environment and runtime, the setup files, the test framework and `setupFilesAfterEnv`;
+   * Vitest: environment, worker preparation and setup files). The same work for every file of a job,
+   * except that a worker's first file pays the worker's warming up in it: what the wall model learns worker
+   * start-up from, never the file's import.
    */
   environmentMs?: number;
   /**

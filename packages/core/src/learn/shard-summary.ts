@@ -172,6 +172,11 @@ export interface SlowestShard {
   untimed?: number;
   /** How much slower than the run's pace its files ran, for `machine` ({@link JobPace.relative}). */
   factor?: number;
+  /**
+   * The test filter the job ran under (its report's `filter`, or `''` when the runner could not say which),
+   * when a filter ran only part of some file: the job did not run what its plan priced.
+   */
+  filter?: string;
 }
 
 /** Start-up above this share of a job's wall makes it the reason. */
@@ -208,7 +213,15 @@ export function explainSlowest(
       if (f.piece === undefined && (!big || f.durationMs > big.ms)) big = { file: f.file, ms: f.durationMs };
   }
   const error = slowest.error;
-  const base = { index: slowest.index, wallMs, ...(error === null ? {} : { error }) };
+  const filter = mine.some((r) => r.files.some((f) => f.filtered))
+    ? (mine.find((r) => r.filter !== undefined)?.filter ?? '')
+    : undefined;
+  const base = {
+    index: slowest.index,
+    wallMs,
+    ...(error === null ? {} : { error }),
+    ...(filter === undefined ? {} : { filter }),
+  };
   const excess = wallMs - slowest.predictedMs;
   // The start-up the prediction already counted (none when the plan had no wall model).
   const predictedStartup = mine.find((r) => r.plan?.wall)?.plan?.wall?.startupMs ?? 0;

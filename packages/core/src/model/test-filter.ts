@@ -66,6 +66,38 @@ export function jobCountsForLearning(report: Pick<RunReport, 'files'>): boolean 
   return report.files.length > 0 && report.files.every(fileCountsForLearning);
 }
 
+/** What a filtered run ran, in the words of `shard merge`: see {@link filterOutcome}. */
+export interface FilterOutcome {
+  /** Files a filter ran in part that ran at least one test: the filter selected some of theirs. */
+  selected: number;
+  /** Files a filter ran in part that ran no test: it selected none of theirs. */
+  none: number;
+  /** Whether any test ran at all (passed or failed) in any of the reports. */
+  testsRan: boolean;
+  /** The filters the reports name, sorted. */
+  filters: string[];
+}
+
+/**
+ * What the filters of a run's reports let run: how many files ran some of their tests and how many none,
+ * and whether any test ran at all, so that no proof is claimed for a run that ran nothing (a `-t` that
+ * matched no test).
+ */
+export function filterOutcome(reports: readonly Pick<RunReport, 'files' | 'filter'>[]): FilterOutcome {
+  const outcome: FilterOutcome = { selected: 0, none: 0, testsRan: false, filters: [] };
+  for (const report of reports) {
+    for (const f of report.files) {
+      const ran = (f.tests ?? []).some((t) => t.status === 'passed' || t.status === 'failed');
+      if (ran || (f.tests === undefined && (f.status === 'passed' || f.status === 'failed')))
+        outcome.testsRan = true;
+      if (f.filtered) outcome[ran ? 'selected' : 'none']++;
+    }
+  }
+  const filters = new Set(reports.flatMap((r) => (r.filter === undefined ? [] : [r.filter])));
+  outcome.filters = [...filters].sort();
+  return outcome;
+}
+
 /**
  * What a stored file costs in a run under `filter`: its fixed cost (its time beyond its tests) plus the
  * tests the filter selects. Undefined when the store cannot tell (no per-test times) or the filter

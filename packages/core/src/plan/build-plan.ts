@@ -529,7 +529,7 @@ function pinnedPlan(
 }
 
 /** The runners shardwise records: a model may be named before one was learned. */
-const KNOWN_RUNNERS = ['jest', 'vitest', 'playwright'];
+const KNOWN_RUNNERS = ['jest', 'vitest', 'playwright', 'node-test'];
 
 /**
  * The wall model a run plans with: the store's model for the runner (or its only one), with the worker

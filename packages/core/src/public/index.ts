@@ -87,6 +87,13 @@ export {
   displayPath,
   type RunInputs,
 } from '../io/run-inputs.js';
+export {
+  shareRunShard,
+  readRunShard,
+  RUN_SHARD_ENV,
+  RUN_PLAN_ENV,
+  type SharedRunShard,
+} from '../io/run-shard.js';
 export { sizeShards, type Sizing } from '../plan/sizing.js';
 export { STORE_VERSION, type FileTiming } from '../formats/records.js';
 export { emptyStore, parseStore, serializeStore, durationsOf } from '../formats/store.js';

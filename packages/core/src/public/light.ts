@@ -68,6 +68,8 @@ export {
   fileCountsForLearning,
   jobCountsForLearning,
   filteredDurationMs,
+  filterOutcome,
+  type FilterOutcome,
   type TestFilter,
 } from '../model/test-filter.js';
 export type { TestTiming, TestStatus, TimingStore } from '../formats/records.js';
