@@ -1,4 +1,4 @@
-import { parseShardSpec, ShardwiseError, type ShardSpec } from '@shardwise/core/planning';
+import { ENV, parseShardSpec, ShardwiseError, type ShardSpec } from '@shardwise/core/planning';
 
 /** A CI provider's parallel-job variables. `base` is the index of the first job (0 or 1). */
 export interface CiProvider {
@@ -46,9 +46,9 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export function resolveShard(flag: string | undefined, env: Env): ShardSource | undefined {
   if (flag !== undefined) return { spec: parseShardSpec(flag, '--shard'), source: '--shard', fromEnv: false };
-  const own = env['SHARDWISE_SHARD'];
+  const own = env[ENV.shard];
   if (own !== undefined && own !== '') {
-    return { spec: parseShardSpec(own, 'SHARDWISE_SHARD'), source: 'SHARDWISE_SHARD', fromEnv: true };
+    return { spec: parseShardSpec(own, ENV.shard), source: ENV.shard, fromEnv: true };
   }
   return detectCiShard(env);
 }

@@ -1,4 +1,5 @@
 // @internal: not exported from the package entry (index.ts); its shape may change in any release.
+import { annotation, ENV, onGitHubActions } from '@shardwise/core/light';
 import { createColors } from 'picocolors';
 import type { CliIo, OutputStream } from './io.js';
 
@@ -31,15 +32,15 @@ export function colorEnabled(stream: OutputStream, env: CliIo['env']): boolean {
 export function createContext(io: CliIo, verbose: boolean): Context {
   const out = createColors(colorEnabled(io.stdout, io.env));
   const err = createColors(colorEnabled(io.stderr, io.env));
-  const github = io.env['GITHUB_ACTIONS'] === 'true' || Boolean(io.env['GITHUB_STEP_SUMMARY']);
+  const github = onGitHubActions(io.env) || Boolean(io.env[ENV.stepSummary]);
   return {
     io,
     out,
     err,
     verbose,
-    stepSummary: io.env['GITHUB_STEP_SUMMARY'] || undefined,
+    stepSummary: io.env[ENV.stepSummary] || undefined,
     warn(message) {
-      if (github) io.stderr.write(`::warning title=shardwise::${escapeAnnotation(message)}\n`);
+      if (github) io.stderr.write(`${annotation('warning', message)}\n`);
       else io.stderr.write(`${err.yellow(err.bold('warning'))} ${message}\n`);
     },
     note(message) {
@@ -52,9 +53,4 @@ export function createContext(io: CliIo, verbose: boolean): Context {
       io.stderr.write(err.dim(`shardwise ${at}ms ${message}`) + '\n');
     },
   };
-}
-
-/** Workflow-command data escapes (`%`, CR, LF), so a message stays one annotation. */
-function escapeAnnotation(text: string): string {
-  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 }

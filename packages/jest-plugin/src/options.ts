@@ -1,13 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  parseJson,
-  readError,
-  resolveSettings,
-  ShardwiseError,
-  type Settings,
-  type SettingValues,
-} from '@shardwise/core/light';
+import { checkOptions, parseJson, readError, ShardwiseError, type Settings } from '@shardwise/core/light';
 
 /** The sidecar file, next to the Jest config in the global `rootDir`, that holds the plugin's options. */
 export const CONFIG_FILE = 'shardwise.config.json';
@@ -30,17 +23,6 @@ export const CONFIG_FILE = 'shardwise.config.json';
  */
 export type ShardwiseJestOptions = Settings;
 
-const KEYS = [
-  'timings',
-  'reportsDir',
-  'estimator',
-  'previous',
-  'plan',
-  'record',
-  'workers',
-  'quarantine',
-] as const;
-
 /**
  * Resolves the options for a Jest run rooted at `rootDir`. Throws a {@link ShardwiseError} naming the
  * variable or the config key when a value is invalid.
@@ -54,16 +36,11 @@ export function resolveOptions(
   cwd: string = process.cwd(),
 ): ShardwiseJestOptions {
   const file = path.join(rootDir, CONFIG_FILE);
-  const config = readConfigFile(file);
-  return resolveSettings({
-    root: rootDir,
-    cwd,
-    env,
-    config: { values: config, base: rootDir, name: (key) => `${file}: "${key}"` },
-  });
+  const naming = { whole: file, key: (key: string) => `${file}: "${key}"` };
+  return checkOptions('jest', readConfigFile(file), naming)(rootDir, env, cwd);
 }
 
-function readConfigFile(file: string): SettingValues {
+function readConfigFile(file: string): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -76,34 +53,5 @@ function readConfigFile(file: string): SettingValues {
   if (!parsed.ok) {
     throw new ShardwiseError('INVALID_OPTION', `${file}: invalid JSON at ${parsed.error}`, { file });
   }
-  const value = parsed.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ShardwiseError(
-      'INVALID_OPTION',
-      `${file}: expected an object such as {"timings": "ci/timings.json"}`,
-      {
-        file,
-      },
-    );
-  }
-  for (const key of Object.keys(value)) {
-    if (!(KEYS as readonly string[]).includes(key)) {
-      throw new ShardwiseError(
-        'INVALID_OPTION',
-        `${file}: unknown option "${key}"; expected one of ${KEYS.map((k) => `"${k}"`).join(', ')}`,
-        { file },
-      );
-    }
-  }
-  const record = (value as { record?: unknown }).record;
-  if (record !== undefined && typeof record !== 'boolean') {
-    throw new ShardwiseError(
-      'INVALID_OPTION',
-      `${file}: "record": expected true or false, got ${JSON.stringify(record)}`,
-      {
-        file,
-      },
-    );
-  }
-  return value;
+  return parsed.value;
 }

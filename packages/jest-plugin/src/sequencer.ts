@@ -5,42 +5,27 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   compareCodeUnits,
-  createReport,
-  describeDiagnostic,
-  detectCommit,
-  judgeRun,
-  planMessages,
-  displayPath,
-  durationsOf,
-  estimateUnknownMs,
   exitOnUserError,
+  fileKey,
+  finishRun,
   formatError,
   isDebugEnabled,
   isShardwiseError,
   jobStartMs,
-  jobTiming,
   nameFilter,
-  normalizePath,
+  notice,
   pieceFilter,
   pieceTests,
-  planRun,
-  readRunInputs,
-  reportFileName,
-  serializeReport,
-  writePinnedPlan,
-  shardOf,
-  unitKey,
-  warningLine,
+  planShard,
+  unshardedPlan,
+  warn,
   writeFileAtomicSync,
-  type PlanDiagnostic,
   type Piece,
   type PieceTests,
   type Plan,
-  type ReportedFile,
-  type RunInputs,
   type ShardSpec,
   type TestFilter,
-} from '@shardwise/core';
+} from '@shardwise/core/light';
 import type {
   AggregatedResult,
   BaseSequencerModule,
@@ -63,10 +48,6 @@ interface RunState {
   options: ShardwiseJestOptions;
   root: string;
   multiProject: boolean;
-  /** The store, previous plan and pinned plan, as read. */
-  inputs: RunInputs;
-  /** Recorded durations by unit key; undefined when there is no store. */
-  durations: Map<string, number> | undefined;
 }
 
 /**
@@ -91,6 +72,8 @@ export class ShardwiseSequencer extends TestSequencer {
   /** This shard's pieces of split files, by unit key, and the file that hands them to the runner. */
   #pieces: Map<string, JestPiece> | undefined;
   #piecesFile: string | undefined;
+  /** This shard's units in the plan's order (pieces first), when sharded. */
+  #units: string[] | undefined;
   readonly #time = new Map<string, number>();
 
   // Jest 30 passes `{contexts, globalConfig}`; Jest 29 passes nothing.
@@ -116,32 +99,31 @@ export class ShardwiseSequencer extends TestSequencer {
   }
 
   async #shardTests(tests: Array<Test>, { shardIndex, shardCount }: ShardOptions): Promise<Array<Test>> {
-    const state = await this.#load(tests, true);
+    const state = await this.#load(tests);
     const byKey = groupByKey(tests, state);
     const shard = { index: shardIndex, count: shardCount };
-    const run = planRun({
+    const run = await planShard({
+      runner: 'jest',
+      settings: state.options,
       files: byKey.keys(),
       shard,
-      ...state.inputs,
       partial: this.#isPartial(),
-      runner: 'jest',
       filter: this.#testFilter(),
-      ...(state.options.workers ? { workers: state.options.workers } : {}),
       ...this.#splitInput(tests),
+      failsWhenEmpty: !this.#globalConfig?.passWithNoTests,
+      word: (d, neutral) => {
+        if (d.kind === 'unknown-files') return null;
+        if (d.kind !== 'low-match') return undefined;
+        const prefix = state.multiProject ? ', prefixed "<displayName>|"' : '';
+        return `${neutral} Keys are POSIX paths relative to ${state.root}${prefix}.`;
+      },
     });
     this.#plan = run.plan;
     this.#shard = shard;
     if (run.pieces.length > 0) this.#handPieces(run.pieces, run.plan, byKey);
-    // `SHARDWISE_PLAN_OUT=plan.json jest --listTests --shard=1/N`: the plan job of a config the CLI cannot
-    // list (several projects, whose files are keyed `name|path`) pins the plan the plugin made.
-    if (state.options.planOut && !run.pinned) notice(await writePinnedPlan(state.options.planOut, run.plan));
-    const store = state.options.timings ? displayPath(state.options.timings.path) : '';
-    for (const m of planMessages(run, store, (d) => this.#word(d, state, store))) {
-      if (m.level === 'warning') process.stderr.write(`${warningLine(m.text, process.env)}\n`);
-      else notice(m.text);
-    }
     // Pieces first: they belong to the files that set the plan's floor, the longest units of the shard.
-    return [...run.pieces.map((p) => p.file), ...run.units].flatMap((key) => byKey.get(key) ?? []);
+    this.#units = [...run.pieces.map((p) => p.file), ...run.units];
+    return this.#units.flatMap((key) => byKey.get(key) ?? []);
   }
 
   /**
@@ -177,25 +159,6 @@ export class ShardwiseSequencer extends TestSequencer {
     process.env[PIECES_ENV] = this.#piecesFile;
   }
 
-  /** Core's diagnostics in Jest's terms, where they differ from core's words (null: not said). */
-  #word(d: PlanDiagnostic, state: RunState, store: string): string | null | undefined {
-    switch (d.kind) {
-      case 'no-store':
-        if (d.explicit) return undefined;
-        return `no timing store at ${store}; planning by estimate. Run the suite, then \`npx shard merge --timings ${store} ${displayPath(state.options.reportsDir)}\` to create it`;
-      case 'low-match':
-        return `${describeDiagnostic(d, store)} Keys are POSIX paths relative to ${state.root}${state.multiProject ? ', prefixed "<displayName>|"' : ''}.`;
-      case 'empty-shard':
-        return this.#globalConfig?.passWithNoTests
-          ? undefined
-          : `shard ${d.shard.index}/${d.shard.count} is empty (${d.files} test file(s) for ${d.shard.count} shards); Jest fails a run with no tests, so pass --passWithNoTests to let an empty shard succeed`;
-      case 'unknown-files':
-        return null;
-      default:
-        return undefined;
-    }
-  }
-
   /**
    * Orders the files to run longest first by the store, so Jest's workers finish together. Each
    * `test.duration` is what Jest's own sequencer sets (from Jest's cache), never a time from the store: Jest
@@ -205,6 +168,9 @@ export class ShardwiseSequencer extends TestSequencer {
     const start = performance.now();
     try {
       return await this.#sortTests(tests);
+    } catch (error) {
+      // A named quarantine file that is broken or missing (read with the store) ends the run now.
+      return exitOnUserError(error);
     } finally {
       this.#spent('sort', start);
     }
@@ -214,19 +180,19 @@ export class ShardwiseSequencer extends TestSequencer {
     const state = await this.#load(tests);
     const native = await super.sort(tests);
     // A sharded run runs its files in the plan's order (longest first when planned), as Vitest does.
-    if (this.#plan && this.#shard) {
-      const mine = shardOf(this.#plan, this.#shard.index);
-      const order = [...(mine.pieces ?? []).map((p) => p.file), ...mine.files];
-      const rank = new Map(order.map((key, i) => [key, i]));
+    if (this.#units) {
+      const rank = new Map(this.#units.map((key, i) => [key, i]));
       const at = (test: Test) => rank.get(keyOf(test, state)) ?? Number.MAX_SAFE_INTEGER;
       return native
         .map((test, i) => ({ test, at: at(test), i }))
         .sort((a, b) => a.at - b.at || a.i - b.i)
         .map(({ test }) => test);
     }
-    if (state.durations === undefined) return native;
-    const durations = state.durations;
     const keyed = native.map((test) => ({ test, key: keyOf(test, state) }));
+    this.#plan = await unshardedPlan(new Set(keyed.map((k) => k.key)));
+    const durations = await this.#storeTimes(state);
+    if (durations === undefined) return native;
+    const { estimateUnknownMs } = await import('@shardwise/core/planning');
     const known: number[] = [];
     for (const { key } of keyed) {
       const d = durations.get(key);
@@ -246,6 +212,21 @@ export class ShardwiseSequencer extends TestSequencer {
   }
 
   /**
+   * The store's times, by unit key, for an unsharded run's order (undefined with no store). It orders files
+   * only (Vitest's unsharded run does not read it at all): a broken store is said loudly, but does not fail
+   * tests that run in full either way. Its report still goes to `shard merge`, which refuses the broken store.
+   */
+  async #storeTimes(state: RunState): Promise<Map<string, number> | undefined> {
+    const { readRunInputs, durationsOf } = await import('@shardwise/core/planning');
+    const inputs = await readRunInputs(state.options).catch((error: unknown) => {
+      if (!isShardwiseError(error) || !error.code.startsWith('STORE_')) throw error;
+      warn(`${formatError(error)}; running in Jest's own order`);
+      return readRunInputs({ ...state.options, timings: undefined });
+    });
+    return inputs.store.state === 'loaded' ? durationsOf(inputs.store.store) : undefined;
+  }
+
+  /**
    * Called by Jest after the run, synchronously and even when `--reporters` replaced the configured ones:
    * keeps Jest's own timing cache, then writes this run's shardwise report (not in watch mode).
    */
@@ -253,8 +234,7 @@ export class ShardwiseSequencer extends TestSequencer {
     const start = performance.now();
     super.cacheResults(tests, results);
     if (this.#piecesFile) rmSync(this.#piecesFile, { force: true });
-    const files = this.#record(tests, results);
-    if (files && !results.success) this.#applyQuarantine(files, results);
+    this.#finish(tests, results);
     this.#spent('cacheResults', start);
     if (DEBUG) {
       const parts = [...this.#time].map(([hook, ms]) => `${hook} ${ms.toFixed(1)}`).join(', ');
@@ -263,61 +243,29 @@ export class ShardwiseSequencer extends TestSequencer {
     }
   }
 
-  /** Writes the run's report; returns its files (for the quarantine), or undefined when nothing is recorded. */
-  #record(tests: Array<Test>, results: AggregatedResult): ReportedFile[] | undefined {
-    const state = this.#loaded;
-    if (state === undefined || this.#isWatching() || tests.length === 0) return undefined;
-    // Nothing to write and nothing for the quarantine to judge: no entries (they hash every test file).
-    if (!state.options.record && results.success) return undefined;
-    const end = Date.now();
-    const jobStart = jobStartMs();
-    const files = jestFiles(results, keyLookup(tests, state), jobStart, this.#pieces);
-    if (!state.options.record) return files;
-    try {
-      const filter = this.#testFilter();
-      const plan = this.#plan ?? this.#unshardedPlan(tests, state);
-      const commit = detectCommit(process.env, state.root);
-      const report = createReport({
-        runner: 'jest',
-        shard: this.#shard,
-        plan,
-        partial: this.#isPartial(),
-        testsFiltered: false,
-        ...(filter ? { filter } : {}),
-        createdAt: new Date(end).toISOString(),
-        job: jobTiming(jobStart, end, jestWorkers(tests, this.#globalConfig)),
-        ...(commit ? { commit } : {}),
-        files,
-      });
-      // Shards are named by plan, so no two shards of any run collide; an unsharded run is always
-      // `jest-full.json`, so repeated local runs replace their report instead of piling up plans that
-      // `shard merge` would rightly refuse to mix.
-      const name = reportFileName('jest', this.#shard, this.#shard ? plan.fingerprint : undefined);
-      const file = path.join(state.options.reportsDir, name);
-      writeFileAtomicSync(file, serializeReport(report));
-    } catch (error) {
-      // Never fail a test run over its timing report; `shard merge` will name the shard whose report is missing.
-      notice(`could not record timings: ${isShardwiseError(error) ? formatError(error) : String(error)}`);
-    }
-    return files;
-  }
-
   /**
-   * A failed run whose every failure is a quarantined test passes: Jest picks its exit code from
-   * `results.success` after this hook returns (jest-cli's readResultsAndExit), so the sequencer, which the
-   * one-line setup installs, has its say without a wrapper. Failures outside tests (a file that did not
-   * load, a snapshot left obsolete) are never the quarantine's to forgive.
+   * Writes the run's report and judges a failed run by the quarantine: a failed run whose every failure is
+   * a quarantined test passes. Jest picks its exit code from `results.success` after this hook returns
+   * (jest-cli's readResultsAndExit), so the sequencer, which the one-line setup installs, has its say
+   * without a wrapper. A file that did not load or a snapshot left obsolete fails the run outside its tests.
    */
-  #applyQuarantine(files: ReportedFile[], results: AggregatedResult): void {
-    const state = this.#loaded!;
-    try {
-      const { pass, lines } = judgeRun(state.options.quarantine, files, process.env);
-      for (const line of lines) process.stderr.write(`${line}\n`);
-      if (pass && results.numRuntimeErrorTestSuites === 0 && !results.snapshot.failure)
-        results.success = true;
-    } catch (error) {
-      void exitOnUserError(error);
-    }
+  #finish(tests: Array<Test>, results: AggregatedResult): void {
+    const state = this.#loaded;
+    if (state === undefined || this.#isWatching() || tests.length === 0) return;
+    const jobStart = jobStartMs();
+    const { pass } = finishRun({
+      runner: 'jest',
+      settings: state.options,
+      shard: this.#shard,
+      plan: this.#plan,
+      partial: this.#isPartial(),
+      filter: this.#testFilter(),
+      job: { start: jobStart, end: Date.now(), workers: jestWorkers(tests, this.#globalConfig) },
+      files: () => jestFiles(results, keyLookup(tests, state), jobStart, this.#pieces),
+      failed: !results.success,
+      failedOutsideTests: results.numRuntimeErrorTestSuites > 0 || results.snapshot.failure,
+    });
+    if (pass) results.success = true;
   }
 
   /** Time spent in each hook, for `DEBUG=shardwise` (the overhead benchmark reads it). */
@@ -325,47 +273,27 @@ export class ShardwiseSequencer extends TestSequencer {
     this.#time.set(hook, (this.#time.get(hook) ?? 0) + performance.now() - start);
   }
 
-  /** Reads the options, the store and the previous and pinned plans once per run. */
-  #load(tests: Array<Test>, sharding = false): Promise<RunState> {
-    this.#state ??= this.#read(tests, sharding).then(
-      (state) => (this.#loaded = state),
-      (error: unknown) => {
-        return exitOnUserError(error);
-      },
-    );
+  /** Reads the options once per run. */
+  #load(tests: Array<Test>): Promise<RunState> {
+    this.#state ??= Promise.resolve(tests)
+      .then((t) => this.#read(t))
+      .then(
+        (state) => (this.#loaded = state),
+        (error: unknown) => {
+          return exitOnUserError(error);
+        },
+      );
     return this.#state;
   }
 
-  async #read(tests: Array<Test>, sharding: boolean): Promise<RunState> {
+  #read(tests: Array<Test>): RunState {
     const root = this.#globalConfig?.rootDir ?? commonRoot(tests);
     const options = resolveOptions(root);
-    const inputs = await readRunInputs(options).catch((error: unknown) => {
-      // An unsharded run uses the store only to order its files (Vitest's does not read it at all): a
-      // broken store is said loudly there, but does not fail tests that run in full either way. Its report
-      // still goes to `shard merge`, which refuses the broken store.
-      if (sharding || !isShardwiseError(error) || !error.code.startsWith('STORE_')) throw error;
-      process.stderr.write(
-        `${warningLine(`${formatError(error)}; running in Jest's own order`, process.env)}\n`,
-      );
-      return readRunInputs({ ...options, timings: undefined });
-    });
     const projects = Math.max(this.#globalConfig?.projects.length ?? 0, this.#contextCount);
     const multiProject =
       projects >= 2 ||
       (this.#globalConfig === undefined && new Set(tests.map((t) => t.context.config)).size >= 2);
-    return {
-      options,
-      root,
-      multiProject,
-      inputs,
-      durations: inputs.store.state === 'loaded' ? durationsOf(inputs.store.store) : undefined,
-    };
-  }
-
-  #unshardedPlan(tests: Array<Test>, state: RunState): Plan {
-    // The run's own plan, for its report: no previous or pinned plan applies to an unsharded run.
-    const { store, estimator } = state.inputs;
-    return planRun({ files: groupByKey(tests, state).keys(), shardCount: 1, store, estimator }).plan;
+    return { options, root, multiProject };
   }
 
   #isWatching(): boolean {
@@ -413,9 +341,7 @@ export class ShardwiseSequencer extends TestSequencer {
  * `displayName` when the config has two or more projects (the same file in two projects is two units).
  */
 function keyOf(test: Test, state: RunState): string {
-  const rel = normalizePath(test.path, state.root);
-  const name = displayNameOf(test.context.config.displayName);
-  return state.multiProject && name ? unitKey(name, rel) : rel;
+  return fileKey(test.path, state.root, displayNameOf(test.context.config.displayName), state.multiProject);
 }
 
 function displayNameOf(displayName: unknown): string | undefined {
@@ -451,9 +377,7 @@ function keyLookup(tests: Array<Test>, state: RunState): (result: TestResult) =>
     const name = displayNameOf(result.displayName) ?? '';
     return (
       byPathAndName.get(`${result.testFilePath}\0${name}`) ??
-      (state.multiProject && name
-        ? unitKey(name, normalizePath(result.testFilePath, state.root))
-        : normalizePath(result.testFilePath, state.root))
+      fileKey(result.testFilePath, state.root, name, state.multiProject)
     );
   };
 }
@@ -478,10 +402,6 @@ function realpathOf(file: string): string {
   } catch {
     return file;
   }
-}
-
-function notice(message: string): void {
-  process.stderr.write(`shardwise: ${message}\n`);
 }
 
 /**

@@ -1,10 +1,4 @@
-import {
-  describeValue,
-  resolveSettings,
-  ShardwiseError,
-  type Estimator,
-  type Settings,
-} from '@shardwise/core/light';
+import { checkOptions, type Estimator, type SettingsResolver } from '@shardwise/core/light';
 
 /**
  * Options of the reporter: `reporter: [['@shardwise/playwright', { timings: 'ci/timings.json' }]]`.
@@ -42,6 +36,21 @@ export interface ShardwisePlaywrightOptions {
    * @default undefined
    */
   plan?: string;
+  /**
+   * Whether runs write a report (`SHARDWISE_RECORD=0` overrides it).
+   * @default true
+   */
+  record?: boolean;
+  /**
+   * Workers per shard job in the wall model, over Playwright's resolved `workers`.
+   * @default undefined (Playwright's `workers`)
+   */
+  workers?: number;
+  /**
+   * The quarantine file: tests that still run and are reported, but whose failures alone do not fail the run.
+   * @default 'shard-quarantine.json'
+   */
+  quarantine?: string;
 }
 
 /** What Playwright adds to every reporter's options (`configDir`, and private `_mode`, `_commandHash`). */
@@ -53,56 +62,29 @@ export interface PlaywrightAdded {
   _commandHash?: string;
 }
 
-const KNOWN = new Set(['timings', 'reportsDir', 'estimator', 'previous', 'plan']);
 /**
  * Keys Playwright itself puts into every reporter's options: `configDir`, `onlyFailures` (in `--list`
  * mode) and private ones that start with `_`. They are not the user's, so never "unknown".
  */
 const PLAYWRIGHT_KEYS = new Set(['configDir', 'onlyFailures']);
 
-/** The reporter's settings resolver: options checked once, core's rules applied once the root is known. */
-export type ResolveSettings = (root: string, env: NodeJS.ProcessEnv, cwd?: string) => Settings;
-
 /**
  * Splits Playwright's additions from the user's options and checks the user's (when the config loads):
  * unknown keys and empty paths fail with one line naming the key.
  */
-export function readOptions(raw: unknown): { added: PlaywrightAdded; resolve: ResolveSettings } {
-  if (raw === undefined || raw === null) raw = {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ShardwiseError(
-      'INVALID_OPTION',
-      `['@shardwise/playwright', options]: expected an object of options, got ${describeValue(raw)}`,
-    );
-  }
+export function readOptions(raw: unknown): { added: PlaywrightAdded; resolve: SettingsResolver } {
   const added: PlaywrightAdded = {};
   const values: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (PLAYWRIGHT_KEYS.has(key) || key.startsWith('_')) {
-      if ((key === 'configDir' || key === '_mode' || key === '_commandHash') && typeof value === 'string') {
-        added[key] = value;
-      }
-    } else if (KNOWN.has(key)) {
-      if (value !== undefined && (typeof value !== 'string' || value.trim() === '') && key !== 'estimator') {
-        throw optionError(key, `expected a non-empty path, got ${describeValue(value)}`);
-      }
-      values[key] = value;
-    } else {
-      throw optionError(key, `unknown option; expected one of ${[...KNOWN].join(', ')}`);
-    }
+  const object = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+  for (const [key, value] of Object.entries(object ? raw : {})) {
+    if (!PLAYWRIGHT_KEYS.has(key) && !key.startsWith('_')) values[key] = value;
+    else if ((key === 'configDir' || key === '_mode' || key === '_commandHash') && typeof value === 'string')
+      added[key] = value;
   }
-  const resolve: ResolveSettings = (root, env, cwd = process.cwd()) =>
-    resolveSettings({
-      root,
-      cwd,
-      env,
-      config: { values, base: root, name: (key) => `['@shardwise/playwright', { ${key} }]` },
-    });
-  // What can be checked without the root (the estimator) fails now, when the config loads.
-  resolve('/', {});
-  return { added, resolve };
-}
-
-function optionError(key: string, problem: string): ShardwiseError {
-  return new ShardwiseError('INVALID_OPTION', `['@shardwise/playwright', { ${key} }]: ${problem}`);
+  const naming = {
+    whole: `['@shardwise/playwright', options]`,
+    key: (key: string) => `['@shardwise/playwright', { ${key} }]`,
+  };
+  // Not an object (an array, a path): core's check says so in one line.
+  return { added, resolve: checkOptions('playwright', object || raw == null ? values : raw, naming) };
 }

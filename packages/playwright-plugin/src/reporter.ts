@@ -1,17 +1,17 @@
 import path from 'node:path';
-import type { PlanDiagnostic, RunPlan } from '@shardwise/core';
 import {
-  createReport,
-  detectCommit,
+  displayPath,
   exitOnUserError,
+  finishRun,
   jobStartMs,
-  jobTiming,
-  reportFileName,
-  serializeReport,
-  warningLine,
-  writeFileAtomic,
+  notice,
+  planShard,
+  readQuarantineSetting,
+  unshardedPlan,
   type Hint,
+  type Plan,
   type Settings,
+  type ShardSpec,
 } from '@shardwise/core/light';
 import type {
   FullConfig,
@@ -22,7 +22,7 @@ import type {
   TestResult,
   TestRun,
 } from '@playwright/test/reporter';
-import { readOptions, type PlaywrightAdded, type ResolveSettings } from './options.js';
+import { readOptions, type PlaywrightAdded } from './options.js';
 import { playwrightFilter, type PlaywrightFilter } from './filter.js';
 import { UnitRecorder } from './recorder.js';
 import { unitsOf, type Units } from './units.js';
@@ -34,7 +34,8 @@ interface Planned {
   units: Units;
   /** This run's units: the shard's in the plan's order, or every unit of an unsharded run. */
   mine: string[];
-  run: RunPlan | undefined;
+  shard: ShardSpec | undefined;
+  plan: Plan;
   partial: boolean;
   /** The run's test filter and the units it runs in part; undefined for an unfiltered run. */
   filtering: PlaywrightFilter | undefined;
@@ -57,16 +58,18 @@ interface Planned {
  */
 export class ShardwiseReporter implements Reporter {
   readonly #added: PlaywrightAdded;
-  readonly #resolve: ResolveSettings | undefined;
+  readonly #resolve: ReturnType<typeof readOptions>['resolve'] | undefined;
   readonly #invalid: unknown;
   #planned: Planned | undefined;
   #preprocessed = false;
+  /** A failure outside the units: an error outside any test, a failed setup or teardown test. */
+  #failedOutsideUnits = false;
   /** Milliseconds spent in each hook, for `DEBUG=shardwise` (the bench reads it). */
   readonly #time = new Map<string, number>();
 
   constructor(options?: unknown) {
     let added: PlaywrightAdded;
-    let resolve: ResolveSettings | undefined;
+    let resolve: ReturnType<typeof readOptions>['resolve'] | undefined;
     let invalid: unknown;
     try {
       ({ added, resolve } = readOptions(options));
@@ -101,8 +104,7 @@ export class ShardwiseReporter implements Reporter {
       settings = this.#resolve(this.#root(config), process.env);
       this.#planned = await this.#plan(config, suite, testRun, settings);
     } catch (error) {
-      // Only on an error: the full core (for the plan's display path) costs a load that runs never need.
-      const plan = settings?.plan && (await import('@shardwise/core')).displayPath(settings.plan.path);
+      const plan = settings?.plan && displayPath(settings.plan.path);
       await exitOnUserError(error, (hint) => planHint(hint, plan || 'plan.json', config.shard?.total));
     } finally {
       this.#spent('preprocess', start);
@@ -118,45 +120,37 @@ export class ShardwiseReporter implements Reporter {
     const units = unitsOf(config, suite, testRun, settings.root);
     // No test at all: Playwright's own "No tests found" is the right message.
     if (units.byKey.size === 0) return undefined;
-    const core = await import('@shardwise/core');
     const filtering = await playwrightFilter(process.argv, config, units);
     const partial = filtering !== undefined || Boolean(this.#added._commandHash);
     const shard = config.shard ? { index: config.shard.current, count: config.shard.total } : undefined;
-    let run: RunPlan | undefined;
+    let plan: Plan;
+    let mine: string[];
     if (shard) {
-      const inputs = await core.readRunInputs(settings);
-      run = core.planRun({
+      const run = await planShard({
+        runner: 'playwright',
+        settings,
         files: units.byKey.keys(),
         shard,
-        ...inputs,
         partial,
         fileSource: `the Playwright config in ${settings.root}`,
         // The wall model of Playwright's jobs, with this job's own worker count (Playwright resolved it).
-        runner: 'playwright',
-        workers: settings.workers ?? config.workers,
-        ...(filtering ? { filter: filtering.filter } : {}),
+        workers: config.workers,
+        filter: filtering?.filter,
         unit: 'unit',
       });
       testRun.skipSharding();
       excludeOthers(suite, units, new Set(run.units), testRun);
-      if (settings.planOut && !run.pinned) notice(await core.writePinnedPlan(settings.planOut, run.plan));
-      announce(run, settings, core, process.env);
+      plan = run.plan;
+      mine = run.units;
     } else {
-      // The quarantine file is checked as in a sharded run (where `readRunInputs` reads it): a broken or
-      // missing named one fails now, not when `shard quarantine check` judges the run's failures.
-      await core.readQuarantineSetting(settings);
-      // An unsharded run's report carries its own one-shard plan, so `shard merge` can prune the store by
-      // it; no store is read (it orders nothing here, so a broken one must not fail a local run).
-      run = core.planRun({
-        files: units.byKey.keys(),
-        shardCount: 1,
-        store: { state: 'disabled' },
-        unit: 'unit',
-      });
+      // The quarantine file is checked as in a sharded run (where planShard reads it): a broken or missing
+      // named one fails now, not when the run's failures are judged.
+      await readQuarantineSetting(settings);
+      plan = await unshardedPlan(units.byKey.keys(), 'unit');
+      mine = plan.shards[0]?.files ?? [];
     }
-    const mine = shard ? run.units : (run.plan.shards[0]?.files ?? []);
     const recorder = new UnitRecorder(units.keyOf);
-    return { settings, units, mine, run, partial, filtering, workers: config.workers, recorder };
+    return { settings, units, mine, shard, plan, partial, filtering, workers: config.workers, recorder };
   }
 
   /**
@@ -176,58 +170,57 @@ export class ShardwiseReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     const start = performance.now();
-    this.#planned?.recorder.testEnded(test, result, Date.now());
+    const planned = this.#planned;
+    planned?.recorder.testEnded(test, result, Date.now());
+    if (planned && !planned.units.keyOf.has(test.id) && test.outcome() === 'unexpected')
+      this.#failedOutsideUnits = true;
     this.#spent('onTestEnd', start);
   }
 
-  async onEnd(result: FullResult): Promise<void> {
+  onError(): void {
+    this.#failedOutsideUnits = true;
+  }
+
+  onEnd(result: FullResult): Promise<{ status: FullResult['status'] } | undefined> {
     const start = performance.now();
-    await this.#record(result);
+    const pass = this.#finish(result);
     this.#spent('onEnd', start);
     if (this.#planned?.settings.debug) {
       const parts = [...this.#time].map(([hook, ms]) => `${hook} ${ms.toFixed(1)}`).join(', ');
       const total = [...this.#time.values()].reduce((a, b) => a + b, 0);
       notice(`debug: time in the reporter ${total.toFixed(1)} ms (${parts})`);
     }
+    // Every failure is a quarantined test: Playwright takes the status a reporter returns from onEnd.
+    return Promise.resolve(pass ? { status: 'passed' } : undefined);
   }
 
   #spent(hook: string, start: number): void {
     this.#time.set(hook, (this.#time.get(hook) ?? 0) + performance.now() - start);
   }
 
-  async #record(result: FullResult): Promise<void> {
+  /** Writes the run's report and judges a failed run by the quarantine; true: the run passes after all. */
+  #finish(result: FullResult): boolean {
     const planned = this.#planned;
     // `--list` plans (and may pin the plan) but runs nothing; merge-reports replays runs recorded already.
-    if (!planned || this.#added._mode === 'list' || !planned.settings.record) return;
+    if (!planned || this.#added._mode === 'list') return false;
     // The job's clock, as core keeps it for every runner: from this process's start (or `shard run`'s).
-    const end = Date.now();
     const jobStart = jobStartMs();
-    const commit = detectCommit(process.env, planned.settings.root);
-    const report = createReport({
+    const { pass } = finishRun({
       runner: 'playwright',
-      shard: planned.run?.shard,
-      plan: planned.run?.plan,
+      settings: planned.settings,
+      shard: planned.shard,
+      plan: planned.plan,
       partial: planned.partial,
-      testsFiltered: false,
-      ...(planned.filtering ? { filter: planned.filtering.filter } : {}),
-      createdAt: new Date(end).toISOString(),
-      job: jobTiming(jobStart, end, planned.workers),
-      ...(commit ? { commit } : {}),
-      files: planned.recorder
-        .entries(planned.mine, planned.units.byKey, result.status, jobStart)
-        .map((e) => (planned.filtering?.partial.has(e.file) ? { ...e, filtered: true } : e)),
+      filter: planned.filtering?.filter,
+      job: { start: jobStart, end: Date.now(), workers: planned.workers },
+      files: () =>
+        planned.recorder
+          .entries(planned.mine, planned.units.byKey, result.status, jobStart)
+          .map((e) => (planned.filtering?.partial.has(e.file) ? { ...e, filtered: true } : e)),
+      failed: result.status === 'failed',
+      failedOutsideTests: this.#failedOutsideUnits,
     });
-    const name = reportFileName(
-      'playwright',
-      report.shard,
-      report.shard ? report.plan?.fingerprint : undefined,
-    );
-    try {
-      await writeFileAtomic(path.join(planned.settings.reportsDir, name), serializeReport(report));
-    } catch (error) {
-      // `shard merge` names the shard whose report is missing; failing the tests for it is not ours to do.
-      notice(`could not write the timing report: ${(error as Error).message}`);
-    }
+    return pass;
   }
 }
 
@@ -263,28 +256,4 @@ function excludeOthers(root: Suite, units: Units, mine: ReadonlySet<string>, tes
       else for (const test of out) testRun.exclude(test);
     }
   }
-}
-
-/** Core's diagnostics and the shard line, in Playwright's terms, on stderr. */
-function announce(
-  run: RunPlan,
-  settings: Settings,
-  core: typeof import('@shardwise/core'),
-  env: NodeJS.ProcessEnv,
-): void {
-  const store = settings.timings ? core.displayPath(settings.timings.path) : '';
-  const messages = core.planMessages(run, store, (d: PlanDiagnostic) => {
-    if (d.kind === 'no-store' && !d.explicit) {
-      return `no timing store at ${store}; planned ${d.files} units by estimate. That is normal on a first run: \`npx shard merge --timings ${store} ${core.displayPath(settings.reportsDir)}\` after the shards creates it`;
-    }
-    return undefined;
-  });
-  for (const m of messages) {
-    if (m.level === 'warning') process.stderr.write(`${warningLine(m.text, env)}\n`);
-    else notice(m.text);
-  }
-}
-
-function notice(message: string): void {
-  process.stderr.write(`shardwise: ${message}\n`);
 }

@@ -1,19 +1,14 @@
-import { ShardwiseError } from '@shardwise/core/light';
+import { ShardwiseError, versionAtLeast } from '@shardwise/core/light';
 
 /** The first Playwright whose reporters can shard: `Reporter.preprocess` with `TestRun.skipSharding`. */
 export const MINIMUM_PLAYWRIGHT = '1.62';
 
 /**
  * Whether a Playwright version (`config.version`: `1.65.1`, `1.64.0-alpha-2026-09-04`) has the reporter
- * API shardwise shards with. Anything it cannot read counts as new enough: a version string in a new shape
- * is more likely a newer Playwright than an older one.
+ * API shardwise shards with, by core's one version rule (an unreadable version counts as new enough).
  */
 export function supportsPreprocess(version: string): boolean {
-  const match = /^(\d+)\.(\d+)/.exec(version);
-  if (!match) return true;
-  const [major, minor] = [Number(match[1]), Number(match[2])];
-  const [needMajor, needMinor] = MINIMUM_PLAYWRIGHT.split('.').map(Number) as [number, number];
-  return major > needMajor || (major === needMajor && minor >= needMinor);
+  return versionAtLeast(version, MINIMUM_PLAYWRIGHT);
 }
 
 /** The one-line error of a Playwright too old for the reporter, with both ways out. */

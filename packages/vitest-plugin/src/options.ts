@@ -1,10 +1,4 @@
-import {
-  describeValue,
-  resolveSettings,
-  ShardwiseError,
-  type Estimator,
-  type Settings,
-} from '@shardwise/core/light';
+import { checkOptions, type Estimator, type SettingsResolver } from '@shardwise/core/light';
 
 /**
  * Options of {@link shardwise}. Relative paths are resolved against the Vitest root; the environment
@@ -42,6 +36,11 @@ export interface ShardwiseVitestOptions {
    */
   plan?: string;
   /**
+   * Whether runs write a report (`SHARDWISE_RECORD=0` overrides it).
+   * @default true
+   */
+  record?: boolean;
+  /**
    * Workers per shard job in the wall model, over the count learned from recorded jobs (set it when the
    * jobs' machines differ from the ones the store learned on).
    * @default undefined (as learned)
@@ -62,72 +61,10 @@ export interface ShardwiseVitestOptions {
   splitTests?: boolean;
 }
 
-const KNOWN = [
-  'timings',
-  'reportsDir',
-  'estimator',
-  'previous',
-  'plan',
-  'workers',
-  'quarantine',
-  'splitTests',
-];
-/** Former names, refused with the new one so that an old config fails loudly instead of being ignored. */
-const RENAMED: Record<string, string> = { stability: 'previous' };
-
 /**
- * Checks the options a user passed to `shardwise()` (at the boundary, when the config loads) and returns
- * a resolver that applies core's settings rules once the Vitest root is known.
+ * Checks the options a user passed to `shardwise()` (at the boundary, when the config loads) against core's
+ * settings table and returns a resolver that applies core's settings rules once the Vitest root is known.
  */
-export function validateOptions(
-  options: ShardwiseVitestOptions,
-): (root: string, env: NodeJS.ProcessEnv, cwd?: string) => Settings {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw invalid('', 'expected an object of options', options);
-  }
-  for (const key of Object.keys(options)) {
-    if (RENAMED[key]) {
-      throw new ShardwiseError(
-        'INVALID_OPTION',
-        `shardwise({ ${key} }): renamed; write shardwise({ ${RENAMED[key]} }) instead`,
-      );
-    }
-    if (!KNOWN.includes(key)) {
-      throw new ShardwiseError(
-        'INVALID_OPTION',
-        `shardwise({ ${key} }): unknown option; expected one of ${KNOWN.join(', ')}`,
-      );
-    }
-  }
-  for (const key of ['timings', 'reportsDir', 'plan', 'quarantine'] as const) checkPath(key, options[key]);
-  if (options.splitTests !== undefined && typeof options.splitTests !== 'boolean') {
-    throw invalid('splitTests', 'expected true or false', options.splitTests);
-  }
-  const { splitTests: _split, ...values } = options;
-  const { previous } = options;
-  if (typeof previous === 'string') checkPath('previous', previous);
-  else if (previous !== undefined && (previous === null || typeof previous !== 'object')) {
-    throw invalid('previous', 'expected a file path or a plan like { shards: [{ files: [...] }] }', previous);
-  }
-  const resolve = (root: string, env: NodeJS.ProcessEnv, cwd = process.cwd()) =>
-    resolveSettings({
-      root,
-      cwd,
-      env,
-      config: { values, base: root, name: (key) => `shardwise({ ${key} })` },
-    });
-  // Values that can be checked without the root (the estimator) fail now, when the config loads.
-  resolve('/', {});
-  return resolve;
-}
-
-function checkPath(name: string, value: unknown): void {
-  if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-    throw invalid(name, 'expected a non-empty path', value);
-  }
-}
-
-function invalid(name: string, expected: string, got: unknown): ShardwiseError {
-  const where = name ? `shardwise({ ${name} })` : 'shardwise()';
-  return new ShardwiseError('INVALID_OPTION', `${where}: ${expected}, got ${describeValue(got)}`);
+export function validateOptions(options: ShardwiseVitestOptions): SettingsResolver {
+  return checkOptions('vitest', options, { whole: 'shardwise()', key: (key) => `shardwise({ ${key} })` });
 }

@@ -1,5 +1,4 @@
-import type { Piece, Plan } from '@shardwise/core';
-import { pieceTests } from '@shardwise/core/light';
+import { pieceTests, versionAtLeast, type Piece, type Plan } from '@shardwise/core/light';
 import type { TestCase, TestModule, TestSuite } from 'vitest/node';
 
 /**
@@ -9,10 +8,7 @@ import type { TestCase, TestModule, TestSuite } from 'vitest/node';
  * whole files.
  */
 export function runsPieces(version: string | undefined): boolean {
-  const match = /^(\d+)\.(\d+)\./.exec(version ?? '');
-  if (!match) return false;
-  const major = Number(match[1]);
-  return major > 4 || (major === 4 && Number(match[2]) >= 1);
+  return versionAtLeast(version, '4.1');
 }
 
 /**

@@ -1,13 +1,13 @@
 // Type-only: `vitest/config` declares the `configureVitest` hook on Vite's Plugin type; nothing is loaded
 // from it at run time (all runtime imports come from `vitest/node`, which Vitest 3.2, 4 and 5 share).
 import { writeSync } from 'node:fs';
-import { readQuarantineSetting, ShardwiseError } from '@shardwise/core/light';
+import { exitOnUserError, readQuarantineSetting, ShardwiseError } from '@shardwise/core/light';
 import type { Plugin } from 'vitest/config';
 import type { Vitest, VitestPluginContext } from 'vitest/node';
 import { BlobPieceJoiner } from './blob-pieces.js';
 import { validateOptions, type ShardwiseVitestOptions } from './options.js';
 import { ShardwiseReporter } from './reporter.js';
-import { exitOnUserError, type RunState } from './run-state.js';
+import type { RunState } from './run-state.js';
 import { createSequencer } from './sequencer.js';
 
 /**

@@ -1,27 +1,19 @@
-import path from 'node:path';
 import {
-  createReport,
-  detectCommit,
-  exitOnUserError,
   fileStatusOf,
   fileTimeline,
-  jobStartMs,
-  jobTiming,
+  finishRun,
   hashTestFile,
-  reportFileName,
-  serializeReport,
+  jobStartMs,
+  notice,
   testStatusOf,
   unfinishedFile,
-  writeFileAtomic,
   type FileStatus,
   type ReportedFile,
   type ReportedTest,
-  type RunReport,
 } from '@shardwise/core/light';
-import { loadCore } from './load-core.js';
 import type { Reporter, TestModule, TestRunEndReason, TestSpecification } from 'vitest/node';
 import { groupOf, patternName } from './pieces.js';
-import { keyOf, notice, testFilterOf, type PlannedRun, type RunState } from './run-state.js';
+import { keyOf, testFilterOf, type PlannedRun, type RunState } from './run-state.js';
 
 /**
  * Records every file's wall time (environment setup, import, collection, setup files, tests and hooks),
@@ -69,79 +61,48 @@ export class ShardwiseReporter implements Reporter {
     }
   }
 
-  async onTestRunEnd(
+  onTestRunEnd(
     testModules: ReadonlyArray<TestModule>,
     errors: ReadonlyArray<unknown>,
     reason: TestRunEndReason,
-  ): Promise<void> {
+  ): void {
     const state = this.#state;
     // A failed plan ran nothing worth reporting. An empty planned shard does report (no files), so that
     // `shard merge` sees every shard accounted for.
     if (state.planningFailed || (!state.planned && testModules.length === 0)) return;
     explainPieceSkips(this.#state, testModules);
+    const { vitest, planned } = state;
+    const shard = vitest.config.shard;
+    const jobStart = jobStartMs();
     // Vitest has set its exit code from the modules' states just before this hook, and changes it after
     // only for its own later checks (coverage thresholds): a failed run whose every failure is a
     // quarantined test passes. Unhandled errors are never the quarantine's to forgive.
-    const judge = reason === 'failed' && errors.length === 0;
-    // SHARDWISE_RECORD=0 (core's settings): this run writes no report, as with the Jest plugin.
-    if (!state.options.record && !judge) return;
-    const report = this.#buildReport(testModules, reason);
-    if (judge) await this.#applyQuarantine(report.files);
-    if (!state.options.record) return;
-    const file = path.join(
-      state.options.reportsDir,
-      reportFileName('vitest', report.shard, report.plan?.fingerprint),
-    );
-    try {
-      await writeFileAtomic(file, serializeReport(report));
-    } catch (error) {
-      // A missing report is caught by `shard merge` (it names the shard); failing the tests for it is not
-      // this reporter's call.
-      notice(`could not write the timing report: ${(error as Error).message}`);
-    }
-  }
-
-  async #applyQuarantine(files: ReportedFile[]): Promise<void> {
-    try {
-      const { judgeRun } = await loadCore();
-      const { pass, lines } = judgeRun(this.#state.options.quarantine, files, process.env);
-      for (const line of lines) process.stderr.write(`${line}\n`);
-      if (pass) process.exitCode = 0;
-    } catch (error) {
-      await exitOnUserError(error);
-    }
-  }
-
-  #buildReport(testModules: ReadonlyArray<TestModule>, reason: TestRunEndReason): RunReport {
-    const { vitest, planned } = this.#state;
-    const shard = vitest.config.shard;
-    const end = Date.now();
-    const jobStart = jobStartMs();
-    const commit = detectCommit(process.env, vitest.config.root);
-    const filter = testFilterOf(vitest);
-    return createReport({
-      ...(commit ? { commit } : {}),
+    const { pass } = finishRun({
       runner: 'vitest',
+      settings: state.options,
       shard: shard ? { index: shard.index, count: shard.count } : undefined,
-      plan: planned?.run.plan,
-      partial: planned?.partial ?? false,
-      testsFiltered: false,
-      ...(filter ? { filter } : {}),
-      createdAt: new Date(end).toISOString(),
-      job: jobTiming(jobStart, end, vitestWorkers(vitest.config, testModules.length)),
-      files: testModules.map((module) => {
-        const entry = describeModule(
-          module,
-          keyOf(vitest, module.project.name, module.moduleId),
-          reason,
-          planned,
-        );
-        const clock = this.#clock.get(module.id);
-        if (entry.status !== 'interrupted' && clock)
-          Object.assign(entry, timelineOf(module, clock, jobStart));
-        return entry;
-      }),
+      plan: planned?.run.plan ?? state.unsharded?.plan,
+      partial: planned?.partial ?? state.unsharded?.partial ?? false,
+      filter: testFilterOf(vitest),
+      job: { start: jobStart, end: Date.now(), workers: vitestWorkers(vitest.config, testModules.length) },
+      files: () => testModules.map((module) => this.#entry(module, reason, jobStart)),
+      failed: reason === 'failed',
+      failedOutsideTests: errors.length > 0,
     });
+    if (pass) process.exitCode = 0;
+  }
+
+  #entry(module: TestModule, reason: TestRunEndReason, jobStart: number): ReportedFile {
+    const { vitest, planned } = this.#state;
+    const entry = describeModule(
+      module,
+      keyOf(vitest, module.project.name, module.moduleId),
+      reason,
+      planned,
+    );
+    const clock = this.#clock.get(module.id);
+    if (entry.status !== 'interrupted' && clock) Object.assign(entry, timelineOf(module, clock, jobStart));
+    return entry;
   }
 }
 
@@ -156,10 +117,7 @@ function timelineOf(
   clock: { queued?: number; start?: number; end?: number },
   jobStart: number,
 ): ReturnType<typeof fileTimeline> {
-  const d = module.diagnostic();
-  const environment = ms(d.environmentSetupDuration) + ms(d.prepareDuration);
-  const setup = ms(d.setupDuration);
-  const collect = ms(d.collectDuration);
+  const { environment, setup, collect } = fixedCostOf(module);
   // Without the queued event (never seen, but cheap to survive), the start of its tests less its import.
   const queued = clock.queued ?? (clock.start === undefined ? undefined : clock.start - setup - collect);
   if (queued === undefined || clock.end === undefined) return {};
@@ -217,12 +175,9 @@ function describeModule(
   reason: TestRunEndReason,
   planned: PlannedRun | undefined,
 ): ReportedFile {
-  const d = module.diagnostic();
-  // `duration` alone covers only tests and hooks; the file's cost on a shard includes its fixed cost:
-  // its environment, the runner's preparation, the import of the module and the setup files.
-  const fixedMs =
-    ms(d.environmentSetupDuration) + ms(d.prepareDuration) + ms(d.collectDuration) + ms(d.setupDuration);
-  const durationMs = Math.round(fixedMs + ms(d.duration));
+  // `duration` alone covers only tests and hooks; the file's cost on a shard includes its fixed cost.
+  const { fixedMs } = fixedCostOf(module);
+  const durationMs = Math.round(fixedMs + ms(module.diagnostic().duration));
   // A piece lists the tests its filter selected (run or skipped by the test itself), and the names of the
   // ones it left to the other pieces, so that `shard merge` can prove each ran in exactly one piece.
   const piece = planned?.pieces.get(file);
@@ -276,6 +231,23 @@ function fileStatus(state: ReturnType<TestModule['state']>, reason: TestRunEndRe
 
 function finished(state: ReturnType<TestModule['state']>): state is 'passed' | 'failed' | 'skipped' {
   return state === 'passed' || state === 'failed' || state === 'skipped';
+}
+
+/**
+ * A module's fixed cost, from Vitest's diagnostic, in the order its worker paid it: the environment and the
+ * runner's preparation, the setup files, then the module's import and collection.
+ */
+function fixedCostOf(module: TestModule): {
+  environment: number;
+  setup: number;
+  collect: number;
+  fixedMs: number;
+} {
+  const d = module.diagnostic();
+  const environment = ms(d.environmentSetupDuration) + ms(d.prepareDuration);
+  const setup = ms(d.setupDuration);
+  const collect = ms(d.collectDuration);
+  return { environment, setup, collect, fixedMs: environment + setup + collect };
 }
 
 function ms(value: number | undefined): number {

@@ -1,5 +1,11 @@
-import type { RunPlan, Settings } from '@shardwise/core';
-import { nameFilter, normalizePath, unitKey, type TestFilter } from '@shardwise/core/light';
+import {
+  fileKey,
+  nameFilter,
+  type Plan,
+  type RunPlan,
+  type Settings,
+  type TestFilter,
+} from '@shardwise/core/light';
 import type { Vitest } from 'vitest/node';
 
 /** The plan the sequencer computed for this run, which the reporter writes into its report. */
@@ -21,6 +27,8 @@ export interface RunState {
   /** Split files into pieces when that pays (Vitest ≥ 4.1; the `splitTests` option). */
   splitTests: boolean;
   planned?: PlannedRun;
+  /** An unsharded run's own plan (core's one policy), and whether the run was narrowed. */
+  unsharded?: { plan: Plan; partial: boolean };
   /** Planning threw: the run did not execute the planned shard, so no report is written. */
   planningFailed?: boolean;
 }
@@ -31,12 +39,8 @@ export interface RunState {
  * several projects. A `--project` filter keeps the prefix, so keys stay the same in filtered runs.
  */
 export function keyOf(vitest: Vitest, projectName: string, moduleId: string): string {
-  const rel = normalizePath(moduleId, vitest.config.root);
-  return hasSeveralProjects(vitest) ? unitKey(projectName, rel) : rel;
-}
-
-function hasSeveralProjects(vitest: Vitest): boolean {
-  return vitest.projects.length > 1 || (vitest.config.project?.length ?? 0) > 0;
+  const several = vitest.projects.length > 1 || (vitest.config.project?.length ?? 0) > 0;
+  return fileKey(moduleId, vitest.config.root, projectName, several);
 }
 
 /**
@@ -48,9 +52,18 @@ export function testFilterOf(vitest: Vitest): TestFilter | undefined {
   return pattern ? nameFilter(`testNamePattern ${String(pattern)}`, pattern) : undefined;
 }
 
-/** Prints one diagnostic line on stderr (stdout may carry `vitest list --json`). */
-export function notice(message: string): void {
-  process.stderr.write(`shardwise: ${message}\n`);
+/**
+ * Whether Vitest was asked for part of the suite: a plan over part of the files proves nothing about the
+ * others, so `shard merge` must not prune the store by it. Reads fields that Vitest 3.2, 4 and 5 all set;
+ * a missing one counts as "not narrowed".
+ */
+export function isPartial(vitest: Vitest): boolean {
+  const config = vitest.config;
+  const filters = (vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
+  return Boolean(
+    (filters && filters.length > 0) ||
+    config.changed ||
+    (config.related && config.related.length > 0) ||
+    (config.project && config.project.length > 0),
+  );
 }
-
-export { exitOnUserError } from '@shardwise/core/light';

@@ -34,10 +34,12 @@ describe('a full run', () => {
     report = reports.get('vitest-full.json')!;
   });
 
-  it('writes one report of every file, with no shard and no plan', () => {
+  it('writes one report of every file, with no shard and its own one-shard plan', () => {
     expect(report).toMatchObject({ format: 'shardwise-report', version: 1, runner: 'vitest' });
     expect(report.shard).toBeUndefined();
-    expect(report.plan).toBeUndefined();
+    // Every runner's unsharded run records the same plan (core's unshardedPlan), so merge can check it.
+    expect(report.plan?.shardCount).toBe(1);
+    expect([...report.plan!.shards[0]!].sort()).toEqual([...files].sort());
     expect(Date.parse(report.createdAt!)).not.toBeNaN();
     expect(report.files.map((f) => f.file)).toEqual(files);
   });

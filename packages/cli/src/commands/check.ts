@@ -33,7 +33,7 @@ export async function checkCommand(ctx: Context, { values, positionals }: Comman
     readStoreFile(storePath, displayPath(storePath, ctx.io.cwd)),
     listFiles(values, positionals, root, ctx),
   ]);
-  const name = path.relative(ctx.io.cwd, storePath) || storePath;
+  const name = displayPath(storePath, ctx.io.cwd);
   if (!store) {
     ctx.io.stderr.write(
       `${ctx.err.red(ctx.err.bold('error'))} ${name}: no timing store here; create one with \`shard merge\` or \`shard import\`\n`,

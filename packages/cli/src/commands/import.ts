@@ -70,7 +70,7 @@ export async function importCommand(ctx: Context, { values, positionals }: Comma
   const write = result.changed || out !== storePath || base === undefined;
   if (write && (base !== undefined || result.store.files.size > 0)) await writeStoreFile(out, result.store);
   ctx.io.stdout.write(
-    `Imported ${reports.length} ${format} report(s) naming ${measured} test file(s) into ${path.relative(ctx.io.cwd, out) || out}: ` +
+    `Imported ${reports.length} ${format} report(s) naming ${measured} test file(s) into ${displayPath(out, ctx.io.cwd)}: ` +
       `${result.added.length} added, ${result.updated.length} updated, ${result.kept.length} kept\n`,
   );
   return EXIT_CODES.ok;
@@ -89,7 +89,7 @@ function noTestFiles(format: Format, count: number): ShardwiseError {
 }
 
 function parse(format: Format, text: string, file: string, root: string, ctx: Context): RunReport {
-  const source = path.relative(ctx.io.cwd, file) || file;
+  const source = displayPath(file, ctx.io.cwd);
   return format === 'junit'
     ? importJUnit(text, { root, source })
     : importRunnerJson(text, format, { root, source });

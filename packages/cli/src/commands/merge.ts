@@ -1,4 +1,4 @@
-import { EXIT_CODES } from '@shardwise/core/light';
+import { annotation, EXIT_CODES, onGitHubActions } from '@shardwise/core/light';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
@@ -454,11 +454,8 @@ function unreachable(reason: never): never {
 }
 
 function reportProblem(ctx: Context, line: string): void {
-  const github = ctx.io.env['GITHUB_ACTIONS'] === 'true' || Boolean(ctx.stepSummary);
-  if (github)
-    ctx.io.stderr.write(
-      `::error title=shardwise coverage::${line.replaceAll('%', '%25').replaceAll('\n', '%0A')}\n`,
-    );
+  const github = onGitHubActions(ctx.io.env) || Boolean(ctx.stepSummary);
+  if (github) ctx.io.stderr.write(`${annotation('error', line, 'shardwise coverage')}\n`);
   else ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('error'))} ${line}\n`);
 }
 

@@ -1,3 +1,4 @@
+import { ENV } from './env.js';
 /**
  * Stable error codes, each with one meaning. A `ShardwiseError` is never a bug: its message is one line
  * that says what is wrong and where, and front ends print it without a stack trace. Its {@link Hint} says
@@ -214,9 +215,26 @@ export function writeError(file: string, error: unknown): ShardwiseError {
  * summary page), a plain `shardwise: warning:` line elsewhere.
  */
 export function warningLine(message: string, env: Readonly<Record<string, string | undefined>>): string {
-  if (env['GITHUB_ACTIONS'] === 'true') {
-    const data = message.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-    return `::warning title=shardwise::${data}`;
-  }
-  return `shardwise: warning: ${message}`;
+  return onGitHubActions(env) ? annotation('warning', message) : `shardwise: warning: ${message}`;
+}
+
+/** Whether the process runs on GitHub Actions, where warnings and errors are annotations. */
+export function onGitHubActions(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env[ENV.githubActions] === 'true';
+}
+
+/**
+ * The one GitHub Actions annotation (`::warning title=shardwise::…`) every front end prints, its data
+ * escaped as the runner reads it (`%`, `\r`, `\n`), so that a message stays one annotation.
+ *
+ * @example
+ * annotation('error', 'a\nb', 'shardwise coverage'); // '::error title=shardwise coverage::a%0Ab'
+ */
+export function annotation(
+  level: 'warning' | 'error' | 'notice',
+  message: string,
+  title = 'shardwise',
+): string {
+  const data = message.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+  return `::${level} title=${title}::${data}`;
 }

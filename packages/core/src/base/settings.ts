@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { ShardwiseError } from './errors.js';
+import { ENV } from './env.js';
 import { parseEstimator, type Estimator } from './estimate.js';
+import { SETTINGS_ENV } from './settings-table.js';
 
 /** The store's file name in the root when nothing else names it. */
 export const DEFAULT_TIMINGS_FILE = 'shard-timings.json';
@@ -11,20 +13,8 @@ export const DEFAULT_QUARANTINE_FILE = 'shard-quarantine.json';
 /** The flaky history's name in the root (kept by a CI cache): the last outcomes of every test. */
 export const DEFAULT_HISTORY_FILE = 'shard-history.json';
 
-/** The environment variables every front end reads, by setting. */
-export const SETTINGS_ENV = {
-  timings: 'SHARDWISE_TIMINGS',
-  reportsDir: 'SHARDWISE_REPORTS_DIR',
-  estimator: 'SHARDWISE_ESTIMATOR',
-  previous: 'SHARDWISE_PREVIOUS',
-  plan: 'SHARDWISE_PLAN',
-  planOut: 'SHARDWISE_PLAN_OUT',
-  record: 'SHARDWISE_RECORD',
-  requireTimings: 'SHARDWISE_REQUIRE_TIMINGS',
-  workers: 'SHARDWISE_WORKERS',
-  quarantine: 'SHARDWISE_QUARANTINE',
-  history: 'SHARDWISE_HISTORY',
-} as const;
+/** The environment variables every front end reads, by setting: from the one settings table. */
+export { SETTINGS_ENV };
 
 type SettingKey = keyof typeof SETTINGS_ENV;
 
@@ -197,7 +187,7 @@ export function resolveSettings(input: ResolveSettingsInput): Settings {
 
 /** `DEBUG=shardwise`, `DEBUG=shardwise*` or `DEBUG=*` turn on debug output, as with the `debug` package. */
 export function isDebugEnabled(env: Readonly<Record<string, string | undefined>>): boolean {
-  return (env['DEBUG'] ?? '')
+  return (env[ENV.debug] ?? '')
     .split(/[\s,]+/)
     .some((x) => x === '*' || x === 'shardwise' || x === 'shardwise*' || x === 'shardwise:*');
 }

@@ -4,9 +4,10 @@
  * plugins load it on every run.
  */
 import { MAX_DURATION_MS, type JobTiming, type ReportedFile } from '../formats/report.js';
+import { ENV } from '../base/env.js';
 
 /** The variable `shard run` sets to the epoch ms at which it started, so its own start-up counts too. */
-export const JOB_START_ENV = 'SHARDWISE_JOB_START';
+export const JOB_START_ENV = ENV.jobStart;
 
 /** When this job started, epoch ms: `SHARDWISE_JOB_START` when `shard run` set it, else this process's start. */
 export function jobStartMs(env: NodeJS.ProcessEnv = process.env): number {

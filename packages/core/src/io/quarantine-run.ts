@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { readError, warningLine } from '../base/errors.js';
+import { annotation, onGitHubActions, readError, warningLine } from '../base/errors.js';
 import {
   describeVerdict,
   judgeFailures,
@@ -65,9 +65,7 @@ export function verdictLines(verdict: QuarantineVerdict, env: Env): string[] {
 
 /** An error line: a `::error::` annotation on GitHub Actions, a plain `shardwise: error:` line elsewhere. */
 function errorLine(message: string, env: Env): string {
-  if (env['GITHUB_ACTIONS'] === 'true') {
-    const data = message.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-    return `::error title=shardwise quarantine::${data}`;
-  }
-  return `shardwise: error: ${message}`;
+  return onGitHubActions(env)
+    ? annotation('error', message, 'shardwise quarantine')
+    : `shardwise: error: ${message}`;
 }

@@ -13,6 +13,8 @@ export {
   readError,
   writeError,
   warningLine,
+  annotation,
+  onGitHubActions,
   EXIT_CODES,
   type ShardwiseErrorCode,
   type Hint,
@@ -35,7 +37,6 @@ export {
   DEFAULT_REPORTS_DIR,
   DEFAULT_QUARANTINE_FILE,
   DEFAULT_HISTORY_FILE,
-  SETTINGS_ENV,
   type Settings,
   type SettingSource,
   type SettingValues,
@@ -76,6 +77,13 @@ export { writeFileAtomic, writeFileAtomicSync } from '../io/write-file.js';
 export { parseJson } from '../base/json-text.js';
 export { exitOnUserError } from '../io/exit-on-user-error.js';
 export { readQuarantineSetting } from '../io/flaky-files.js';
+export { displayPath } from '../base/paths.js';
 export { jobStartMs, jobTiming, fileTimeline, JOB_START_ENV } from '../io/job-clock.js';
 export { detectCommit, hashTestFile, COMMIT_ENV } from '../io/code-identity.js';
+export * from '../kit/index.js';
+export { ENV } from '../base/env.js';
+export type { Plan, Piece } from '../formats/plan.js';
+export type { RunPlan, PlanDiagnostic, UnitNoun } from '../plan/build-plan.js';
+export type { ShardSpec } from '../base/shard-spec.js';
+export { matchKey } from '../model/test-split.js';
 export { pieceTests, pieceFilter, type PieceTests } from '../formats/plan.js';

@@ -26,3 +26,6 @@ export {
 } from '../plan/build-plan.js';
 export { readRunInputs, displayPath, type RunInputs } from '../io/run-inputs.js';
 export { testFileOf } from '../base/test-key.js';
+export { durationsOf } from '../formats/store.js';
+export { estimateUnknownMs } from '../base/estimate.js';
+export { ENV } from '../base/env.js';
