@@ -70,3 +70,4 @@ export { exitOnUserError } from './exit-on-user-error.js';
 export { readQuarantineSetting } from './flaky-files.js';
 export { jobStartMs, jobTiming, fileTimeline, JOB_START_ENV } from './job-clock.js';
 export { detectCommit, hashTestFile, COMMIT_ENV } from './code-identity.js';
+export { formatMs, formatPredicted, formatPercent, signedPercent, markdownTable } from './render/text.js';
