@@ -4,7 +4,7 @@
  * is positioned in percentages of the run's longest clock, so it fits any width without scrolling sideways,
  * and the script only adds a filter. Pure: a string from a {@link PipelineSummary}.
  */
-import type { FileStatus } from '../report-format.js';
+import type { FileStatus } from '../formats/report.js';
 import { shardCells, SHARD_HEADER, predictionNote } from './merge-words.js';
 import type { FileBar, JobView, PipelineSummary, TestTrack } from './pipeline.js';
 import { formatMs, signedPercent } from './text.js';

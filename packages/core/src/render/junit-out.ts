@@ -5,9 +5,9 @@
  * an active quarantine entry covers written as `<skipped>` saying so (it does not fail the run, as the
  * quarantine decided). Pure: a string from the reports.
  */
-import { compareCodeUnits } from '../paths.js';
-import { judgeFailures, type Quarantine, type QuarantineEntry } from '../quarantine.js';
-import type { ReportedFile, ReportedTest, RunReport } from '../report-format.js';
+import { compareCodeUnits } from '../base/paths.js';
+import { judgeFailures, type Quarantine, type QuarantineEntry } from '../learn/quarantine.js';
+import type { ReportedFile, ReportedTest, RunReport } from '../formats/report.js';
 
 /** What the JUnit report needs beside the reports. */
 export interface JUnitOptions {

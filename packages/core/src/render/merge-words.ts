@@ -3,9 +3,9 @@
  * a slow machine. One place, so the terminal, the step summary, the pull-request comment and the HTML
  * report say the same thing from the same figures.
  */
-import type { CoverageResult } from '../coverage.js';
-import type { JobPace } from '../job-pace.js';
-import type { ShardRow, SlowestShard } from '../shard-summary.js';
+import type { CoverageResult } from '../learn/exactly-once.js';
+import type { JobPace } from '../model/job-pace.js';
+import type { ShardRow, SlowestShard } from '../learn/shard-summary.js';
 import { formatMs, formatPredicted, signedPercent } from './text.js';
 
 /** The shard table's header; {@link shardCells} gives a row. */

@@ -5,17 +5,17 @@
  * proof, the merged store, the flaky tests), never remade here; the HTML report, the pull-request comment
  * and the step summary all render this one summary.
  */
-import type { CoverageResult } from '../coverage.js';
-import { describeCoverage } from '../coverage.js';
-import type { FlakyTest } from '../flaky.js';
-import type { History, HistoryOutcome } from '../history.js';
-import type { MergeResult } from '../merge.js';
-import { compareCodeUnits } from '../paths.js';
-import { isExpired, quarantineEntryOf, type Quarantine, type QuarantineEntry } from '../quarantine.js';
-import type { FileStatus, ReportedFile, RunReport } from '../report-format.js';
-import type { ShardRow, SlowestShard } from '../shard-summary.js';
-import type { TimingStore } from '../store.js';
-import { hasTimeline, observeJob, workersOf } from '../wall-model.js';
+import type { CoverageResult } from '../learn/exactly-once.js';
+import { describeCoverage } from '../learn/exactly-once.js';
+import type { FlakyTest } from '../learn/flaky.js';
+import type { History, HistoryOutcome } from '../learn/history.js';
+import type { MergeResult } from '../learn/merge.js';
+import { compareCodeUnits } from '../base/paths.js';
+import { isExpired, quarantineEntryOf, type Quarantine, type QuarantineEntry } from '../learn/quarantine.js';
+import type { FileStatus, ReportedFile, RunReport } from '../formats/report.js';
+import type { ShardRow, SlowestShard } from '../learn/shard-summary.js';
+import type { TimingStore } from '../formats/records.js';
+import { hasTimeline, observeJob, workersOf } from '../model/wall-model.js';
 import { describeMachineJob, describeSlowest, otherPlanNote, shardName } from './merge-words.js';
 
 /** What a merge (or `shard report`) knows about one run. */
