@@ -331,6 +331,26 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/url\(|@import/);
   });
 
+  it('a job whose files have no place on its clock (an import, `shard run`): a lane that says so, no bars', () => {
+    const input = pipeline();
+    const reports = input.reports.map((r, i) =>
+      i === 0
+        ? {
+            ...r,
+            files: r.files.map((f) => {
+              const { startMs: _s, endMs: _e, worker: _w, ...rest } = f;
+              return rest;
+            }),
+          }
+        : r,
+    );
+    const s = describePipeline({ ...input, reports });
+    expect(s.jobs[0]).toMatchObject({ workers: [], untimed: reports[0]!.files.length });
+    const html = renderHtml(s);
+    expect(html).toContain(`${reports[0]!.files.length} file(s) with no place on its clock`);
+    expect(html.match(/<div class="lane empty">no timeline<\/div>/g)).toHaveLength(1);
+  });
+
   it('is the same text for the same run', () => {
     expect(renderHtml(describePipeline(pipeline()))).toBe(renderHtml(describePipeline(pipeline())));
   });
