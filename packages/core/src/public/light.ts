@@ -77,3 +77,4 @@ export { readQuarantineSetting } from '../io/flaky-files.js';
 export { jobStartMs, jobTiming, fileTimeline, JOB_START_ENV } from '../io/job-clock.js';
 export { detectCommit, hashTestFile, COMMIT_ENV } from '../io/code-identity.js';
 export { formatMs, formatPredicted, formatPercent, signedPercent, markdownTable } from '../render/text.js';
+export { pieceTests, pieceFilter, type PieceTests } from '../formats/plan.js';
