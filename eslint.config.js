@@ -3,9 +3,19 @@ import tseslint from 'typescript-eslint';
 
 // Core's folders are its pipeline, in order: a folder imports only from itself and the folders before it
 // (plan and record are peers), so no import cycle crosses folders and no pure folder reaches io/, the one
-// that touches the file system, git and the process. kit/ is what runner plugins share (it plans, reads and
-// writes through io/); public/ holds the package's entries.
-const CORE_LAYERS = ['base', 'formats', 'model', ['plan', 'record'], 'learn', 'io', 'kit', 'public'];
+// that touches the file system, git and the process. render/ turns a merge into pages and text; kit/ is what
+// runner plugins share (it plans, reads and writes through io/); public/ holds the package's entries.
+const CORE_LAYERS = [
+  'base',
+  'formats',
+  'model',
+  ['plan', 'record'],
+  'learn',
+  'render',
+  'io',
+  'kit',
+  'public',
+];
 
 /** One config per core folder forbidding imports from the folders after it (or beside it, for peers). */
 function coreLayers() {

@@ -266,6 +266,12 @@ describe.each(files)('examples/ci/%s', (file) => {
     expect(recipe.shard.env.SHARDWISE_PLAN).toBe('plan.json');
     expect(runnerLine(recipe)).toMatch(/--passWithNoTests/);
     expect(recipe.merge.lines.some((l) => l.startsWith('npx shard merge '))).toBe(true);
+    // The merge job writes the run for people and CI tabs: the HTML report, one JUnit XML, the comment.
+    expect(
+      recipe.merge.lines.some((l) =>
+        /^npx shard merge .*--html report\.html --junit \S*merged\.xml --markdown comment\.md /.test(l),
+      ),
+    ).toBe(true);
     // Only the plan job plans and only the merge job merges; a shard job never pins a plan of its own.
     expect(recipe.shard.lines.some((l) => /shard (plan|merge)/.test(l))).toBe(false);
   });
@@ -549,6 +555,16 @@ module.exports = { simulate };
       path.join(project, 'shard-timings.json'),
     );
     expect(Object.keys(store.files)).toHaveLength(32);
+    // The run for people and CI tabs: shard 2's failures in the JUnit XML, the page, the short comment.
+    expect(await fs.readFile(path.join(project, 'merged.xml'), 'utf8')).toMatch(
+      /^<testsuite name="shardwise" tests="\d+" failures="[1-9]\d*" /m,
+    );
+    expect(await fs.readFile(path.join(project, 'report.html'), 'utf8')).toContain(
+      `shard 2/${recipe.shards} · jest`,
+    );
+    expect(await fs.readFile(path.join(project, 'comment.md'), 'utf8')).toContain(
+      '✅ Every planned test file ran exactly once.',
+    );
 
     // A shard job that died before its report (a crash, a timeout): exit 1 naming the shard and its files,
     // and the store is still written, for the save step that runs `if: always()`.
@@ -557,6 +573,7 @@ module.exports = { simulate };
     expect(gap.status).toBe(1);
     expect(gap.stdout + gap.stderr).toContain(`shard 2/${recipe.shards} sent no report`);
     expect(gap.stdout + gap.stderr).toContain(plan.shards[1]!.files[0]!);
+    expect(await fs.readFile(path.join(scratch, 'comment.md'), 'utf8')).toContain(plan.shards[1]!.files[0]!);
     await expect(fs.stat(path.join(scratch, 'shard-timings.json'))).resolves.toBeTruthy();
   });
 

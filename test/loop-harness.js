@@ -103,12 +103,19 @@ export async function runMatrix(runner, dir, native = false) {
   return results.map((r) => r.ms);
 }
 
+/** What the merge job of the bundled CI examples writes beside the store: the run for people and CI tabs. */
+export const MERGE_OUTPUTS = ['--html', 'report.html', '--junit', 'merged.xml', '--markdown', 'comment.md'];
+
 /**
- * `shard merge` of the reports into the project's store; fails with its output unless it exits 0.
+ * `shard merge` of the reports into the project's store, writing the report, the JUnit XML and the comment
+ * as the CI examples do; fails with its output unless it exits 0.
  * @param {string} dir
  */
 export async function merge(dir) {
-  const merged = await run([cli, 'merge', '--timings', 'shard-timings.json', '.shardwise/reports'], dir);
+  const merged = await run(
+    [cli, 'merge', '--timings', 'shard-timings.json', ...MERGE_OUTPUTS, '.shardwise/reports'],
+    dir,
+  );
   if (merged.code !== 0)
     throw new Error(`shard merge exited ${merged.code}\n${merged.stdout}\n${merged.stderr}`);
 }
@@ -155,7 +162,7 @@ async function readJson(file) {
 }
 
 /**
- * @typedef {{ file: string; shard?: { index: number }; files: { file: string; durationMs: number }[] }} Report
+ * @typedef {{ file: string; shard?: { index: number }; files: { file: string; durationMs: number; tests?: unknown[] }[] }} Report
  *   a report as written, with `file` its name in .shardwise/reports
  */
 

@@ -5,8 +5,10 @@
  * the shards' wall times are depends on the machine's load, so `npm run bench` measures that
  * (bench/loop-balance.js, beside the runners' own --shard).
  */
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SHARDS,
@@ -20,6 +22,11 @@ import {
   runners,
   testFiles,
 } from './loop-harness.js';
+
+/** The JUnit schema CI systems read (Surefire's), vendored with its source and licence. */
+const SCHEMA = fileURLToPath(
+  new URL('../packages/cli/test/fixtures/junit/surefire-test-report-3.0.xsd', import.meta.url),
+);
 
 describe.each(runners)('the CI loop with $name', (runner) => {
   let dir: string;
@@ -85,6 +92,21 @@ describe.each(runners)('the CI loop with $name', (runner) => {
       expect(s.wallMs).toBeGreaterThan(0);
     }
     await merge(dir);
+    // The merge job's outputs, from the real runners' reports: a job per shard and a bar per file in the
+    // report, every test in the JUnit XML (valid under the schema CI systems read), and the short comment.
+    const html = await fs.readFile(path.join(dir, 'report.html'), 'utf8');
+    expect(html.match(/<div class="job" /g)).toHaveLength(SHARDS);
+    const bars = [...html.matchAll(/<div class="bar [^"]*"[^>]* data-file="([^"]+)"/g)].map((m) => m[1]);
+    expect(bars.sort()).toEqual(ran);
+    const xml = path.join(dir, 'merged.xml');
+    const tests = reports.reduce((n, r) => n + r.files.reduce((m, f) => m + (f.tests?.length ?? 0), 0), 0);
+    expect(await fs.readFile(xml, 'utf8')).toContain(
+      `<testsuite name="shardwise" tests="${tests}" failures="0"`,
+    );
+    const valid = spawnSync('xmllint', ['--noout', '--schema', SCHEMA, xml], { encoding: 'utf8' });
+    expect(valid.status, valid.stderr).toBe(0);
+    const comment = await fs.readFile(path.join(dir, 'comment.md'), 'utf8');
+    expect(comment).toContain('✅ Every planned test file ran exactly once.');
   });
 
   it('4. drift: the store learns changed durations, measures new files and prunes deleted ones', async () => {

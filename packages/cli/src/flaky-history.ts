@@ -10,7 +10,7 @@ import {
   type RunReport,
 } from '@shardwise/core';
 import type { Context } from './context.js';
-import { formatPercent, markdownTable, table } from './format.js';
+import { formatPercent, table } from './format.js';
 
 /** What appending one run to the history found. */
 export interface RecordedRun {
@@ -108,23 +108,6 @@ export function recordedText(ctx: Context, recorded: RecordedRun): string {
     );
   }
   return lines.join('\n') + '\n';
-}
-
-/** The step summary's section about the history: the tests that became flaky in this run. */
-export function recordedMarkdown(recorded: RecordedRun): string {
-  const { newly, tests } = recorded;
-  const parts = ['#### Flaky tests'];
-  if (newly.length === 0) {
-    const flaky = tests.filter((t) => t.status === 'flaky').length;
-    parts.push(
-      '',
-      `No test became flaky in this run (${flaky} flaky, ${tests.length - flaky} broken in the history).`,
-    );
-  } else {
-    parts.push('', `⚠️ ${newly.length} test(s) became flaky in this run:`, '');
-    parts.push(markdownTable(FLAKY_HEADER, flakyRows(newly), FLAKY_ALIGN));
-  }
-  return parts.join('\n');
 }
 
 /** The `shard flaky` table. */

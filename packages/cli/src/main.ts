@@ -22,6 +22,7 @@ const LOADERS: Record<CommandName, () => Promise<Command>> = {
   files: async () => (await import('./commands/files.js')).filesCommand,
   run: async () => (await import('./commands/run.js')).runCommand,
   merge: async () => (await import('./commands/merge.js')).mergeCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
   import: async () => (await import('./commands/import.js')).importCommand,
   check: async () => (await import('./commands/check.js')).checkCommand,
   flaky: async () => (await import('./commands/flaky.js')).flakyCommand,

@@ -189,6 +189,24 @@ export const OPTIONS = {
     description: 'The last day the entry protects; after it the test fails the job again',
   },
   owner: { type: 'string', value: 'NAME', description: 'Who fixes it' },
+  html: {
+    type: 'string',
+    value: 'PATH',
+    description:
+      'Write the run as one self-contained HTML page: a timeline of every job and worker, predictions, the proof, flaky tests',
+  },
+  junit: {
+    type: 'string',
+    value: 'PATH',
+    description:
+      "Write every job's tests as one JUnit XML report for CI test tabs (flaky and quarantined marked)",
+  },
+  markdown: {
+    type: 'string',
+    value: 'PATH',
+    description:
+      'Write a short Markdown summary for a pull-request comment (the GitHub step summary has the same text)',
+  },
   force: {
     type: 'boolean',
     description:
@@ -208,7 +226,7 @@ export type OptionValues = {
 };
 
 export type CommandName =
-  'plan' | 'matrix' | 'files' | 'run' | 'merge' | 'import' | 'check' | 'flaky' | 'quarantine';
+  'plan' | 'matrix' | 'files' | 'run' | 'merge' | 'report' | 'import' | 'check' | 'flaky' | 'quarantine';
 
 export interface CommandSpec {
   summary: string;
@@ -311,12 +329,43 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       'skip-invalid',
       'history',
       'no-history',
+      'quarantine',
+      'html',
+      'junit',
+      'markdown',
       'json',
       ...COMMON,
     ],
     positionals:
       'REPORT|DIR...  report files or directories of them (default: .shardwise/reports in the root)',
-    examples: ['shard merge --timings shard-timings.json .shardwise/reports', 'shard merge reports/*.json'],
+    examples: [
+      'shard merge --timings shard-timings.json .shardwise/reports',
+      'shard merge --html report.html --junit merged.xml --markdown comment.md',
+      'shard merge reports/*.json',
+    ],
+  },
+  report: {
+    summary:
+      'Write the HTML, JUnit or Markdown report of a run from its reports, store and history, changing nothing',
+    usage:
+      'shard report --html PATH|--junit PATH|--markdown PATH [--timings STORE] [--history PATH] [REPORT|DIR...]',
+    options: [
+      'timings',
+      'root',
+      'history',
+      'quarantine',
+      'skip-invalid',
+      'html',
+      'junit',
+      'markdown',
+      ...COMMON,
+    ],
+    positionals:
+      'REPORT|DIR...  report files or directories of them (default: .shardwise/reports in the root); give the store the run was planned with',
+    examples: [
+      'shard report --html report.html artifacts/',
+      'shard report --junit merged.xml --markdown comment.md',
+    ],
   },
   import: {
     summary: 'Build or update the store from JUnit XML, Jest --json or Vitest JSON reports',

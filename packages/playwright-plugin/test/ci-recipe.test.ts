@@ -95,7 +95,9 @@ describe('examples/ci/playwright-github-actions.yml', () => {
       expect(upload.if, JSON.stringify(upload)).toBe('always()');
     }
     expect(timings.if).toContain('always()');
-    expect(lines(timings)).toContain('npx shard merge --timings shard-timings.json reports');
+    expect(lines(timings)).toContain(
+      'npx shard merge --timings shard-timings.json --html report.html --junit merged.xml --markdown comment.md reports',
+    );
     expect(lines(timings)).toContain('npx playwright merge-reports --reporter html ./all-blob-reports');
   });
 

@@ -2,7 +2,6 @@ import { annotation, EXIT_CODES, onGitHubActions } from '@shardwise/core/light';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
-  checkCoverage,
   reportSelection,
   DEFAULT_REPORTS_DIR,
   describeCoverage,
@@ -17,32 +16,44 @@ import {
   readStoreFile,
   REPORT_FORMAT,
   splitUnsharded,
-  summarizeShards,
-  explainSlowest,
   filterOutcome,
-  reportsByShard,
   type SlowestShard,
   type CoverageResult,
   type MergeOptions,
   type MergeResult,
   type History,
-  type JobPace,
   type RunReport,
   type TimingStore,
   type ShardRow,
   serializeHistory,
   serializeStore,
   withFileLocks,
+  renderComment,
+  type Settings,
+  SHARD_HEADER,
+  shardCells,
+  predictionNote,
+  otherPlanNote,
+  describeSlowest,
+  describeMachineJob,
   writeFilesTogether,
   type FileWrite,
 } from '@shardwise/core';
 import type { Context } from '../context.js';
-import { formatMs, formatPredicted, markdownTable, table } from '../format.js';
+import { formatMs, table } from '../format.js';
 import { cliSettings, storePathOf } from '../inputs.js';
 import { parseNonNegative, usageError, type CommandLine } from '../options.js';
 import { expandInputs, parseSmoothing } from '../reports.js';
 import { appendStepSummary } from '../summary.js';
-import { recordedMarkdown, recordedText, recordRun, type RecordedRun } from '../flaky-history.js';
+import { recordedText, recordRun, type RecordedRun } from '../flaky-history.js';
+import {
+  outputQuarantine,
+  runFigures,
+  runOutputs,
+  today,
+  writeOutputs,
+  type RunOutputs,
+} from '../outputs.js';
 
 /** `shard merge`'s options, parsed and checked before anything is read. */
 interface MergeInput {
@@ -56,6 +67,9 @@ interface MergeInput {
   skipInvalid: boolean;
   /** The flaky history to append this run to; undefined with --no-history. */
   history: string | undefined;
+  /** The report files to write (--html, --junit, --markdown). */
+  outputs: RunOutputs;
+  settings: Settings;
 }
 
 function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): MergeInput {
@@ -77,6 +91,8 @@ function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): Me
     json: Boolean(values.json),
     skipInvalid: Boolean(values['skip-invalid']),
     history: values['no-history'] ? undefined : settings.history,
+    outputs: runOutputs(values, ctx.io.cwd),
+    settings,
   };
 }
 
@@ -87,29 +103,17 @@ function parseMergeInput(ctx: Context, { values, positionals }: CommandLine): Me
  */
 export async function mergeCommand(ctx: Context, line: CommandLine): Promise<number> {
   const input = parseMergeInput(ctx, line);
-  const read = await readReports(ctx, input);
-  // A local unsharded run's report among the shards' would count every file twice: name it, leave it out.
-  const { sharded, unsharded } = splitUnsharded(read);
-  for (const { file } of unsharded) {
-    ctx.warn(
-      `${displayPath(file, ctx.io.cwd)} is the report of an unsharded run (a local run writes it), not of a shard: left out of this merge. Delete it, or merge only the shard jobs' reports.`,
-    );
-  }
+  const sharded = shardJobs(ctx, await readReports(ctx, input));
   const reports = sharded.map((r) => r.report);
-  const coverage = checkCoverage(reports);
+  // A quarantine file that cannot be read fails the merge before the store is touched.
+  const quarantine = await outputQuarantine(ctx, input.outputs, input.settings);
   const { base, result, write, recorded } = await applyReports(ctx, input, reports);
   const fileOf = new Map(sharded.map((r) => [r.report, r.file]));
   for (const u of result.unlearned) {
     const file = fileOf.get(u.report);
     ctx.warn(`${file ? displayPath(file, ctx.io.cwd) : 'a report'} ${describeUnlearned(u)}`);
   }
-  const shards = summarizeShards(coverage, reports, base);
-  // The slowest job is judged from the reports the table shows, so the two never disagree.
-  const slowest = explainSlowest(
-    shards,
-    [...reportsByShard(coverage, reports).values()].flat(),
-    result.machineJobs,
-  );
+  const { coverage, shards, slowest } = runFigures(reports, base, result.machineJobs);
   const problems = describeCoverage(coverage);
   const written = write ? input.out : null;
   if (input.json) {
@@ -131,11 +135,21 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
     );
   }
   for (const line of problems) reportProblem(ctx, line);
-  const flakyMarkdown = recorded ? `\n\n${recordedMarkdown(recorded)}` : '';
-  await appendStepSummary(
-    ctx,
-    mergeMarkdown(coverage, shards, problems, slowest, result.machineJobs) + flakyMarkdown,
-  );
+  const summary = await writeOutputs(ctx, input.outputs, {
+    reports,
+    coverage,
+    shards,
+    slowest,
+    before: base,
+    merged: result,
+    history: recorded?.history,
+    flaky: recorded?.tests,
+    newlyFlaky: recorded?.newly,
+    quarantine,
+    today: today(),
+  });
+  // The step summary is the pull-request comment's text (`--markdown`), word for word.
+  await appendStepSummary(ctx, renderComment(summary));
   return coverage.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
 }
 
@@ -207,10 +221,14 @@ function unmergedReports(
  * count. With --skip-invalid, an unreadable or invalid report is listed and left out (coverage then counts
  * its shard as missing); without it, it fails the merge, named.
  */
-async function readReports(ctx: Context, input: MergeInput): Promise<ReadReport[]> {
+export async function readReports(
+  ctx: Context,
+  input: Pick<MergeInput, 'defaulted' | 'args' | 'skipInvalid'>,
+  command: 'merge' | 'report' = 'merge',
+): Promise<ReadReport[]> {
   if (input.defaulted && !(await fs.stat(input.args[0]!).catch(() => undefined))) {
     throw usageError(
-      `shard merge: no reports given and no ${DEFAULT_REPORTS_DIR} in ${path.dirname(path.dirname(input.args[0]!))}; pass report files or directories (e.g. the downloaded artifacts)`,
+      `shard ${command}: no reports given and no ${DEFAULT_REPORTS_DIR} in ${path.dirname(path.dirname(input.args[0]!))}; pass report files or directories (e.g. the downloaded artifacts)`,
     );
   }
   const inputs = await expandInputs(input.args, ctx.io.cwd, ['.json']);
@@ -238,14 +256,32 @@ async function readReports(ctx: Context, input: MergeInput): Promise<ReadReport[
   const reports = parsed.filter((r): r is ReadReport => r !== undefined);
   if (reports.length === 0) {
     throw usageError(
-      `shard merge: no shardwise reports in ${input.args.join(' ')}${skipped.length > 0 ? ` (${skipped.length} other JSON file(s) skipped)` : ''}; did the test jobs run with the shardwise plugin and upload ${DEFAULT_REPORTS_DIR}?`,
+      `shard ${command}: no shardwise reports in ${input.args.join(' ')}${skipped.length > 0 ? ` (${skipped.length} other JSON file(s) skipped)` : ''}; did the test jobs run with the shardwise plugin and upload ${DEFAULT_REPORTS_DIR}?`,
     );
   }
   return reports;
 }
 
+/**
+ * The shard jobs' reports among those read. A local unsharded run's report among the shards' would count
+ * every file twice: it is named and left out.
+ */
+export function shardJobs(
+  ctx: Context,
+  read: readonly ReadReport[],
+  command: 'merge' | 'report' = 'merge',
+): ReadReport[] {
+  const { sharded, unsharded } = splitUnsharded(read);
+  for (const { file } of unsharded) {
+    ctx.warn(
+      `${displayPath(file, ctx.io.cwd)} is the report of an unsharded run (a local run writes it), not of a shard: left out of this ${command}. Delete it, or ${command} only the shard jobs' reports.`,
+    );
+  }
+  return sharded;
+}
+
 /** A report and the file it was read from. */
-interface ReadReport extends Pick<RunReport, 'shard' | 'plan'> {
+export interface ReadReport extends Pick<RunReport, 'shard' | 'plan'> {
   report: RunReport;
   file: string;
 }
@@ -349,14 +385,14 @@ function mergeText(
     }
   }
   if (shards.length > 0) {
-    const rows = [SHARD_HEADER, ...shards.map((s) => shardCells(s, coverage))];
+    const rows = [SHARD_HEADER, ...shards.map((s) => shardCells(s, coverage.shardCount))];
     lines.push('', ...table(rows, 'rrrrrr', (r, _c, t) => (r === 0 ? c.bold(t) : t)).map((l) => `  ${l}`));
-    lines.push(c.dim(`  ${PREDICTION_NOTE(shards)}`));
-    const other = OTHER_PLAN_NOTE(shards, coverage);
+    lines.push(c.dim(`  ${predictionNote(shards)}`));
+    const other = otherPlanNote(shards, coverage);
     if (other) lines.push(c.dim(`  ${other}`));
   }
-  if (slowest) lines.push(`Slowest: ${describeSlowest(slowest, coverage)}`);
-  for (const job of result.machineJobs) lines.push(c.yellow(describeMachineJob(job, coverage)));
+  if (slowest) lines.push(`Slowest: ${describeSlowest(slowest, coverage.shardCount)}`);
+  for (const job of result.machineJobs) lines.push(c.yellow(describeMachineJob(job, coverage.shardCount)));
   // Each model this merge's jobs taught, checked against those jobs' own clocks.
   for (const [runner, fit] of result.modelFit) {
     const m = result.store.models!.get(runner)!;
@@ -369,121 +405,8 @@ function mergeText(
   return lines.join('\n') + '\n';
 }
 
-const SHARD_HEADER = ['Shard', 'Files', 'Ran', 'Predicted', 'Actual wall', 'Error'];
-
-function PREDICTION_NOTE(shards: readonly ShardRow[]): string {
-  return shards.some((s) => s.predicted === 'files')
-    ? 'Predicted: the sum of the planned files (no wall model yet; this merge learns one from the jobs). Actual wall: each job, start-up included. Error: how much longer (+) or shorter (−) the job took than predicted.'
-    : 'Predicted: the wall each job was planned with. Actual wall: each job, start-up included, by its runner’s clock. Error: how much longer (+) or shorter (−) the job took than predicted.';
-}
-
-/** Under the table of a mixed-plan run: which rows describe a plan other than the reference. */
-function OTHER_PLAN_NOTE(shards: readonly ShardRow[], coverage: CoverageResult): string | undefined {
-  const other = shards.filter((s) => s.otherPlan !== undefined);
-  if (other.length === 0 || !coverage.plan) return undefined;
-  const names = other.map(
-    (s) => `${s.index}/${coverage.shardCount} ran under plan ${s.otherPlan!.slice(0, 8)}`,
-  );
-  return `Shard ${names.join(', ')}, not the reference plan ${coverage.plan.fingerprint.slice(0, 8)}: its row shows that plan's files and prediction.`;
-}
-
-function shardCells(s: ShardRow, coverage?: CoverageResult): string[] {
-  const error = s.error === null ? '-' : signedPercent(s.error);
-  return [
-    coverage ? `${s.index}/${coverage.shardCount}` : String(s.index),
-    String(s.planned),
-    s.ran === null ? 'no report' : s.otherPlan ? `${s.ran} (plan ${s.otherPlan.slice(0, 8)})` : String(s.ran),
-    formatPredicted(s.predictedMs, s.spreadMs),
-    s.wallMs === null ? (s.actualMs === null ? '-' : `${formatMs(s.actualMs)} (files)`) : formatMs(s.wallMs),
-    error,
-  ];
-}
-
-function signedPercent(fraction: number): string {
-  const pct = Math.round(fraction * 100);
-  return `${pct > 0 ? '+' : ''}${pct}%`;
-}
-
-/** One line: which job was slowest and why; a job a filter ran in part says so, naming the filter. */
-function describeSlowest(s: SlowestShard, coverage: CoverageResult): string {
-  const name = `shard ${s.index}${coverage.shardCount ? `/${coverage.shardCount}` : ''} (${formatMs(s.wallMs)})`;
-  if (s.filter === undefined) return slowestReason(name, s);
-  const filter = s.filter ? `the filter ${s.filter}` : 'a test filter';
-  if (s.reason === 'over-predicted')
-    return `${name}: ${formatMs(s.ms)} (${signedPercent(s.error!)}) under its prediction: ${filter} ran only some of its files' tests`;
-  return `${slowestReason(name, s)}; it ran under ${filter}`;
-}
-
-function slowestReason(name: string, s: SlowestShard): string {
-  switch (s.reason) {
-    case 'startup':
-      return `${name}: start-up, ${formatMs(s.ms)} of it before and after its files; fewer shards would waste less`;
-    case 'big-file':
-      return `${name}: one big file, ${s.file} took ${formatMs(s.ms)} of it; no plan finishes before it`;
-    case 'estimate':
-      return `${name}: ${s.untimed} of its files had no timing yet and were planned by estimate; ${formatMs(s.ms)} over its prediction, and the store now knows them`;
-    case 'machine':
-      return `${name}: a slow machine, ${formatMs(s.ms)} (${signedPercent(s.error!)}) over its prediction: its files ran ${s.factor!.toFixed(1)}× slower than the run's pace`;
-    case 'noise':
-      return `${name}: noise, ${formatMs(s.ms)} over its prediction with no start-up or big file to explain it (a slower machine or a cold cache)`;
-    case 'over-predicted':
-      return `${name}: ${formatMs(s.ms)} (${signedPercent(s.error!)}) under its prediction: its files took less than the store said`;
-    case 'balanced':
-      return `${name}: as planned${s.error === undefined ? '' : `, ${signedPercent(s.error)} against its prediction (within 25%)`}`;
-    default:
-      return unreachable(s.reason);
-  }
-}
-
-/**
- * A job that ran slow (or fast) on nearly every file, e.g. `shard 2/3 ran 1.3× slower than the rest of the
- * run on every file (13): the machine, not the files; …`.
- */
-function describeMachineJob(p: JobPace, coverage: CoverageResult): string {
-  const name =
-    p.shard === undefined
-      ? `a ${p.runner} job`
-      : `shard ${p.shard}${coverage.shardCount ? `/${coverage.shardCount}` : ''}`;
-  const how = p.relative >= 1 ? `${p.relative.toFixed(1)}× slower` : `${(1 / p.relative).toFixed(1)}× faster`;
-  const files = p.similar === p.files ? `every file (${p.files})` : `${p.similar} of its ${p.files} files`;
-  return `${name} ran ${how} than the run's pace on ${files}: the machine, not the files; its times were learned at the run's pace`;
-}
-
-function unreachable(reason: never): never {
-  throw new Error(`unknown reason ${String(reason)}`);
-}
-
 function reportProblem(ctx: Context, line: string): void {
   const github = onGitHubActions(ctx.io.env) || Boolean(ctx.stepSummary);
   if (github) ctx.io.stderr.write(`${annotation('error', line, 'shardwise coverage')}\n`);
   else ctx.io.stderr.write(`${ctx.err.red(ctx.err.bold('error'))} ${line}\n`);
-}
-
-function mergeMarkdown(
-  coverage: CoverageResult,
-  shards: readonly ShardRow[],
-  problems: readonly string[],
-  slowest: SlowestShard | undefined,
-  machineJobs: readonly JobPace[],
-): string {
-  const parts = ['### shardwise merge'];
-  if (!coverage.checked) parts.push('', 'The reports carry no plan: coverage not verified.');
-  else if (coverage.ok) parts.push('', '✅ Every planned test file ran exactly once.');
-  else parts.push('', '❌ Coverage check failed:', '', ...problems.map((p) => `- ${p}`));
-  if (shards.length > 0) {
-    parts.push(
-      '',
-      markdownTable(
-        SHARD_HEADER,
-        shards.map((s) => shardCells(s)),
-        'rrrrrr',
-      ),
-      '',
-      PREDICTION_NOTE(shards),
-      ...[OTHER_PLAN_NOTE(shards, coverage)].filter((n) => n !== undefined).map((n) => `\n${n}`),
-    );
-  }
-  if (slowest) parts.push('', `Slowest: ${describeSlowest(slowest, coverage)}`);
-  for (const job of machineJobs) parts.push('', describeMachineJob(job, coverage));
-  return parts.join('\n');
 }

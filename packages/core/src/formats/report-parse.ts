@@ -34,6 +34,7 @@ function buildReportSchema() {
         estimatedMs: z.array(z.number().min(0)).optional(),
         wallMs: z.array(z.number().min(0)).optional(),
         spreadMs: z.array(z.number().min(0)).optional(),
+        lowerBoundMs: z.number().min(0).optional(),
         wall: z
           .looseObject({
             startupMs: z.number().min(0),

@@ -120,6 +120,11 @@ export interface ReportPlan {
    */
   wallMs?: number[];
   wall?: { startupMs: number; workerStartupMs: number; workers: number };
+  /**
+   * The plan's proven lower bound on its slowest shard, ms, in the measure of its predictions (the wall
+   * under the wall model, else the files' sum): no plan of these files on this many shards does better.
+   */
+  lowerBoundMs?: number;
   /** Each shard's prediction's spread, ± ms (see `predictionSpreadMs`); absent when no shard had one. */
   spreadMs?: number[];
   /** The pieces of split files, with the shard (1-based) that runs each. */

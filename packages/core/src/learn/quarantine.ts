@@ -234,6 +234,12 @@ export function failuresOf(files: readonly ReportedFile[]): { tests: FailedTest[
   return { tests, files: bare };
 }
 
+/** The entry that names a test: by its file (path or `project|path` key) and full name. */
+export function quarantineEntryOf(quarantine: Quarantine, test: FailedTest): QuarantineEntry | undefined {
+  const path = testFileOf(test.file);
+  return quarantine.tests.find((e) => e.name === test.name && (e.file === test.file || e.file === path));
+}
+
 /** What the quarantine makes of a run's failures. */
 export interface QuarantineVerdict {
   /** True when every failure is a test under an active quarantine entry: the job may pass. */
@@ -264,10 +270,7 @@ export function judgeFailures(
   const { tests, files: blockingFiles } = failuresOf(files);
   const verdict: QuarantineVerdict = { ok: false, quarantined: [], expired: [], blocking: [], blockingFiles };
   for (const test of tests) {
-    const path = testFileOf(test.file);
-    const entry = quarantine.tests.find(
-      (e) => e.name === test.name && (e.file === test.file || e.file === path),
-    );
+    const entry = quarantineEntryOf(quarantine, test);
     if (!entry) verdict.blocking.push(test);
     else if (isExpired(entry, today)) verdict.expired.push({ ...test, entry });
     else verdict.quarantined.push({ ...test, entry });

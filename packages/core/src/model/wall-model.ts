@@ -105,12 +105,13 @@ export interface JobObservation {
   firsts: ReadonlyMap<number, number | undefined>;
 }
 
-interface TimedFile extends ReportedFile {
+/** A reported file with its place on the job's clock. */
+export interface TimedFile extends ReportedFile {
   startMs: number;
   endMs: number;
 }
 
-function hasTimeline(file: ReportedFile): file is TimedFile {
+export function hasTimeline(file: ReportedFile): file is TimedFile {
   return file.startMs !== undefined && file.endMs !== undefined;
 }
 
@@ -201,7 +202,7 @@ export function observeJob(report: RunReport): JobObservation | undefined {
  * the next file to the worker that just finished), a new worker while fewer than `workers` are in use; a
  * file that overlaps every worker (clocks a few ms apart) goes to the one that frees first.
  */
-function workersOf(files: readonly TimedFile[], workers: number): number[][] {
+export function workersOf(files: readonly TimedFile[], workers: number): number[][] {
   const order = files
     .map((_, i) => i)
     .sort(

@@ -193,3 +193,25 @@ export {
   writeQuarantineFile,
 } from '../io/flaky-files.js';
 export { judgeRun, verdictLines, type QuarantineOutcome } from '../io/quarantine-run.js';
+export {
+  SHARD_HEADER,
+  shardCells,
+  shardName,
+  predictionNote,
+  otherPlanNote,
+  describeSlowest,
+  describeMachineJob,
+} from '../render/merge-words.js';
+export {
+  describePipeline,
+  type PipelineInput,
+  type PipelineSummary,
+  type JobView,
+  type WorkerLane,
+  type FileBar,
+  type TestTrack,
+  type Balance,
+} from '../render/pipeline.js';
+export { renderHtml, MAX_LANES, MAX_BARS_PER_LANE, MAX_BARS, type HtmlOptions } from '../render/html.js';
+export { renderComment } from '../render/comment.js';
+export { renderJUnit, type JUnitOptions } from '../render/junit-out.js';

@@ -86,4 +86,5 @@ export type { Plan, Piece } from '../formats/plan.js';
 export type { RunPlan, PlanDiagnostic, UnitNoun } from '../plan/build-plan.js';
 export type { ShardSpec } from '../base/shard-spec.js';
 export { matchKey } from '../model/test-split.js';
+export { formatMs, formatPredicted, formatPercent, signedPercent, markdownTable } from '../render/text.js';
 export { pieceTests, pieceFilter, type PieceTests } from '../formats/plan.js';

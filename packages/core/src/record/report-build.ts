@@ -3,7 +3,7 @@
  * dependencies, so plugins load it with `@shardwise/core/light` on every run.
  */
 import { compareCodeUnits } from '../base/paths.js';
-import type { Plan } from '../formats/plan.js';
+import { predictedSpan, type Plan } from '../formats/plan.js';
 import {
   REPORT_FORMAT,
   type FileStatus,
@@ -94,6 +94,7 @@ export function reportPlanOf(plan: Plan, partial: boolean): ReportPlan {
     shardCount: plan.shardCount,
     shards: plan.shards.map((s) => s.files),
     estimatedMs: plan.shards.map((s) => s.estimatedMs),
+    lowerBoundMs: predictedSpan(plan).lowerBoundMs,
   };
   if (plan.wall) {
     const { startupMs, workerStartupMs, workers } = plan.wall;
