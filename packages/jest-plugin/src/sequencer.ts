@@ -188,6 +188,8 @@ export class ShardwiseSequencer extends TestSequencer {
         .sort((a, b) => a.at - b.at || a.i - b.i)
         .map(({ test }) => test);
     }
+    // Nothing to order (a --listTests or --findRelatedTests that matched no file): nothing to plan either.
+    if (native.length === 0) return native;
     const keyed = native.map((test) => ({ test, key: keyOf(test, state) }));
     this.#plan = await unshardedPlan(new Set(keyed.map((k) => k.key)));
     const durations = await this.#storeTimes(state);
