@@ -2,6 +2,7 @@
  * The report format and its writing side, with no dependencies: a runner plugin writes reports on every run
  * without loading the validation library that reading them (`parseReport`) needs.
  */
+import type { QueueJobRecord } from './queue/record.js';
 import type { ShardSpec } from './shard-spec.js';
 import type { TestTiming } from './store.js';
 
@@ -153,6 +154,11 @@ export interface RunReport {
    * command line or the config; absent for an unfiltered run.
    */
   filter?: string;
+  /**
+   * A queue job's record (queue mode): the units it acknowledged, its batches and its wait. `shard merge`
+   * proves the queue run from these (`proveQueue`) instead of from a plan.
+   */
+  queue?: QueueJobRecord;
   files: ReportedFile[];
 }
 

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ShardwiseError } from '../src/errors.js';
@@ -219,5 +221,32 @@ describe('proveQueue', () => {
       { job: 1, attempt: 1, units: 2, batches: 1, wallMs: undefined, waitMs: 3, replayed: false },
       { job: 2, attempt: 1, units: 2, batches: 1, wallMs: 50, waitMs: 3, replayed: false },
     ]);
+  });
+});
+
+describe('what loads the Redis client', () => {
+  // ioredis is CommonJS: once imported, it is in the CommonJS module cache.
+  const loadsClient = (code: string) =>
+    new Promise<string>((resolve, reject) => {
+      const script = `${code}\nconst { createRequire } = await import('node:module');\nconst cache = createRequire(import.meta.url).cache;\nprocess.stdout.write(String(Object.keys(cache).some((k) => k.includes('/ioredis/'))));`;
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { cwd: packageDir },
+        (error, stdout) => (error ? reject(new Error(error.message)) : resolve(stdout)),
+      );
+    });
+  const packageDir = fileURLToPath(new URL('..', import.meta.url));
+
+  it.each(['@shardwise/core', '@shardwise/core/light', '@shardwise/core/planning', '@shardwise/core/queue'])(
+    'importing %s does not',
+    async (entry) => {
+      expect(await loadsClient(`await import('${entry}');`)).toBe('false');
+    },
+  );
+
+  it('opening a queue does', async () => {
+    const code = `const q = await import('@shardwise/core/queue');\nawait q.RedisQueue.open({ address: q.parseQueueUrl('redis://127.0.0.1:1'), runId: 'x' }).catch(() => {});`;
+    expect(await loadsClient(code)).toBe('true');
   });
 });

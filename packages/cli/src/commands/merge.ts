@@ -41,6 +41,7 @@ import { parseNonNegative, usageError, type CommandLine } from '../options.js';
 import { expandInputs, parseSmoothing } from '../reports.js';
 import { appendStepSummary } from '../summary.js';
 import { recordedMarkdown, recordedText, recordRun, type RecordedRun } from '../flaky-history.js';
+import { queueProofMarkdown, queueProofOf, queueProofText } from '../queue-proof.js';
 
 /** `shard merge`'s options, parsed and checked before anything is read. */
 interface MergeInput {
@@ -94,14 +95,21 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
     );
   }
   const reports = sharded.map((r) => r.report);
-  const coverage = checkCoverage(reports);
+  // Queue jobs' reports are proven by their acknowledgements (the queue proof), the others by their plan.
+  const queueProof = queueProofOf(reports);
+  const queued = queueProof ? queueProofText(ctx, queueProof) : undefined;
+  const coverage = checkCoverage(reports.filter((r) => !r.queue));
   const { base, result, write, recorded } = await applyReports(ctx, input, reports);
   const fileOf = new Map(sharded.map((r) => [r.report, r.file]));
   for (const u of result.unlearned) {
     const file = fileOf.get(u.report);
     ctx.warn(`${file ? displayPath(file, ctx.io.cwd) : 'a report'} ${describeUnlearned(u)}`);
   }
-  const shards = summarizeShards(coverage, reports, base);
+  const shards = summarizeShards(
+    coverage,
+    reports.filter((r) => !r.queue),
+    base,
+  );
   // The slowest job is judged from the reports the table shows, so the two never disagree.
   const slowest = explainSlowest(
     shards,
@@ -115,26 +123,31 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
       ? { flaky: { history: recorded.file, run: recorded.run, newlyFlaky: recorded.newly } }
       : {};
     ctx.io.stdout.write(
-      mergeJson(reports, result, written, coverage, problems, shards, slowest, flaky) + '\n',
+      mergeJson(reports, result, written, coverage, problems, shards, slowest, {
+        ...flaky,
+        ...(queueProof ? { queue: { ...queueProof, problems: queued!.problems } } : {}),
+      }) + '\n',
     );
   } else {
     ctx.io.stdout.write(
       mergeText(ctx, reports, result, displayPath(input.out, ctx.io.cwd), write, coverage, shards, slowest),
     );
+    if (queued) ctx.io.stdout.write(queued.text);
     if (recorded) ctx.io.stdout.write(recordedText(ctx, recorded));
   }
-  if (!coverage.checked) {
+  if (!coverage.checked && !queueProof) {
     ctx.note(
       'The reports carry no plan, so coverage was not verified (imports and unsharded runs have none).',
     );
   }
-  for (const line of problems) reportProblem(ctx, line);
+  for (const line of [...problems, ...(queued?.problems ?? [])]) reportProblem(ctx, line);
   const flakyMarkdown = recorded ? `\n\n${recordedMarkdown(recorded)}` : '';
+  const queueMarkdown = queueProof ? queueProofMarkdown(queueProof, queued!.problems) : '';
   await appendStepSummary(
     ctx,
-    mergeMarkdown(coverage, shards, problems, slowest, result.machineJobs) + flakyMarkdown,
+    mergeMarkdown(coverage, shards, problems, slowest, result.machineJobs) + queueMarkdown + flakyMarkdown,
   );
-  return coverage.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
+  return coverage.ok && (queueProof?.ok ?? true) ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
 }
 
 /**

@@ -3,6 +3,7 @@
  * loads one on first use.
  */
 export { queueRunOf, type QueueRun } from './run-id.js';
+export { queueSettingsOf, type QueueSettings } from './settings.js';
 export { parseQueueUrl, redact, type QueueAddress } from './url.js';
 export { batchSize, seedOrder, type BatchInput, type SeedUnit } from './batches.js';
 export { queueKeys, type QueueKeys } from './keys.js';

@@ -25,6 +25,11 @@ export interface QueueJobOptions {
   minimum?: number;
   /** Runs a batch; resolves to its exit code (0 when it passed). A throw stops the job: its units are not acknowledged. */
   runBatch: (units: string[]) => Promise<number>;
+  /**
+   * Given the job's record after each acknowledged batch (its `failed` not yet read), so a front end can
+   * write its report as it goes: a job killed later still names what it acknowledged.
+   */
+  onRecord?: (record: QueueJobRecord) => Promise<void>;
   /** Told what happens, for one line each. */
   onEvent?: (event: QueueEvent) => void;
   /** ms since the job started. */
@@ -65,6 +70,7 @@ export async function runQueueJob(
   const acked: string[] = [];
   const elsewhere: { unit: string; job: string }[] = [];
   let exitCode = 0;
+  let replayed = false;
   const held = new Set<string>();
   const beat = setInterval(
     () => {
@@ -97,9 +103,23 @@ export async function runQueueJob(
     });
     batches.push({ units, startMs, endMs, exitCode: code });
     if (code !== 0 && exitCode === 0) exitCode = code;
+    await options.onRecord?.(recordOf([]));
   };
+  const recordOf = (failed: string[]): QueueJobRecord => ({
+    runId: options.runId,
+    attempt: options.attempt,
+    job,
+    jobs: options.jobs,
+    fingerprint: options.fingerprint,
+    units: [...options.units],
+    acked: [...acked],
+    ...(elsewhere.length > 0 ? { ackedElsewhere: [...elsewhere] } : {}),
+    ...(failed.length > 0 ? { failed } : {}),
+    batches: [...batches],
+    waitMs,
+    ...(replayed ? { replayed } : {}),
+  });
 
-  let replayed = false;
   try {
     // A job that ran before in this run (a re-run of a failed job) runs exactly what it acknowledged then.
     const ledger = await queue.ledger(name);
@@ -136,20 +156,5 @@ export async function runQueueJob(
   } finally {
     clearInterval(beat);
   }
-  const failed = await queue.failedUnits();
-  const record: QueueJobRecord = {
-    runId: options.runId,
-    attempt: options.attempt,
-    job,
-    jobs: options.jobs,
-    fingerprint: options.fingerprint,
-    units: [...options.units],
-    acked,
-    ...(elsewhere.length > 0 ? { ackedElsewhere: elsewhere } : {}),
-    ...(failed.length > 0 ? { failed } : {}),
-    batches,
-    waitMs,
-    ...(replayed ? { replayed } : {}),
-  };
-  return { record, exitCode };
+  return { record: recordOf(await queue.failedUnits()), exitCode };
 }
