@@ -1,6 +1,41 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Core's folders are its pipeline, in order: a folder imports only from itself and the folders before it
+// (plan and record are peers), so no import cycle crosses folders and no pure folder reaches io/, the one
+// that touches the file system, git and the process. public/ holds the package's entries.
+const CORE_LAYERS = ['base', 'formats', 'model', ['plan', 'record'], 'learn', 'io', 'queue', 'public'];
+
+/** One config per core folder forbidding imports from the folders after it (or beside it, for peers). */
+function coreLayers() {
+  const configs = [];
+  CORE_LAYERS.forEach((layer, i) => {
+    for (const folder of [layer].flat()) {
+      const later = CORE_LAYERS.slice(i)
+        .flat()
+        .filter((f) => f !== folder);
+      if (later.length === 0) continue;
+      configs.push({
+        files: [`packages/core/src/${folder}/**/*.ts`],
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              patterns: [
+                {
+                  group: later.map((f) => `../${f}/*`),
+                  message: `core/${folder} may import only from itself and ${CORE_LAYERS.slice(0, i).flat().join(', ') || 'nothing else'}: the folders are the pipeline's order.`,
+                },
+              ],
+            },
+          ],
+        },
+      });
+    }
+  });
+  return configs;
+}
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/.shardwise/**', '**/*.tsbuildinfo'] },
   js.configs.recommended,
@@ -27,6 +62,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  ...coreLayers(),
   {
     files: ['**/test/**/*.ts'],
     rules: {

@@ -1,6 +1,6 @@
 // Quality, stability and exact-optimum helpers for the partition benchmark.
 import { performance } from 'node:perf_hooks';
-import { hashSplit, partition, planLpt } from '../packages/core/dist/index.js';
+import { hashSplit, partition, planLpt } from '../packages/core/dist/public/index.js';
 import { random } from './datasets.js';
 
 export function median(values) {

@@ -2,7 +2,7 @@
 //   node --expose-gc bench/speed.js <files> <shards> <runs> [time|memory]
 // Prints one JSON line.
 import { performance, PerformanceObserver } from 'node:perf_hooks';
-import { partition } from '../packages/core/dist/index.js';
+import { partition } from '../packages/core/dist/public/index.js';
 import { logNormal } from './datasets.js';
 import { median } from './partition.js';
 

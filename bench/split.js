@@ -192,7 +192,7 @@ try {
 
   // The other rule: a file whose time is mostly import and collection is never split. The same suite with
   // big.test.js's recorded time made 70% fixed cost (a heavy import), planned by core.
-  const { planRun } = await import(path.join(repo, 'packages/core/dist/index.js'));
+  const { planRun } = await import(path.join(repo, 'packages/core/dist/public/index.js'));
   const tests = Array.from({ length: TESTS }, (_, i) => ({
     name: `big > test ${i}`,
     durationMs: SLEEP,

@@ -13,7 +13,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hashSplit, parseStore, splitWallMs } from '../packages/core/dist/index.js';
+import { hashSplit, parseStore, splitWallMs } from '../packages/core/dist/public/index.js';
 import { SHARDS, cli, copyExample, merge, repo, run, runners } from '../test/loop-harness.js';
 import { median } from './partition.js';
 

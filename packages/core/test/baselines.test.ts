@@ -8,7 +8,7 @@ import {
   predictedSpan,
   type FileTiming,
   type TimingStore,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 const filesArb = fc.uniqueArray(
   fc.integer({ min: 0, max: 999 }).map((i) => `src/f${i}.test.ts`),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lowerBound, partition, planLpt } from '../src/index.js';
+import { lowerBound, partition, planLpt } from '../src/public/index.js';
 
 /** The true optimum by exhaustive search (shard symmetry broken: file i goes to a shard ≤ i's count so far). */
 function optimum(t: readonly number[], k: number): number {

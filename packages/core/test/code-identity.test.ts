@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectCommit, MAX_COMMIT_LENGTH } from '../src/code-identity.js';
+import { detectCommit, MAX_COMMIT_LENGTH } from '../src/io/code-identity.js';
 
 describe('detectCommit: any non-empty id a CI variable names is kept', () => {
   // Outside a git checkout, so that no row falls back to `git rev-parse HEAD`.

@@ -8,7 +8,7 @@ import {
   ShardwiseError,
   writeError,
   type ShardwiseErrorCode,
-} from '../src/errors.js';
+} from '../src/base/errors.js';
 
 describe('one table of exit codes', () => {
   it.each<[ShardwiseErrorCode, number]>([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_UNKNOWN_MS, estimateUnknownMs, estimatorName, parseEstimator } from '../src/index.js';
+import { DEFAULT_UNKNOWN_MS, estimateUnknownMs, estimatorName, parseEstimator } from '../src/public/index.js';
 
 describe('estimateUnknownMs', () => {
   it.each([

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exitCodeOf, formatError, isShardwiseError, withFileLocks } from '../src/index.js';
+import { exitCodeOf, formatError, isShardwiseError, withFileLocks } from '../src/public/index.js';
 
 describe('withFileLocks', () => {
   let dir: string;

@@ -6,7 +6,7 @@ import {
   type ReportedFile,
   type RunReport,
   type TimingStore,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 /**
  * A split file's fixed cost over three merges, as on a real suite: a 115 s file with 8 s of import first

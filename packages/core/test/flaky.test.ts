@@ -9,8 +9,8 @@ import {
   type HistoryOutcome,
   type ReportedTest,
   type RunReport,
-} from '../src/index.js';
-import { seededRandom } from '../src/rng.js';
+} from '../src/public/index.js';
+import { seededRandom } from '../src/base/rng.js';
 
 /** A history built from outcome strings per test, one run per character; `commits`/`hashes` per run. */
 function historyOf(

@@ -14,7 +14,7 @@ import {
   writeHistoryFile,
   type ReportedTest,
   type RunReport,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 let ended = 0;
 /** A report of one run; each ends a minute after the last, as separate runs do. */

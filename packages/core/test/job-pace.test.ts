@@ -7,7 +7,7 @@ import {
   type ReportedFile,
   type RunReport,
   type TimingStore,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 function store(entries: Record<string, number>): TimingStore {
   const files = new Map<string, FileTiming>();

@@ -12,7 +12,7 @@ import {
   type Smoothing,
   type TestTiming,
   type TimingStore,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 function report(files: ReportedFile[], extra: Partial<RunReport> = {}): RunReport {
   return { format: 'shardwise-report', version: 1, runner: 'vitest', files, ...extra };

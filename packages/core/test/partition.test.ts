@@ -8,7 +8,7 @@ import {
   planLpt,
   shardOf,
   type Plan,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 /** A small suite: file names with shared prefixes and many duration ties, so tie-breaking is exercised. */
 const suiteArb = fc.uniqueArray(

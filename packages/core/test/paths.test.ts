@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compareCodeUnits, isAbsolutePath, normalizePath, splitUnitKey, unitKey } from '../src/index.js';
+import {
+  compareCodeUnits,
+  isAbsolutePath,
+  normalizePath,
+  splitUnitKey,
+  unitKey,
+} from '../src/public/index.js';
 
 describe('normalizePath', () => {
   it.each([

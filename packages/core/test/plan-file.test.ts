@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePlan, parsePlanText } from '../src/plan-file.js';
+import { parsePlan, parsePlanText } from '../src/formats/plan-file.js';
 
 describe('parsePlan', () => {
   it.each([

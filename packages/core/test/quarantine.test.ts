@@ -12,7 +12,7 @@ import {
   ShardwiseError,
   type QuarantineEntry,
   type ReportedFile,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 const entry = (name: string, extra: Partial<QuarantineEntry> = {}): QuarantineEntry => ({
   file: 'src/a.test.ts',

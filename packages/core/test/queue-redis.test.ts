@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../../test/redis-server.js';
-import { ShardwiseError } from '../src/errors.js';
-import { parseQueueUrl, RedisQueue, runQueueJob, type QueueJobOptions } from '../src/queue/index.js';
+import { ShardwiseError } from '../src/base/errors.js';
+import { parseQueueUrl, RedisQueue, runQueueJob, type QueueJobOptions } from '../src/public/queue.js';
 
 let server: RedisServer;
 let runs = 0;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ShardwiseError } from '../src/errors.js';
+import { ShardwiseError } from '../src/base/errors.js';
 import {
   batchSize,
   describeQueueProof,
@@ -12,7 +12,7 @@ import {
   redact,
   seedOrder,
   type QueueJobRecord,
-} from '../src/queue/index.js';
+} from '../src/public/queue.js';
 
 describe('queueRunOf', () => {
   it.each([
@@ -203,6 +203,16 @@ describe('proveQueue', () => {
       'a unit outside the seed',
       [job(1, ['a', 'b', 'x']), job(2, ['c', 'd'])],
       ["job 1 acknowledged x, which the queue's seed does not hold"],
+    ],
+    [
+      "a killed job's batch in flight counts for it",
+      [job(1, ['a'], { finishing: ['b'] }), job(2, ['c', 'd'])],
+      [],
+    ],
+    [
+      'unless another job acknowledged it',
+      [job(1, ['a'], { finishing: ['b'] }), job(2, ['b', 'c', 'd'])],
+      [],
     ],
     [
       'a re-run replaces its first attempt',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { combine, createReport, fileStatusOf, testStatusOf } from '../src/report-build.js';
-import type { FileStatus, ReportedFile } from '../src/report-format.js';
-import { fileCountsForLearning, nameFilter } from '../src/test-filter.js';
+import { combine, createReport, fileStatusOf, testStatusOf } from '../src/record/report-build.js';
+import type { FileStatus, ReportedFile } from '../src/formats/report.js';
+import { fileCountsForLearning, nameFilter } from '../src/model/test-filter.js';
 
 const entry = (status: FileStatus, durationMs = 100): ReportedFile => ({
   file: 'a.test.ts',

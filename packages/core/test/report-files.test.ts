@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFilesWith } from '../src/index.js';
+import { readFilesWith } from '../src/public/index.js';
 
 let dir: string;
 beforeAll(async () => {

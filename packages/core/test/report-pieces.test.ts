@@ -6,7 +6,7 @@ import {
   type ReportedFile,
   type ReportPlan,
   type RunReport,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 /** big.test.ts split in 3 pieces over 3 shards; a.test.ts and b.test.ts whole. */
 const plan: ReportPlan = {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { importRunnerJson, mergeReports, ShardwiseError } from '../src/index.js';
+import { importRunnerJson, mergeReports, ShardwiseError } from '../src/public/index.js';
 
 // Real output of jest 30 (`--json`) and vitest 4.1 (`--reporter=json`) on a three-file project in
 // /home/ci/project: a passing file with a skipped test, a file with a failing test, a file that cannot load.

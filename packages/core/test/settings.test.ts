@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isDebugEnabled, resolveSettings, type SettingSource } from '../src/settings.js';
+import { isDebugEnabled, resolveSettings, type SettingSource } from '../src/base/settings.js';
 
 const root = path.resolve('/repo');
 const cwd = path.resolve('/repo/ci');

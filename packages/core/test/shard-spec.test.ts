@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeShardSpec, parseShardSpec, ShardwiseError } from '../src/index.js';
+import { makeShardSpec, parseShardSpec, ShardwiseError } from '../src/public/index.js';
 
 describe('parseShardSpec', () => {
   it.each([

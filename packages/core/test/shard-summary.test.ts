@@ -6,7 +6,7 @@ import {
   type JobPace,
   type ReportedFile,
   type RunReport,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 /** A file of the slowest job: its name and time, and for a piece of a split file which piece it is. */
 type JobFile = { file: string; ms: number; piece?: number; of?: number };

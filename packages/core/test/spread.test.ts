@@ -11,7 +11,7 @@ import {
   type FileTiming,
   type RunReport,
   type SpreadPart,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 const entry = (recentMs?: number[]): FileTiming => ({
   durationMs: 1000,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseStore } from '../src/index.js';
-import { parseStoreView } from '../src/store.js';
-import { StoreEntries } from '../src/store-entries.js';
+import { parseStore } from '../src/public/index.js';
+import { parseStoreView } from '../src/formats/store.js';
+import { StoreEntries } from '../src/formats/store-entries.js';
 
 const text = JSON.stringify({
   version: 1,

@@ -11,7 +11,7 @@ import {
   writeFileAtomicSync,
   writeStoreFile,
   type TimingStore,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 let dir: string;
 beforeEach(async () => {

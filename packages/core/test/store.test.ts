@@ -9,7 +9,7 @@ import {
   ShardwiseError,
   type FileTiming,
   type TimingStore,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 function storeError(text: string): ShardwiseError {
   try {

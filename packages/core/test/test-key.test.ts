@@ -9,7 +9,7 @@ import {
   testFileOf,
   testUnitKey,
   TITLE_SEPARATOR,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 describe('testUnitKey', () => {
   it.each([

@@ -1,8 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fileCostOf } from '../src/split.js';
-import { splitTimeView } from '../src/time-view.js';
-import { mergeReports, planRun, type FileTiming, type TestTiming, type TimingStore } from '../src/index.js';
+import { fileCostOf } from '../src/model/test-split.js';
+import { splitTimeView } from '../src/model/time-view.js';
+import {
+  mergeReports,
+  planRun,
+  type FileTiming,
+  type TestTiming,
+  type TimingStore,
+} from '../src/public/index.js';
 
 const tests = (count: number, ms: number): TestTiming[] =>
   Array.from({ length: count }, (_, i) => ({ name: `t${i}`, durationMs: ms, status: 'passed' as const }));

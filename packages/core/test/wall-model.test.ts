@@ -17,7 +17,7 @@ import {
   type RunReport,
   type TimingStore,
   type WallModel,
-} from '../src/index.js';
+} from '../src/public/index.js';
 
 describe('scheduleFinishMs: files longest first on w workers', () => {
   it.each([

@@ -1,7 +1,7 @@
 /**
  * The pure rules of the queue: the order the units are seeded in, and how big a batch a job claims.
  */
-import { compareCodeUnits } from '../paths.js';
+import { compareCodeUnits } from '../base/paths.js';
 
 /** A unit to seed, with the time the store predicts for it. */
 export interface SeedUnit {

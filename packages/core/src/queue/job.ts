@@ -4,7 +4,7 @@
  * holding each under a lease that a heartbeat renews, and acknowledge each unit a batch finished.
  */
 import { batchSize } from './batches.js';
-import type { QueueBatch, QueueJobRecord } from './record.js';
+import type { QueueBatch, QueueJobRecord } from '../formats/queue-record.js';
 import type { RedisQueue } from './redis-queue.js';
 
 /** What a front end gives {@link runQueueJob}. */
@@ -91,6 +91,8 @@ export async function runQueueJob(
     const startMs = now();
     const code = await options.runBatch(units);
     const endMs = now();
+    // The report names the batch before the queue acknowledges it: a job killed in between still says it ran.
+    await options.onRecord?.({ ...recordOf([]), finishing: units });
     const answers = await queue.ack(name, units);
     units.forEach((unit, i) => {
       held.delete(unit);

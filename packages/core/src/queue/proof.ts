@@ -3,8 +3,8 @@
  * acknowledged by exactly one job. A unit put back after a dead job counts once, from the job that
  * acknowledged it; a re-run of a job (a later attempt) replaces that job's earlier report.
  */
-import { compareCodeUnits } from '../paths.js';
-import type { QueueJobRecord } from './record.js';
+import { compareCodeUnits } from '../base/paths.js';
+import type { QueueJobRecord } from '../formats/queue-record.js';
 
 /** A queue job's row in the merge: its units, its wall and how long it waited for work. */
 export interface QueueJobRow {
@@ -78,6 +78,12 @@ export function proveQueue(reports: readonly QueueReportInput[]): QueueProof {
       if (!seed.has(unit)) unknown.push({ unit, job: r.queue.job });
     }
   }
+  // A unit a killed job ran and was acknowledging counts for it, unless another job acknowledged it.
+  for (const r of chosen) {
+    for (const unit of r.queue.finishing ?? []) {
+      if (!ackedBy.has(unit) && seed.has(unit)) ackedBy.set(unit, [r.queue.job]);
+    }
+  }
   const notAcked = [...seed]
     .filter((u) => !ackedBy.has(u))
     .sort(compareCodeUnits)
@@ -88,10 +94,12 @@ export function proveQueue(reports: readonly QueueReportInput[]): QueueProof {
     .sort((a, b) => compareCodeUnits(a.unit, b.unit));
   const reported = new Set(chosen.map((r) => r.queue.job));
   const missingJobs = Array.from({ length: jobs }, (_, i) => i + 1).filter((j) => !reported.has(j));
+  const counted = new Map<number, number>();
+  for (const by of ackedBy.values()) for (const j of by) counted.set(j, (counted.get(j) ?? 0) + 1);
   const rows = chosen.map((r) => ({
     job: r.queue.job,
     attempt: r.queue.attempt,
-    units: r.queue.acked.length,
+    units: counted.get(r.queue.job) ?? 0,
     batches: r.queue.batches.length,
     wallMs: r.wallMs,
     waitMs: r.queue.waitMs,

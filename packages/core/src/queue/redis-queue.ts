@@ -3,7 +3,7 @@
  * for it), the scripts of {@link ./scripts.ts}, and errors turned into one redacted line each.
  */
 import type { Redis, RedisOptions } from 'ioredis';
-import { ShardwiseError } from '../errors.js';
+import { ShardwiseError } from '../base/errors.js';
 import { keyList, queueKeys, type QueueKeys } from './keys.js';
 import { ACK, CLAIM, HEARTBEAT, SEED } from './scripts.js';
 import { redact, type QueueAddress } from './url.js';

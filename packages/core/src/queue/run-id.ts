@@ -3,7 +3,7 @@
  * prefix of keys per run), the attempt tells a re-run of a failed job (the same run id, a later attempt)
  * from the first run, so the re-run replays the job's ledger instead of claiming new work.
  */
-import { ShardwiseError } from '../errors.js';
+import { ShardwiseError } from '../base/errors.js';
 
 /** A run's identity as the queue sees it. */
 export interface QueueRun {

@@ -2,7 +2,7 @@
  * Queue mode's settings, resolved in one place for every front end: the server, the run, the keys'
  * lifetime and the lease. Flags beat the environment.
  */
-import { ShardwiseError } from '../errors.js';
+import { ShardwiseError } from '../base/errors.js';
 import { queueRunOf, type QueueRun } from './run-id.js';
 import { parseQueueUrl, type QueueAddress } from './url.js';
 

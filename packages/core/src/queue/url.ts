@@ -3,7 +3,7 @@
  * `SHARDWISE_QUEUE_PASSWORD`. The password is never printed: every message this mode writes goes through
  * {@link redact}.
  */
-import { ShardwiseError } from '../errors.js';
+import { ShardwiseError } from '../base/errors.js';
 
 /** A parsed queue address. */
 export interface QueueAddress {
