@@ -238,6 +238,7 @@ if (!partitionOnly) {
     'wall-clock.js',
     'split.js',
     'playwright-balance.js',
+    'queue-balance.js',
   ]) {
     const file = path.join(repoRoot, 'bench', script);
     console.log(`\n# bench/${script}\n`);

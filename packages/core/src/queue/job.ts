@@ -142,10 +142,11 @@ export async function runQueueJob(
       const claim = await queue.claim(name, `${name}:${options.attempt}:${seq}`, Math.max(1, size));
       if (claim.kind === 'done') break;
       if (claim.kind === 'wait') {
-        // Another job holds the last units; they come back here if it dies. Poll until its lease could end.
+        // Another job holds the last units; they come back here if it dies. Poll often enough that a job
+        // whose wait ends (the others finished) leaves soon after: its wall is the job's.
         const started = now();
         await new Promise((resolve) =>
-          setTimeout(resolve, Math.min(Math.max(claim.nextLeaseEndsMs, 100), 1000)),
+          setTimeout(resolve, Math.min(Math.max(claim.nextLeaseEndsMs, 20), 200)),
         );
         waitMs += now() - started;
         remaining = 0;
