@@ -9,7 +9,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'packages', include: ['packages/*/test/**/*.test.ts', 'test/ci-files.test.ts'] },
+        test: {
+          name: 'packages',
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'test/ci-files.test.ts',
+            'test/docs.test.ts',
+            'test/flaky-runners.test.ts',
+          ],
+        },
       },
       // The CI loop runs three shard jobs at a time, so `npm test` runs it alone, after the rest, and with
       // --reporter=verbose: a line as each of its steps ends, since the file takes minutes.

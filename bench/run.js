@@ -237,6 +237,7 @@ if (!partitionOnly) {
     'loop-balance.js',
     'wall-clock.js',
     'split.js',
+    'jest-split.js',
     'playwright-balance.js',
     'queue-balance.js',
   ]) {

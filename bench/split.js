@@ -9,12 +9,11 @@
  *
  * Usage: `node bench/split.js [--runs N] [--tests N] [--sleep MS]`.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { median, spawnNode as run } from './spawn.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const vitestBin = path.join(repo, 'node_modules/vitest/vitest.mjs');
@@ -61,27 +60,6 @@ async function makeProject() {
   return dir;
 }
 
-function run(dir, file, args, env = {}) {
-  const clean = { ...process.env, NO_COLOR: '1', CI: 'true', ...env };
-  for (const key of Object.keys(clean)) if (/^(VITEST|SHARDWISE_)/.test(key)) delete clean[key];
-  Object.assign(clean, env);
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [file, ...args], {
-      cwd: dir,
-      env: clean,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`${path.basename(file)} ${args.join(' ')} exited ${code}\n${stderr}`));
-      else resolve(performance.now() - started);
-    });
-  });
-}
-
 /** The three shards of one plan, in parallel: each shard's time by Vitest's JSON, and the tests run. */
 async function cell(dir, split, tag) {
   const jobs = await Promise.all(
@@ -126,12 +104,6 @@ async function cell(dir, split, tag) {
     jobRatio: Math.max(...jobs) / jobMean,
   };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 if (!existsSync(pluginEntry) || !existsSync(shardBin)) {
   console.error('packages/*/dist is missing: build first (npx tsc -b)');

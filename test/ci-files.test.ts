@@ -11,6 +11,8 @@
  * - A pipeline: the GitHub recipe's lines, for real, on a copy of examples/jest-basic: the plan job pins the
  *   plan, shard 2 fails, the merge job still runs and reports coverage, "Re-run failed jobs" re-runs shard 2
  *   after the store changed, and it runs its original files, so the next merge verifies coverage.
+ * - The Vitest recipe's lines on a copy of examples/vitest-basic: shard jobs write blobs beside their reports,
+ *   `vitest --merge-reports` joins the blobs (and writes no shardwise report), and `shard merge` verifies.
  */
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -102,10 +104,10 @@ async function readRecipe(file: string): Promise<Recipe> {
   // GitLab configs share settings with YAML merge keys (`<<: *anchor`).
   const doc: unknown = parse(source, { merge: true });
   const base = { file, text: source, doc };
-  if (file === 'github-actions.yml') {
+  if (file === 'github-actions.yml' || file === 'vitest-github-actions.yml') {
     return {
       ...base,
-      example: 'jest-basic',
+      example: file === 'github-actions.yml' ? 'jest-basic' : 'vitest-basic',
       shards: Number(at(doc, 'env', 'SHARDS')),
       plan: job(at(doc, 'jobs', 'plan'), 'env'),
       shard: job(at(doc, 'jobs', 'test'), 'env'),
@@ -246,7 +248,7 @@ const sorted = (files: Iterable<string>) => [...files].sort();
 
 // ---------------------------------------------------------------------------------------------------------
 
-const files = ['github-actions.yml', 'gitlab-ci.yml', 'circleci.yml'];
+const files = ['github-actions.yml', 'vitest-github-actions.yml', 'gitlab-ci.yml', 'circleci.yml'];
 
 describe.each(files)('examples/ci/%s', (file) => {
   let recipe: Recipe;
@@ -318,65 +320,69 @@ describe.each(files)('examples/ci/%s', (file) => {
   });
 });
 
-describe('examples/ci/github-actions.yml: the jobs around the pinned plan', () => {
-  let doc: unknown;
-  const steps = (j: string) => list(at(doc, 'jobs', j, 'steps'));
-  const uses = (j: string, action: string) => steps(j).filter((s) => text(at(s, 'uses')).startsWith(action));
+describe.each(['github-actions.yml', 'vitest-github-actions.yml'])(
+  'examples/ci/%s: the jobs around the pinned plan',
+  (file) => {
+    let doc: unknown;
+    const steps = (j: string) => list(at(doc, 'jobs', j, 'steps'));
+    const uses = (j: string, action: string) =>
+      steps(j).filter((s) => text(at(s, 'uses')).startsWith(action));
 
-  beforeAll(async () => {
-    ({ doc } = await readRecipe('github-actions.yml'));
-  });
-
-  it('the plan job restores the store, pins the plan and uploads it; the matrix comes from its output', () => {
-    expect(uses('plan', 'actions/cache/restore')).toHaveLength(1);
-    expect(at(uses('plan', 'actions/upload-artifact')[0], 'with')).toMatchObject({
-      name: 'shardwise-plan',
-      path: 'plan.json',
+    beforeAll(async () => {
+      ({ doc } = await readRecipe(file));
     });
-    expect(at(doc, 'jobs', 'plan', 'outputs', 'shards')).toBe('${{ steps.plan.outputs.shards }}');
-    // The shard count is written once (env.SHARDS); the matrix is the plan's list of shards.
-    expect(at(doc, 'jobs', 'test', 'needs')).toBe('plan');
-    expect(at(doc, 'jobs', 'test', 'strategy')).toEqual({
-      'fail-fast': false,
-      matrix: { shard: '${{ fromJSON(needs.plan.outputs.shards) }}' },
+
+    it('the plan job restores the store, pins the plan and uploads it; the matrix comes from its output', () => {
+      expect(uses('plan', 'actions/cache/restore')).toHaveLength(1);
+      expect(at(uses('plan', 'actions/upload-artifact')[0], 'with')).toMatchObject({
+        name: 'shardwise-plan',
+        path: 'plan.json',
+      });
+      expect(at(doc, 'jobs', 'plan', 'outputs', 'shards')).toBe('${{ steps.plan.outputs.shards }}');
+      // The shard count is written once (env.SHARDS); the matrix is the plan's list of shards.
+      expect(at(doc, 'jobs', 'test', 'needs')).toBe('plan');
+      expect(at(doc, 'jobs', 'test', 'strategy')).toEqual({
+        'fail-fast': false,
+        matrix: { shard: '${{ fromJSON(needs.plan.outputs.shards) }}' },
+      });
     });
-  });
 
-  it('every shard job (and a re-run of one) downloads the plan before the runner; it needs no store', () => {
-    const all = steps('test');
-    const download = all.findIndex(
-      (s) => at(s, 'uses') === 'actions/download-artifact@v4' && at(s, 'with', 'name') === 'shardwise-plan',
-    );
-    const runner = all.findIndex((s) => /^npx jest --shard=/.test(text(at(s, 'run'))));
-    expect(download).toBeGreaterThanOrEqual(0);
-    expect(runner).toBeGreaterThan(download);
-    expect(uses('test', 'actions/cache')).toHaveLength(0);
-  });
+    it('every shard job (and a re-run of one) downloads the plan before the runner; it needs no store', () => {
+      const all = steps('test');
+      const download = all.findIndex(
+        (s) => at(s, 'uses') === 'actions/download-artifact@v4' && at(s, 'with', 'name') === 'shardwise-plan',
+      );
+      const runner = all.findIndex((s) => /^npx (jest|vitest run) --shard=/.test(text(at(s, 'run'))));
+      expect(download).toBeGreaterThanOrEqual(0);
+      expect(runner).toBeGreaterThan(download);
+      expect(uses('test', 'actions/cache')).toHaveLength(0);
+    });
 
-  it('after a failed shard, the report upload, the merge job and the store save still run', () => {
-    const upload = uses('test', 'actions/upload-artifact')[0];
-    expect(at(upload, 'if')).toBe('always()');
-    expect(at(doc, 'jobs', 'timings', 'needs')).toEqual(['plan', 'test']);
-    expect(text(at(doc, 'jobs', 'timings', 'if'))).toMatch(/^always\(\)/);
-    // The store and the flaky history: each restored once and saved even after a failure.
-    const cached = (action: string, file: string) =>
-      uses('timings', action).filter((s) => at(s, 'with', 'path') === file);
-    for (const file of ['shard-timings.json', 'shard-history.json']) {
-      expect(cached('actions/cache/restore', file)).toHaveLength(1);
-      const save = cached('actions/cache/save', file)[0];
-      expect(at(save, 'if')).toBe('always()');
-      // A re-run's merge saves under a key of its own (a cache key cannot be overwritten).
-      expect(text(at(save, 'with', 'key'))).toContain('${{ github.run_attempt }}');
-    }
-    // A re-run within GitHub's 30 days still finds the plan and the other shards' reports.
-    for (const u of [...uses('plan', 'actions/upload-artifact'), upload]) {
-      expect(Number(at(u, 'with', 'retention-days') ?? 90)).toBeGreaterThanOrEqual(30);
-      // "Re-run failed jobs" uploads under the same name in the same run: upload-artifact@v4 refuses a
-      // second artifact of one name (409 Conflict) unless told to replace it.
-      expect(at(u, 'with', 'overwrite')).toBe(true);
-    }
-  });
-});
+    it('after a failed shard, the report upload, the merge job and the store save still run', () => {
+      const upload = uses('test', 'actions/upload-artifact')[0];
+      expect(at(upload, 'if')).toBe('always()');
+      expect(at(doc, 'jobs', 'timings', 'needs')).toEqual(['plan', 'test']);
+      expect(text(at(doc, 'jobs', 'timings', 'if'))).toMatch(/^always\(\)/);
+      // The store and the flaky history: each restored once and saved even after a failure.
+      const cached = (action: string, file: string) =>
+        uses('timings', action).filter((s) => at(s, 'with', 'path') === file);
+      for (const file of ['shard-timings.json', 'shard-history.json']) {
+        expect(cached('actions/cache/restore', file)).toHaveLength(1);
+        const save = cached('actions/cache/save', file)[0];
+        expect(at(save, 'if')).toBe('always()');
+        // A re-run's merge saves under a key of its own (a cache key cannot be overwritten).
+        expect(text(at(save, 'with', 'key'))).toContain('${{ github.run_attempt }}');
+      }
+      // A re-run within GitHub's 30 days still finds the plan and the other shards' reports.
+      for (const u of [...uses('plan', 'actions/upload-artifact'), upload]) {
+        expect(Number(at(u, 'with', 'retention-days') ?? 90)).toBeGreaterThanOrEqual(30);
+        // "Re-run failed jobs" uploads under the same name in the same run: upload-artifact@v4 refuses a
+        // second artifact of one name (409 Conflict) unless told to replace it.
+        expect(at(u, 'with', 'overwrite')).toBe(true);
+      }
+    });
+  },
+);
 
 describe('examples/ci/gitlab-ci.yml: the jobs around the pinned plan', () => {
   let doc: unknown;
@@ -580,6 +586,70 @@ module.exports = { simulate };
       `Coverage verified: all 32 planned files ran exactly once across ${recipe.shards} shard(s)`,
     );
     expect(await fs.readFile(path.join(project, 'shard-timings.json'), 'utf8')).not.toBe(before);
+  });
+});
+
+describe('a pipeline of the Vitest recipe on examples/vitest-basic: blobs and shardwise reports side by side', () => {
+  let recipe: Recipe;
+  let project: string;
+  let artifacts: string;
+  let plan: PlanFile;
+
+  beforeAll(async () => {
+    recipe = await readRecipe('vitest-github-actions.yml');
+    project = await copyExample('vitest-basic');
+    artifacts = await tempDir();
+    // Waits 20× shorter than the example's: the test stays quick.
+    await fs.writeFile(
+      path.join(project, 'support/workload.ts'),
+      `export function simulate(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.ceil(ms / 20)));
+}
+`,
+    );
+    for (const r of runJob(recipe, recipe.plan, project)) expect(r.status, r.stderr).toBe(0);
+    plan = await readJson<PlanFile>(path.join(project, 'plan.json'));
+
+    // Each shard job starts clean and uploads both folders under shard-I, as the recipe's upload step does.
+    for (let index = 1; index <= recipe.shards; index++) {
+      for (const dir of ['.shardwise', '.vitest-reports']) {
+        await fs.rm(path.join(project, dir), { recursive: true, force: true });
+      }
+      const result = runLine(runnerLine(recipe), recipe, recipe.shard.env, project, index);
+      expect(result.status, result.stderr).toBe(0);
+      for (const dir of ['.shardwise/reports', '.vitest-reports']) {
+        await fs.cp(path.join(project, dir), path.join(artifacts, `shard-${index}`, dir), {
+          recursive: true,
+        });
+      }
+    }
+  });
+
+  it('the merge job joins the blobs into one Vitest report, writes no shardwise report, and proves coverage', async () => {
+    // The merge job's checkout (at the same path, as on a CI machine: blobs name files by absolute path),
+    // with every shard's artifact downloaded into it (merge-multiple).
+    const merge = project;
+    for (const dir of ['.shardwise', '.vitest-reports']) {
+      await fs.rm(path.join(merge, dir), { recursive: true, force: true });
+    }
+    for (let index = 1; index <= recipe.shards; index++) {
+      await fs.cp(path.join(artifacts, `shard-${index}`), merge, { recursive: true });
+    }
+    const reports = path.join(merge, '.shardwise/reports');
+    const before = sorted(await fs.readdir(reports));
+    expect(before).toHaveLength(plan.shards.length);
+    expect(await fs.readdir(path.join(merge, '.vitest-reports'))).toHaveLength(plan.shards.length);
+
+    const [vitestMerge, shardMerge, ...rest] = runJob(recipe, recipe.merge, merge);
+    expect(rest).toHaveLength(0);
+    expect(vitestMerge!.status, vitestMerge!.stdout + vitestMerge!.stderr).toBe(0);
+    expect(vitestMerge!.stdout).toMatch(/Test Files\s+32 passed \(32\)/);
+    // `vitest --merge-reports` re-reports what the shards recorded: the plugin plans nothing, records nothing.
+    expect(sorted(await fs.readdir(reports))).toEqual(before);
+    expect(shardMerge!.status, shardMerge!.stderr).toBe(0);
+    expect(shardMerge!.stdout).toContain(
+      `Coverage verified: all 32 planned files ran exactly once across ${plan.shards.length} shard(s)`,
+    );
   });
 });
 

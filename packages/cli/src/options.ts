@@ -85,7 +85,7 @@ export const OPTIONS = {
   'split-tests': {
     type: 'boolean',
     description:
-      'Split files that set the floor into pieces by test, where that pays (the Vitest plugin runs pieces on Vitest >= 4.1)',
+      'Split files that set the floor into pieces by test, where that pays (the Vitest plugin runs pieces on Vitest >= 4.1, the Jest plugin with its test runner)',
   },
   'max-shards': {
     type: 'string',

@@ -27,19 +27,30 @@ export interface Planned {
   /** The wall model's choices (`--runner`, `--workers`), to plan again the same way. */
   wallChoice: { runner?: string; workers?: number };
   /**
-   * The suite may run under the Vitest plugin, which splits files by test when that pays: `--runner vitest`,
-   * or a store whose only wall model is Vitest's or that has none yet.
+   * The plugin the suite may run under that splits files by test when that pays: `--runner vitest` or
+   * `--runner jest` (with its test runner), or a store whose only wall model is theirs; `any` when the store
+   * has none yet; undefined for another runner.
    */
-  vitestMaySplit: boolean;
+  splitter: 'vitest' | 'jest' | 'any' | undefined;
 }
 
-/** See {@link Planned.vitestMaySplit}. */
-function vitestMaySplit(runner: string | undefined, inputs: RunInputs): boolean {
+/** See {@link Planned.splitter}. */
+function splitterOf(runner: string | undefined, inputs: RunInputs): Planned['splitter'] {
   const models = inputs.store.state === 'loaded' ? inputs.store.store.models : undefined;
   const only = models?.size === 1 ? [...models.keys()][0] : undefined;
   const named = runner ?? only;
-  return named === undefined || named === 'vitest';
+  if (named === undefined) return 'any';
+  return named === 'vitest' || named === 'jest' ? named : undefined;
 }
+
+/** Who runs pieces of files, by the plugin that may run the suite. */
+const VITEST = 'the Vitest plugin (Vitest ≥ 4.1)';
+const JEST = "the Jest plugin with its test runner (`testRunner: '@shardwise/jest/runner'`)";
+const SPLITTERS = {
+  vitest: { who: `${VITEST} runs`, then: 'it runs' },
+  jest: { who: `${JEST} runs`, then: 'it runs' },
+  any: { who: `${VITEST} and ${JEST} run`, then: 'they run' },
+} as const;
 
 /** Lists the files and reads the store and plans (concurrently), then plans with core's `planRun`. */
 export async function planFromInputs(
@@ -65,7 +76,7 @@ export async function planFromInputs(
     ...(values.runner === undefined ? {} : { runner: values.runner }),
     ...(settings.workers === undefined ? {} : { workers: settings.workers }),
   };
-  const maySplit = vitestMaySplit(wallChoice.runner, inputs);
+  const splitter = splitterOf(wallChoice.runner, inputs);
   const run = planRun({
     files: listed.files,
     fileSource: `${listed.source} in ${settings.root}`,
@@ -74,7 +85,7 @@ export async function planFromInputs(
     ...inputs,
     ...wallChoice,
     split,
-    splitSummary: splitSummary === 'vitest' ? maySplit : splitSummary,
+    splitSummary: splitSummary === 'vitest' ? splitter !== undefined : splitSummary,
     listsFiles: true,
     // The shard jobs of `shard files` and `shard run` print no prediction and write no report.
     spreads: splitSummary === true,
@@ -92,7 +103,7 @@ export async function planFromInputs(
       `no wall model learned for ${wallChoice.runner} yet (the store has one for ${[...models.keys()].join(', ')}): planning by file sums`,
     );
   }
-  return { run, inputs, settings, fileSource: listed.source, wallChoice, vitestMaySplit: maySplit };
+  return { run, inputs, settings, fileSource: listed.source, wallChoice, splitter };
 }
 
 /**
@@ -118,16 +129,18 @@ export async function reportDiagnostics(ctx: Context, planned: Planned): Promise
 }
 
 /**
- * The one line that says this whole-file plan is not the one the Vitest plugin runs: on Vitest ≥ 4.1 it
- * splits the files that hold the plan back by test, under another fingerprint.
+ * The one line that says this whole-file plan is not the one a splitting plugin runs: the Vitest plugin on
+ * Vitest ≥ 4.1, and the Jest plugin with its test runner, split the files that hold the plan back by test,
+ * under another fingerprint.
  */
 function piecesNotice(
   d: Extract<PlanDiagnostic, { kind: 'split-unused' }>,
   planned: Planned,
 ): string | undefined {
-  if (!planned.vitestMaySplit) return undefined;
+  if (planned.splitter === undefined) return undefined;
   const pieces = d.files.map((f) => `${f.file} in ${f.of} pieces`).join(', ');
-  return `the Vitest plugin (Vitest ≥ 4.1) runs ${pieces} by test, so it runs another plan than this whole-file one: \`shard plan --shards ${planned.run.plan.shardCount} --split-tests\` shows it`;
+  const { who, then } = SPLITTERS[planned.splitter];
+  return `${who} ${pieces} by test, so ${then} another plan than this whole-file one: \`shard plan --shards ${planned.run.plan.shardCount} --split-tests\` shows it`;
 }
 
 function cliDiagnostic(d: PlanDiagnostic, store: string): string | undefined {

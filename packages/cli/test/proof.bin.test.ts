@@ -89,7 +89,7 @@ describe('a merge of shards run under two plans', () => {
   });
 });
 
-describe('a whole-file plan of a suite the Vitest plugin splits', () => {
+describe('a whole-file plan of a suite a plugin splits', () => {
   const tests = Array.from({ length: 30 }, (_, i) => ({
     name: `big > test ${i}`,
     durationMs: 60,
@@ -105,22 +105,33 @@ describe('a whole-file plan of a suite the Vitest plugin splits', () => {
     },
   });
   const list = ['big.test.ts', ...Array.from({ length: 6 }, (_, i) => `s${i}.test.ts`)].join('\n') + '\n';
-  const notice =
-    /^the Vitest plugin \(Vitest ≥ 4\.1\) runs big\.test\.ts in 3 pieces by test, so it runs another plan than this whole-file one: `shard plan --shards 3 --split-tests` shows it$/;
+  const rest =
+    ' big\\.test\\.ts in 3 pieces by test, so (it runs|they run) another plan than this whole-file one: `shard plan --shards 3 --split-tests` shows it$';
+  const vitest = 'the Vitest plugin \\(Vitest ≥ 4\\.1\\)';
+  const jest = "the Jest plugin with its test runner \\(`testRunner: '@shardwise/jest/runner'`\\)";
 
   it.each([
-    { name: 'shard plan', args: ['plan', '--shards', '3'] },
-    { name: 'shard files', args: ['files', '--shard', '1/3'] },
-  ])('$name says in one line on stderr that the plugin splits, and how to see it', async ({ args }) => {
+    { name: 'shard plan', args: ['plan', '--shards', '3'], who: `^${vitest} and ${jest} run` },
+    { name: 'shard files', args: ['files', '--shard', '1/3'], who: `^${vitest} and ${jest} run` },
+    {
+      name: 'shard files --runner vitest',
+      args: ['files', '--shard', '1/3', '--runner', 'vitest'],
+      who: `^${vitest} runs`,
+    },
+    {
+      name: 'shard files --runner jest',
+      args: ['files', '--shard', '1/3', '--runner', 'jest'],
+      who: `^${jest} runs`,
+    },
+  ])('$name says in one line on stderr that a plugin splits, and how to see it', async ({ args, who }) => {
     const dir = await tempDir({ 'shard-timings.json': store });
     const r = await runBin([...args, '--files-from', '-'], { cwd: dir, input: list });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(notice)]);
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(new RegExp(who + rest))]);
   });
 
   it.each([
     { name: 'the plan that splits (--split-tests)', args: ['plan', '--shards', '3', '--split-tests'] },
-    { name: 'a Jest suite (--runner jest)', args: ['files', '--shard', '1/3', '--runner', 'jest'] },
   ])('says nothing for $name', async ({ args }) => {
     const dir = await tempDir({ 'shard-timings.json': store });
     const r = await runBin([...args, '--files-from', '-'], { cwd: dir, input: list });

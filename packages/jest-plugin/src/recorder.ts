@@ -17,8 +17,19 @@ export function jestFiles(
   results: AggregatedResult,
   keyOf: (result: TestResult) => string,
   jobStart?: number,
+  pieces?: ReadonlyMap<string, JestPiece>,
 ): ReportedFile[] {
-  return results.testResults.map((result) => reportedFile(keyOf(result), result, jobStart));
+  return results.testResults.map((result) => {
+    const key = keyOf(result);
+    return reportedFile(key, result, jobStart, pieces?.get(key));
+  });
+}
+
+/** A piece of a split file this shard ran: which one, and which of the file's tests it runs. */
+export interface JestPiece {
+  piece: number;
+  of: number;
+  runs: (name: string) => boolean;
 }
 
 /**
@@ -26,7 +37,12 @@ export function jestFiles(
  * (epoch ms), also its place on the job's timeline, its fixed cost (environment, setup files and import:
  * everything before its first test started) and the runner's share of it (environment and setup files).
  */
-export function reportedFile(file: string, result: TestResult, jobStart?: number): ReportedFile {
+export function reportedFile(
+  file: string,
+  result: TestResult,
+  jobStart?: number,
+  piece?: JestPiece,
+): ReportedFile {
   const wall = wallTimeMs(result.perfStats);
   const entry: ReportedFile = {
     file,
@@ -34,8 +50,28 @@ export function reportedFile(file: string, result: TestResult, jobStart?: number
     status: fileStatusOf(outcomeOf(result), wall !== undefined),
   };
   if (wall === undefined && workerLost(result)) Object.assign(entry, unfinishedFile('crashed'));
-  const tests = result.testResults.map(testTiming);
+  // The runner wrapper names the describe block each test must share a piece with (`beforeAll`/`afterAll`).
+  const groups = (result as { shardwiseGroups?: Record<string, string> }).shardwiseGroups ?? {};
+  const tests: ReportedTest[] = [];
+  // A piece lists the tests it ran and the names of the ones it left to the other pieces (Jest reports
+  // them as skipped), so that `shard merge` can prove each ran in exactly one piece.
+  const otherTests: string[] = [];
+  for (const a of result.testResults) {
+    const test = testTiming(a);
+    if (piece && !piece.runs(test.name)) {
+      otherTests.push(test.name);
+      continue;
+    }
+    const group = groups[test.name];
+    if (group !== undefined) test.group = group;
+    tests.push(test);
+  }
   if (tests.length > 0) entry.tests = tests;
+  if (piece) {
+    entry.piece = piece.piece;
+    entry.of = piece.of;
+    if (otherTests.length > 0) entry.otherTests = otherTests;
+  }
   if (jobStart !== undefined && wall !== undefined) Object.assign(entry, timelineOf(result, jobStart));
   const hash = hashTestFile(result.testFilePath);
   if (hash !== undefined) entry.hash = hash;

@@ -1,5 +1,8 @@
+import { realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   compareCodeUnits,
   createReport,
@@ -18,6 +21,8 @@ import {
   jobTiming,
   nameFilter,
   normalizePath,
+  pieceFilter,
+  pieceTests,
   planRun,
   readRunInputs,
   reportFileName,
@@ -28,6 +33,8 @@ import {
   warningLine,
   writeFileAtomicSync,
   type PlanDiagnostic,
+  type Piece,
+  type PieceTests,
   type Plan,
   type ReportedFile,
   type RunInputs,
@@ -44,7 +51,8 @@ import type {
   TestResult,
 } from './jest-types.js';
 import { resolveOptions, type ShardwiseJestOptions } from './options.js';
-import { jestFiles, jestWorkers } from './recorder.js';
+import { jestFiles, jestWorkers, type JestPiece } from './recorder.js';
+import { INNER_RUNNER_ENV, PIECES_ENV } from './runner.js';
 
 const { default: TestSequencer } = loadBaseSequencer();
 
@@ -80,6 +88,9 @@ export class ShardwiseSequencer extends TestSequencer {
   #loaded: RunState | undefined;
   #plan: Plan | undefined;
   #shard: ShardSpec | undefined;
+  /** This shard's pieces of split files, by unit key, and the file that hands them to the runner. */
+  #pieces: Map<string, JestPiece> | undefined;
+  #piecesFile: string | undefined;
   readonly #time = new Map<string, number>();
 
   // Jest 30 passes `{contexts, globalConfig}`; Jest 29 passes nothing.
@@ -116,9 +127,11 @@ export class ShardwiseSequencer extends TestSequencer {
       runner: 'jest',
       filter: this.#testFilter(),
       ...(state.options.workers ? { workers: state.options.workers } : {}),
+      ...this.#splitInput(tests),
     });
     this.#plan = run.plan;
     this.#shard = shard;
+    if (run.pieces.length > 0) this.#handPieces(run.pieces, run.plan, byKey);
     // `SHARDWISE_PLAN_OUT=plan.json jest --listTests --shard=1/N`: the plan job of a config the CLI cannot
     // list (several projects, whose files are keyed `name|path`) pins the plan the plugin made.
     if (state.options.planOut && !run.pinned) notice(await writePinnedPlan(state.options.planOut, run.plan));
@@ -127,7 +140,41 @@ export class ShardwiseSequencer extends TestSequencer {
       if (m.level === 'warning') process.stderr.write(`${warningLine(m.text, process.env)}\n`);
       else notice(m.text);
     }
-    return run.units.flatMap((key) => byKey.get(key) ?? []);
+    // Pieces first: they belong to the files that set the plan's floor, the longest units of the shard.
+    return [...run.pieces.map((p) => p.file), ...run.units].flatMap((key) => byKey.get(key) ?? []);
+  }
+
+  /**
+   * Whether this run can run pieces of files, and why not: every project must run its tests through
+   * shardwise's test runner (`testRunner: '@shardwise/jest/runner'`), which delegates to jest-circus, and
+   * the user's own `-t` would meet a piece's filter.
+   */
+  #splitInput(tests: Array<Test>): { split: boolean; wholeFilesBecause?: string } {
+    const inner = process.env[INNER_RUNNER_ENV];
+    let because: string | undefined;
+    if (this.#testFilter() !== undefined) because = 'a run with -t plans whole files';
+    else if (inner && !/jest-circus/.test(inner))
+      because = `${INNER_RUNNER_ENV}=${inner} is not jest-circus, and only jest-circus can run part of a file`;
+    else if (!tests.every((t) => realpathOf(t.context.config.testRunner) === OWN_RUNNER))
+      because = `Jest runs whole files: add \`testRunner: '@shardwise/jest/runner'\` beside the sequencer in the Jest config to run pieces`;
+    return because === undefined ? { split: true } : { split: false, wholeFilesBecause: because };
+  }
+
+  /**
+   * Hands this shard's pieces to the runner in Jest's workers: a file named in the environment, which
+   * the workers Jest starts after sharding inherit (the list can be too long for a variable).
+   */
+  #handPieces(pieces: readonly Piece[], plan: Plan, byKey: Map<string, Test[]>): void {
+    this.#pieces = new Map();
+    const byPath: Record<string, PieceTests> = {};
+    for (const piece of pieces) {
+      const tests = pieceTests(piece, plan);
+      this.#pieces.set(piece.file, { piece: piece.piece, of: piece.of, runs: pieceFilter(tests) });
+      for (const test of byKey.get(piece.file) ?? []) byPath[test.path] = tests;
+    }
+    this.#piecesFile = path.join(os.tmpdir(), `shardwise-jest-pieces-${process.pid}.json`);
+    writeFileAtomicSync(this.#piecesFile, JSON.stringify(byPath));
+    process.env[PIECES_ENV] = this.#piecesFile;
   }
 
   /** Core's diagnostics in Jest's terms, where they differ from core's words (null: not said). */
@@ -168,7 +215,9 @@ export class ShardwiseSequencer extends TestSequencer {
     const native = await super.sort(tests);
     // A sharded run runs its files in the plan's order (longest first when planned), as Vitest does.
     if (this.#plan && this.#shard) {
-      const rank = new Map(shardOf(this.#plan, this.#shard.index).files.map((key, i) => [key, i]));
+      const mine = shardOf(this.#plan, this.#shard.index);
+      const order = [...(mine.pieces ?? []).map((p) => p.file), ...mine.files];
+      const rank = new Map(order.map((key, i) => [key, i]));
       const at = (test: Test) => rank.get(keyOf(test, state)) ?? Number.MAX_SAFE_INTEGER;
       return native
         .map((test, i) => ({ test, at: at(test), i }))
@@ -203,6 +252,7 @@ export class ShardwiseSequencer extends TestSequencer {
   override cacheResults(tests: Array<Test>, results: AggregatedResult): void {
     const start = performance.now();
     super.cacheResults(tests, results);
+    if (this.#piecesFile) rmSync(this.#piecesFile, { force: true });
     const files = this.#record(tests, results);
     if (files && !results.success) this.#applyQuarantine(files, results);
     this.#spent('cacheResults', start);
@@ -221,7 +271,7 @@ export class ShardwiseSequencer extends TestSequencer {
     if (!state.options.record && results.success) return undefined;
     const end = Date.now();
     const jobStart = jobStartMs();
-    const files = jestFiles(results, keyLookup(tests, state), jobStart);
+    const files = jestFiles(results, keyLookup(tests, state), jobStart, this.#pieces);
     if (!state.options.record) return files;
     try {
       const filter = this.#testFilter();
@@ -417,6 +467,17 @@ function commonRoot(tests: Array<Test>): string {
     while (path.relative(common, root).startsWith('..')) common = path.dirname(common);
   }
   return common;
+}
+
+/** shardwise's own test runner, as Jest resolves a `testRunner` (a real path). */
+const OWN_RUNNER = realpathOf(fileURLToPath(new URL('./runner.js', import.meta.url)));
+
+function realpathOf(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
 }
 
 function notice(message: string): void {

@@ -1,7 +1,8 @@
 /**
- * Jest stays file-level: test-level splits are a Vitest ≥ 4.1 feature (see the README, "Test-level splits").
- * With a store whose per-test times say splitting would pay, the Jest plugin still runs the file whole and
- * says once what splitting would have gained; a pinned plan that splits a file by test is refused.
+ * Without shardwise's test runner in its config, Jest stays file-level: with a store whose per-test times
+ * say splitting would pay, the Jest plugin runs the file whole and says once what splitting would have
+ * gained and how to get it; a pinned plan that splits a file by test is refused. (pieces.test.ts runs
+ * pieces with the runner.)
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -42,7 +43,7 @@ describe('Jest and a file that sets the floor', () => {
     const big = json.testResults.find((r) => r.name.endsWith('long-a-900.test.cjs'));
     expect(big?.assertionResults.map((a) => a.status)).toEqual(['passed', 'passed']);
     expect(result.stderr).toMatch(
-      /tests\/long-a-900\.test\.cjs holds the plan back: split by test \(2 pieces\), the slowest shard would take 4\.\d s instead of 8\.1 s, but this runner plans whole files/,
+      /tests\/long-a-900\.test\.cjs holds the plan back: split by test \(2 pieces\), the slowest shard would take 4\.\d s instead of 8\.1 s, but Jest runs whole files: add `testRunner: '@shardwise\/jest\/runner'` beside the sequencer in the Jest config to run pieces/,
     );
   });
 

@@ -25,6 +25,18 @@ export const PLAYWRIGHT = {
 } as const;
 export type PlaywrightVersion = keyof typeof PLAYWRIGHT;
 
+/** The units of fixtures/units: Playwright's grouping, and no unit for the setup project. */
+export const UNITS = [
+  'api|tests/fails.spec.cjs',
+  'api|tests/flaky.spec.cjs',
+  'api|tests/parallel.spec.cjs › alpha',
+  'api|tests/parallel.spec.cjs › beta http://x//y',
+  'api|tests/parallel.spec.cjs › hooked',
+  'api|tests/parallel.spec.cjs › ordered',
+  'api|tests/parallel.spec.cjs › serial',
+  'api|tests/plain.spec.cjs',
+];
+
 /** The packages that make one Playwright version. */
 const PLAYWRIGHT_PACKAGES = ['@playwright', 'playwright', 'playwright-core'];
 

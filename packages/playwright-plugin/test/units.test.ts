@@ -1,21 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyProject, playwright, readReports, removeProjects, shard } from './helpers.js';
+import { copyProject, playwright, readReports, removeProjects, shard, UNITS } from './helpers.js';
 
 afterAll(removeProjects);
-
-/** The units of fixtures/units: Playwright's grouping, and no unit for the setup project. */
-const UNITS = [
-  'api|tests/fails.spec.cjs',
-  'api|tests/flaky.spec.cjs',
-  'api|tests/parallel.spec.cjs › alpha',
-  'api|tests/parallel.spec.cjs › beta http://x//y',
-  'api|tests/parallel.spec.cjs › hooked',
-  'api|tests/parallel.spec.cjs › ordered',
-  'api|tests/parallel.spec.cjs › serial',
-  'api|tests/plain.spec.cjs',
-];
 
 describe.each(['current', 'oldest'] as const)('units, Playwright %s', (version) => {
   it('a test of a parallel file is a unit; serial, beforeAll and default groups and plain files are one each; setup projects none', async () => {

@@ -1,4 +1,5 @@
 import type { Piece, Plan } from '@shardwise/core';
+import { pieceTests } from '@shardwise/core/light';
 import type { TestCase, TestModule, TestSuite } from 'vitest/node';
 
 /**
@@ -36,14 +37,11 @@ export function piecePattern(
   plan: Pick<Plan, 'shards'>,
   matchKey: (name: string) => string,
 ): RegExp {
-  const names = (tests: readonly string[]) => tests.map((t) => escapeRegExp(matchKey(t))).join('|');
-  if (piece.piece < piece.of) return new RegExp(`^(?:${names(piece.tests)})$`);
-  const others: string[] = [];
-  for (const shard of plan.shards) {
-    for (const p of shard.pieces ?? [])
-      if (p.file === piece.file && p.piece !== piece.piece) others.push(...p.tests);
-  }
-  return new RegExp(`^(?!(?:${names(others)})$)`);
+  const tests = pieceTests(piece, plan);
+  const names = (list: readonly string[]) => list.map((t) => escapeRegExp(matchKey(t))).join('|');
+  return 'only' in tests
+    ? new RegExp(`^(?:${names(tests.only)})$`)
+    : new RegExp(`^(?!(?:${names(tests.except)})$)`);
 }
 
 function escapeRegExp(text: string): string {

@@ -280,7 +280,7 @@ function describeFloor(plan: Plan): string {
   const gain = `${formatMs(split.splitMs)} instead of ${formatMs(split.fileLevelMs)} (−${formatPercent(1 - split.splitMs / split.fileLevelMs)})`;
   return split.applied
     ? `${head}; split by test (${pieces}): slowest shard ${gain}`
-    : `${head}; splitting ${pieces} by test would make the slowest shard ${gain}: --split-tests plans it (the Vitest plugin does on Vitest ≥ 4.1)`;
+    : `${head}; splitting ${pieces} by test would make the slowest shard ${gain}: --split-tests plans it (the Vitest plugin does on Vitest ≥ 4.1, the Jest plugin with its test runner)`;
 }
 
 /** How many untimed files `shard plan` names (all with --verbose; `--json` has them all in `unknownFiles`). */

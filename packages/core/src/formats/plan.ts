@@ -131,3 +131,28 @@ export function predictedSpan(plan: Plan): { makespanMs: number; lowerBoundMs: n
 export function emptyShardCount(plan: Pick<Plan, 'shardCount' | 'shards' | 'emptyShards'>): number {
   return plan.emptyShards.length + plan.shardCount - plan.shards.length;
 }
+
+/** Which tests of a split file a piece runs: those it names, or, for the last piece, all but the others'. */
+export type PieceTests = { only: string[] } | { except: string[] };
+
+/**
+ * The tests a piece runs, by full name. Every piece but the last runs exactly the tests it names; the last
+ * runs every test that no other piece of the file names, so that a test added (or renamed) since the store
+ * was written still runs exactly once. Each front end turns this into its runner's filter.
+ */
+export function pieceTests(piece: Piece, plan: Pick<Plan, 'shards'>): PieceTests {
+  if (piece.piece < piece.of) return { only: piece.tests };
+  const except: string[] = [];
+  for (const shard of plan.shards) {
+    for (const p of shard.pieces ?? [])
+      if (p.file === piece.file && p.piece !== piece.piece) except.push(...p.tests);
+  }
+  return { except };
+}
+
+/** Whether a piece runs the test of this full name: a test-name filter built once, for many names. */
+export function pieceFilter(tests: PieceTests): (name: string) => boolean {
+  const only = 'only' in tests;
+  const names = new Set(only ? tests.only : tests.except);
+  return (name) => names.has(name) === only;
+}

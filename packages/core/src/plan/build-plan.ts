@@ -59,6 +59,11 @@ export interface PlanRunInput {
    */
   splitSummary?: boolean;
   /**
+   * Why this run plans whole files when `split` is off, in the front end's words ("…: add
+   * `testRunner: '@shardwise/jest/runner'` to the Jest config"), for the `split-unused` line.
+   */
+  wholeFilesBecause?: string;
+  /**
    * The run's test filter: a file it runs only part of is planned at its fixed cost plus the stored times
    * of the tests it selects (what a run with the same filter recorded), not at its whole time.
    */
@@ -141,6 +146,8 @@ export type PlanDiagnostic =
    */
   | {
       kind: 'split-unused';
+      /** Why the run plans whole files, when the front end said. */
+      because?: string;
       files: { file: string; of: number }[];
       fileLevelMs: number;
       splitMs: number;
@@ -235,6 +242,7 @@ export function planRun(input: PlanRunInput): RunPlan {
   if (split && !split.applied && split.files.length > 0) {
     diagnostics.push({
       kind: 'split-unused',
+      ...(input.wholeFilesBecause ? { because: input.wholeFilesBecause } : {}),
       files: split.files,
       fileLevelMs: split.fileLevelMs,
       splitMs: split.splitMs,
@@ -428,7 +436,7 @@ function pinnedPlan(
   if (splitFiles.length > 0 && !split) {
     throw new ShardwiseError(
       'PLAN_MISMATCH',
-      `${source}: the pinned plan splits ${splitFiles.join(', ')} by test, which this runner cannot run (the Vitest plugin on Vitest ≥ 4.1 can)`,
+      `${source}: the pinned plan splits ${splitFiles.join(', ')} by test, which this runner cannot run (the Vitest plugin on Vitest ≥ 4.1 can, and the Jest plugin with its test runner, \`testRunner: '@shardwise/jest/runner'\`)`,
       { file: source, hint: { kind: 'text', text: 'pin a plan made without --split-tests for this runner' } },
     );
   }
@@ -583,7 +591,7 @@ export function describeDiagnostic(d: PlanDiagnostic, storeName: string, unit: U
     case 'previous-ignored':
       return `the previous plan has ${d.previousShardCount} shards, not ${d.shardCount}; planning from scratch`;
     case 'split-unused':
-      return `${d.files.map((f) => f.file).join(', ')} holds the plan back: split by test (${d.files.map((f) => `${f.of} pieces`).join(', ')}), the slowest shard would take ${seconds(d.splitMs)} instead of ${seconds(d.fileLevelMs)}, but this runner plans whole files (test-level splits need the Vitest plugin on Vitest ≥ 4.1)`;
+      return `${d.files.map((f) => f.file).join(', ')} holds the plan back: split by test (${d.files.map((f) => `${f.of} pieces`).join(', ')}), the slowest shard would take ${seconds(d.splitMs)} instead of ${seconds(d.fileLevelMs)}, but ${d.because ?? 'this runner plans whole files (test-level splits need the Vitest plugin on Vitest ≥ 4.1, or the Jest plugin with its test runner)'}`;
   }
 }
 

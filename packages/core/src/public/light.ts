@@ -76,3 +76,4 @@ export { exitOnUserError } from '../io/exit-on-user-error.js';
 export { readQuarantineSetting } from '../io/flaky-files.js';
 export { jobStartMs, jobTiming, fileTimeline, JOB_START_ENV } from '../io/job-clock.js';
 export { detectCommit, hashTestFile, COMMIT_ENV } from '../io/code-identity.js';
+export { pieceTests, pieceFilter, type PieceTests } from '../formats/plan.js';
