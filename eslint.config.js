@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 // Core's folders are its pipeline, in order: a folder imports only from itself and the folders before it
 // (plan and record are peers), so no import cycle crosses folders and no pure folder reaches io/, the one
 // that touches the file system, git and the process. render/ turns a merge into pages and text; kit/ is what
-// runner plugins share (it plans, reads and writes through io/); public/ holds the package's entries.
+// runner plugins share (it plans, reads and writes through io/); queue/ talks to Redis; public/ holds the package's entries.
 const CORE_LAYERS = [
   'base',
   'formats',
@@ -13,6 +13,7 @@ const CORE_LAYERS = [
   'learn',
   'render',
   'io',
+  'queue',
   'kit',
   'public',
 ];

@@ -239,6 +239,7 @@ if (!partitionOnly) {
     'split.js',
     'jest-split.js',
     'playwright-balance.js',
+    'queue-balance.js',
   ]) {
     const file = path.join(repoRoot, 'bench', script);
     console.log(`\n# bench/${script}\n`);

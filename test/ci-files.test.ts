@@ -21,6 +21,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseCommandLine } from '../packages/cli/src/options.js';
+import { startRedis } from './redis-server.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const ciDir = path.join(repo, 'examples/ci');
@@ -666,5 +667,74 @@ describe('a pipeline of the Vitest recipe on examples/vitest-basic: blobs and sh
     expect(shardMerge!.stdout).toContain(
       `Coverage verified: all 32 planned files ran exactly once across ${plan.shards.length} shard(s)`,
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Queue mode recipes
+
+describe.each([
+  ['queue-github-actions.yml', 'jobs', 'env', { GITHUB_RUN_ID: '1001', GITHUB_RUN_ATTEMPT: '1' }],
+  ['queue-gitlab-ci.yml', '', 'variables', { CI_PIPELINE_ID: '2002' }],
+] as const)('examples/ci/%s', (file, jobsKey, envKey, ciEnv) => {
+  let recipe: Recipe;
+  beforeAll(async () => {
+    const source = await fs.readFile(path.join(ciDir, file), 'utf8');
+    const doc: unknown = parse(source, { merge: true });
+    const jobs = jobsKey ? at(doc, jobsKey) : doc;
+    recipe = {
+      file,
+      text: source,
+      doc,
+      example: 'jest-basic',
+      shards: Number(at(doc, envKey === 'env' ? 'env' : 'variables', 'SHARDS')),
+      plan: job(at(jobs, 'plan'), envKey),
+      shard: job(at(jobs, 'test'), envKey),
+      merge: job(at(jobs, 'timings'), envKey),
+    };
+  });
+
+  it('the test jobs run `shard run --queue` with the URL from a secret; every `shard` command exists', () => {
+    expect(recipe.shards).toBeGreaterThan(1);
+    expect(recipe.shard.lines.filter((l) => l.includes('shard run --queue'))).toHaveLength(1);
+    expect(recipe.text).toMatch(
+      /SHARDWISE_QUEUE: \$\{\{ secrets\.SHARDWISE_QUEUE \}\}|masked CI\/CD variable SHARDWISE_QUEUE/,
+    );
+    const commands = [recipe.plan, recipe.shard, recipe.merge]
+      .flatMap((j) => j.lines)
+      .flatMap(simpleCommands)
+      .map((c) => expand(c, recipe, 1))
+      .filter((c) => c.startsWith('npx shard '));
+    for (const command of commands) {
+      const argv = command
+        .split(/\s+/)
+        .slice(2, command.includes(' -- ') ? command.split(/\s+/).indexOf('--') : undefined);
+      expect(parseCommandLine(argv).command, command).toBeDefined();
+    }
+  });
+
+  it('dry run on a real redis-server: plan, two test jobs, status, and a merge that proves the queue', async () => {
+    const server = await startRedis();
+    try {
+      const project = await copyExample(recipe.example);
+      const env = { ...ciEnv, SHARDWISE_QUEUE: server.url };
+      for (const r of runJob(recipe, recipe.plan, project)) expect(r.status, r.stderr).toBe(0);
+      // The runner itself is `true` here: Jest once per batch takes minutes on a shared machine, and what is
+      // checked is the recipe's queue (the plan it seeds, the run id, the reports, the proof).
+      const lines = recipe.shard.lines.map((l) => l.replace(/ -- npx jest .*$/, ' -- true'));
+      expect(lines.filter((l) => l.endsWith(' -- true'))).toHaveLength(1);
+      for (const index of [1, 2]) {
+        for (const r of runJob(recipe, { lines, env: { ...recipe.shard.env, ...env } }, project, index)) {
+          expect(r.status, r.stderr).toBe(0);
+        }
+      }
+      const merged = runJob(recipe, { ...recipe.merge, env: { ...recipe.merge.env, ...env } }, project);
+      for (const r of merged) expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(merged.map((r) => r.stdout).join('')).toMatch(
+        /Queue verified: all 32 units of run \S+ \(plan [0-9a-f]{8}\) acknowledged exactly once/,
+      );
+    } finally {
+      await server.stop();
+    }
   });
 });

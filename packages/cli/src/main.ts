@@ -27,6 +27,7 @@ const LOADERS: Record<CommandName, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.js')).checkCommand,
   flaky: async () => (await import('./commands/flaky.js')).flakyCommand,
   quarantine: async () => (await import('./commands/quarantine.js')).quarantineCommand,
+  queue: async () => (await import('./commands/queue.js')).queueCommand,
 };
 
 /**

@@ -207,6 +207,17 @@ export const OPTIONS = {
     description:
       'Write a short Markdown summary for a pull-request comment (the GitHub step summary has the same text)',
   },
+  queue: {
+    type: 'boolean',
+    description:
+      'Pull batches from the Redis queue at $SHARDWISE_QUEUE (redis:// or rediss://) until the run is done, instead of running a static shard',
+  },
+  'run-id': {
+    type: 'string',
+    value: 'ID',
+    description:
+      "The CI run the queue belongs to (default: $SHARDWISE_RUN_ID, else the CI's run: GitHub, GitLab, Buildkite, CircleCI)",
+  },
   force: {
     type: 'boolean',
     description:
@@ -226,7 +237,17 @@ export type OptionValues = {
 };
 
 export type CommandName =
-  'plan' | 'matrix' | 'files' | 'run' | 'merge' | 'report' | 'import' | 'check' | 'flaky' | 'quarantine';
+  | 'plan'
+  | 'matrix'
+  | 'files'
+  | 'run'
+  | 'merge'
+  | 'report'
+  | 'import'
+  | 'check'
+  | 'flaky'
+  | 'quarantine'
+  | 'queue';
 
 export interface CommandSpec {
   summary: string;
@@ -307,13 +328,14 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary: "Run a command with this shard's test files appended as arguments",
     usage:
       'shard run --shard I/N [--timings PATH] [--root DIR] [--files-from FILE|-] [GLOB...] -- COMMAND [ARGS...]',
-    options: ['shard', ...INPUT_OPTIONS, ...COMMON],
+    options: ['shard', ...INPUT_OPTIONS, 'queue', 'run-id', ...COMMON],
     positionals:
       'GLOB...  test files (relative to the root); after --, the command to run: one that takes exact paths (plain jest and vitest read them as patterns: use their plugins)',
     examples: [
       'shard run --shard 2/4 -- npx mocha',
       'shard run -- npx jest --ci --runTestsByPath',
       'shard run -- node --test',
+      'SHARDWISE_QUEUE=redis://cache:6379 shard run --queue --shard 2/4 -- node --test   # a command per batch',
     ],
   },
   merge: {
@@ -411,6 +433,13 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
       'shard quarantine list',
       'npx mocha … || shard quarantine check   # exit 0 when every failure is quarantined',
     ],
+  },
+  queue: {
+    summary: "Show a queue run's progress, or remove its keys",
+    usage: 'shard queue status|clear [--run-id ID] [--json]   (the server from $SHARDWISE_QUEUE)',
+    options: ['run-id', 'json', ...COMMON],
+    positionals: 'status|clear: what to do with the run named by --run-id, $SHARDWISE_RUN_ID or the CI',
+    examples: ['shard queue status --run-id 1234', 'shard queue clear --run-id 1234'],
   },
 };
 

@@ -59,8 +59,10 @@ export function runFigures(
   base: TimingStore | undefined,
   machineJobs: readonly JobPace[],
 ): RunFigures {
-  const coverage = checkCoverage(reports);
-  const shards = summarizeShards(coverage, reports, base);
+  // Queue jobs' reports are proven by their acknowledgements (the queue proof), the others by their plan.
+  const planned = reports.filter((r) => !r.queue);
+  const coverage = checkCoverage(planned);
+  const shards = summarizeShards(coverage, planned, base);
   const slowest = explainSlowest(shards, [...reportsByShard(coverage, reports).values()].flat(), machineJobs);
   return { coverage, shards, slowest };
 }

@@ -48,7 +48,7 @@ describe("core's layout", () => {
 
   test('every module lives in a pipeline folder, and every import resolves to a module', () => {
     for (const [module, targets] of graph) {
-      expect(module).toMatch(/^(base|formats|model|plan|record|learn|render|io|kit|public)\/[a-z-]+$/);
+      expect(module).toMatch(/^(base|formats|model|plan|record|learn|render|io|queue|kit|public)\/[a-z-]+$/);
       for (const target of targets) expect(graph.has(target), `${module} imports ${target}`).toBe(true);
     }
   });

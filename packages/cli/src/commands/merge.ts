@@ -54,6 +54,7 @@ import {
   writeOutputs,
   type RunOutputs,
 } from '../outputs.js';
+import { queueProofMarkdown, queueProofOf, queueProofText } from '../queue-proof.js';
 
 /** `shard merge`'s options, parsed and checked before anything is read. */
 interface MergeInput {
@@ -107,6 +108,9 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
   const reports = sharded.map((r) => r.report);
   // A quarantine file that cannot be read fails the merge before the store is touched.
   const quarantine = await outputQuarantine(ctx, input.outputs, input.settings);
+  // Queue jobs' reports are proven by their acknowledgements (the queue proof), the others by their plan.
+  const queueProof = queueProofOf(reports);
+  const queued = queueProof ? queueProofText(ctx, queueProof) : undefined;
   const { base, result, write, recorded } = await applyReports(ctx, input, reports);
   const fileOf = new Map(sharded.map((r) => [r.report, r.file]));
   for (const u of result.unlearned) {
@@ -121,20 +125,24 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
       ? { flaky: { history: recorded.file, run: recorded.run, newlyFlaky: recorded.newly } }
       : {};
     ctx.io.stdout.write(
-      mergeJson(reports, result, written, coverage, problems, shards, slowest, flaky) + '\n',
+      mergeJson(reports, result, written, coverage, problems, shards, slowest, {
+        ...flaky,
+        ...(queueProof ? { queue: { ...queueProof, problems: queued!.problems } } : {}),
+      }) + '\n',
     );
   } else {
     ctx.io.stdout.write(
       mergeText(ctx, reports, result, displayPath(input.out, ctx.io.cwd), write, coverage, shards, slowest),
     );
+    if (queued) ctx.io.stdout.write(queued.text);
     if (recorded) ctx.io.stdout.write(recordedText(ctx, recorded));
   }
-  if (!coverage.checked) {
+  if (!coverage.checked && !queueProof) {
     ctx.note(
       'The reports carry no plan, so coverage was not verified (imports and unsharded runs have none).',
     );
   }
-  for (const line of problems) reportProblem(ctx, line);
+  for (const line of [...problems, ...(queued?.problems ?? [])]) reportProblem(ctx, line);
   const summary = await writeOutputs(ctx, input.outputs, {
     reports,
     coverage,
@@ -148,9 +156,10 @@ export async function mergeCommand(ctx: Context, line: CommandLine): Promise<num
     quarantine,
     today: today(),
   });
-  // The step summary is the pull-request comment's text (`--markdown`), word for word.
-  await appendStepSummary(ctx, renderComment(summary));
-  return coverage.ok ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
+  // The step summary is the pull-request comment's text (`--markdown`), word for word, and the queue's proof.
+  const queueMarkdown = queueProof ? queueProofMarkdown(queueProof, queued!.problems) : '';
+  await appendStepSummary(ctx, renderComment(summary) + queueMarkdown);
+  return coverage.ok && (queueProof?.ok ?? true) ? EXIT_CODES.ok : EXIT_CODES.checkFailed;
 }
 
 /**

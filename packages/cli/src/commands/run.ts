@@ -24,6 +24,7 @@ export async function runCommand(ctx: Context, line: CommandLine): Promise<numbe
       `shard run needs the command after --, e.g. \`shard run --shard 1/4 -- npx jest --runTestsByPath\`${positionals.length > 0 ? ` (got ${positionals.join(' ')} before any --)` : ''}`,
     );
   }
+  if (values.queue) return (await import('./run-queue.js')).runQueueCommand(ctx, line, rest);
   const settings = cliSettings(values, ctx);
   // `node --test` lists other files than Jest and Vitest do, and has its own wall model.
   const runner = values.runner ?? (isNodeTest(rest) ? 'node-test' : undefined);
@@ -96,7 +97,7 @@ function shellQuote(arg: string): string {
 }
 
 /** Spawns without a shell and resolves to the child's exit code (128 + signal number when killed). */
-function spawnForwarding(
+export function spawnForwarding(
   ctx: Context,
   command: string,
   args: string[],

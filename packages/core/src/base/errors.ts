@@ -44,7 +44,13 @@ export type ShardwiseErrorCode =
   /** A file could not be written (disk full, permission, read-only file system). */
   | 'WRITE_FAILED'
   /** Another process held the lock on a file to be rewritten (the store, the history) for too long. */
-  | 'LOCKED';
+  | 'LOCKED'
+  /** The queue's Redis server cannot be reached, refused the password, or went away mid-run. */
+  | 'QUEUE_UNREACHABLE'
+  /** The run's queue was seeded from another plan (other files, shard count or store) under the same run id. */
+  | 'QUEUE_MISMATCH'
+  /** The run's queue state is gone mid-run (the server restarted without persistence, or it was cleared). */
+  | 'QUEUE_LOST';
 
 /** What kind of failure a code is; {@link EXIT_CODES} maps each kind to the process exit code. */
 export type FailureKind = 'input' | 'environment';
@@ -70,6 +76,9 @@ const KIND: Record<ShardwiseErrorCode, FailureKind> = {
   READ_FAILED: 'environment',
   WRITE_FAILED: 'environment',
   LOCKED: 'environment',
+  QUEUE_UNREACHABLE: 'environment',
+  QUEUE_MISMATCH: 'input',
+  QUEUE_LOST: 'environment',
 };
 
 /**

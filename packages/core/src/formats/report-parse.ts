@@ -63,6 +63,7 @@ function buildReportSchema() {
       })
       .optional(),
     filter: z.string().optional(),
+    queue: queueRecordSchema(z, nonNegativeInt).optional(),
     files: z.array(
       z.looseObject({
         file: z.string().min(1),
@@ -104,6 +105,36 @@ export function parseReport(text: string, source = 'report'): RunReport {
     );
   }
   return result.data;
+}
+
+/** A queue job's record (`RunReport.queue`). */
+function queueRecordSchema(
+  z: ReturnType<typeof loadZod>['z'],
+  nonNegativeInt: ReturnType<ReturnType<typeof loadZod>['z']['number']>,
+) {
+  const units = z.array(z.string().min(1));
+  return z.looseObject({
+    runId: z.string().min(1),
+    attempt: z.number().int().min(1),
+    job: z.number().int().min(1),
+    jobs: z.number().int().min(1),
+    fingerprint: z.string(),
+    units,
+    acked: units,
+    finishing: units.optional(),
+    ackedElsewhere: z.array(z.object({ unit: z.string(), job: z.string() })).optional(),
+    failed: units.optional(),
+    batches: z.array(
+      z.looseObject({
+        units,
+        startMs: nonNegativeInt,
+        endMs: nonNegativeInt,
+        exitCode: z.number().int().optional(),
+      }),
+    ),
+    waitMs: nonNegativeInt,
+    replayed: z.boolean().optional(),
+  });
 }
 
 /** What a report adds to a store's test entry: its attempts in the run and whether it passed on a retry. */

@@ -3,6 +3,7 @@
  * without loading the validation library that reading them (`parseReport`) needs.
  */
 import type { ShardSpec } from '../base/shard-spec.js';
+import type { QueueJobRecord } from './queue-record.js';
 import type { TestTiming } from './records.js';
 
 /**
@@ -173,6 +174,11 @@ export interface RunReport {
    * command line or the config; absent for an unfiltered run.
    */
   filter?: string;
+  /**
+   * A queue job's record (queue mode): the units it acknowledged, its batches and its wait. `shard merge`
+   * proves the queue run from these (`proveQueue`) instead of from a plan.
+   */
+  queue?: QueueJobRecord;
   files: ReportedFile[];
 }
 
