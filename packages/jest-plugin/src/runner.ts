@@ -78,8 +78,17 @@ async function readPieces(env: NodeJS.ProcessEnv): Promise<Map<string, (name: st
 function innerRunner(rootDir: string, env: NodeJS.ProcessEnv): TestFramework {
   const named = env[INNER_RUNNER_ENV];
   const from = named || !process.argv[1] ? path.join(rootDir, 'package.json') : realpathSync(process.argv[1]);
-  const loaded = createRequire(from)(named || 'jest-circus/runner') as
-    TestFramework | { default: TestFramework };
+  let loaded: TestFramework | { default: TestFramework };
+  try {
+    loaded = createRequire(from)(named || 'jest-circus/runner') as TestFramework | { default: TestFramework };
+  } catch {
+    // The user's setting names a module that is not there: say which, and how to fix it.
+    throw new Error(
+      named
+        ? `shardwise: ${INNER_RUNNER_ENV}=${named} cannot be loaded from ${rootDir}: install it, or unset ${INNER_RUNNER_ENV} to use jest-circus`
+        : `shardwise: jest-circus cannot be loaded from ${from}: reinstall jest`,
+    );
+  }
   return typeof loaded === 'function' ? loaded : loaded.default;
 }
 
