@@ -1,20 +1,11 @@
-import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { spec as SpecReporter, type TestEvent } from 'node:test/reporters';
 import {
-  createReport,
-  detectCommit,
   exitOnUserError,
-  formatError,
-  isShardwiseError,
+  finishRun,
   jobStartMs,
-  jobTiming,
   readQuarantineSetting,
-  reportFileName,
   resolveSettings,
-  serializeReport,
-  writeFileAtomicSync,
-  type ReportedFile,
   type Settings,
 } from '@shardwise/core/light';
 import type { Plan, ShardSpec } from '@shardwise/core';
@@ -62,33 +53,12 @@ export default async function* shardwiseNodeTest(
   const end = Date.now();
   const jobStart = jobStartMs();
   const files = recorder.files(root, jobStart);
-  if (settings.record) record(settings, sharded, files, jobStart, end, recorder.workers);
+  const failed = files.some((f) => f.status === 'failed');
   // A failed run whose every failure is a quarantined test passes (Node set its exit code as each test
   // failed, and reads it when it exits). A file that did not finish is never the quarantine's to forgive.
-  if (files.some((f) => f.status === 'failed') && !files.some((f) => f.status === 'interrupted')) {
-    try {
-      const { judgeRun } = await import('@shardwise/core');
-      const { pass, lines } = judgeRun(settings.quarantine, files, process.env);
-      for (const line of lines) process.stderr.write(`${line}\n`);
-      if (pass) process.exitCode = 0;
-    } catch (error) {
-      await exitOnUserError(error);
-    }
-  }
-}
-
-/** Writes the run's report; a report that cannot be written is said, and fails nothing. */
-function record(
-  settings: Settings,
-  sharded: { shard: ShardSpec; plan: Plan } | undefined,
-  files: ReportedFile[],
-  jobStart: number,
-  end: number,
-  workers: number,
-): void {
-  const commit = detectCommit(process.env, settings.root);
-  const report = createReport({
+  const { pass } = finishRun({
     runner: 'node-test',
+    settings,
     shard: sharded?.shard,
     plan: sharded?.plan,
     partial: false,
@@ -96,17 +66,10 @@ function record(
     testsFiltered: [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)].some((arg) =>
       TEST_FILTERS.test(arg),
     ),
-    createdAt: new Date(end).toISOString(),
-    job: jobTiming(jobStart, end, workers),
-    ...(commit ? { commit } : {}),
-    files,
+    job: { start: jobStart, end, workers: recorder.workers },
+    files: () => files,
+    failed,
+    failedOutsideTests: files.some((f) => f.status === 'interrupted'),
   });
-  const name = reportFileName('node-test', report.shard, report.plan?.fingerprint);
-  try {
-    writeFileAtomicSync(path.join(settings.reportsDir, name), serializeReport(report));
-  } catch (error) {
-    // Never fail a test run over its timing report; `shard merge` names the shard whose report is missing.
-    const why = isShardwiseError(error) ? formatError(error) : String(error);
-    process.stderr.write(`shardwise: could not record timings: ${why}\n`);
-  }
+  if (failed && pass) process.exitCode = 0;
 }
